@@ -1,0 +1,178 @@
+/**
+ * @module catalog
+ * The device catalogue as data (CAT-1): one JSON file per model, validated by these schemas.
+ * Both the daemon (poller) and the simulator read the same files.
+ */
+import { z } from 'zod';
+
+export const registerTypeSchema = z.enum(['u16', 's16', 'u32', 's32', 'u64', 's64', 'float32']);
+export type RegisterType = z.infer<typeof registerTypeSchema>;
+
+/** Number of 16-bit words each register type occupies. */
+export const REGISTER_WORDS: Record<RegisterType, number> = {
+  u16: 1, s16: 1, u32: 2, s32: 2, u64: 4, s64: 4, float32: 2,
+};
+
+/** `big`: most significant word first (Modbus convention); `little`: word-swapped. */
+export const wordOrderSchema = z.enum(['big', 'little']);
+export type WordOrder = z.infer<typeof wordOrderSchema>;
+
+export const unitSchema = z.enum([
+  'Wh', 'varh', 'VAh', 'W', 'var', 'VA', 'V', 'A', 'Hz', '%', 'dm3', 'degC', 's', '', 'state',
+]);
+export type Unit = z.infer<typeof unitSchema>;
+
+/** Measure-table group a quantity is shown in (CON-7). */
+export const quantityGroupSchema = z.enum([
+  'energy', 'power', 'powerFactor', 'voltage', 'current', 'frequency', 'thd', 'harmonics',
+  'counter', 'state', 'io', 'identity', 'temperature',
+]);
+export type QuantityGroup = z.infer<typeof quantityGroupSchema>;
+
+/** Counters that the store keeps as corrected monotonic running counters (STO-4). */
+export const counterKindSchema = z.enum(['activeEnergyImport', 'activeEnergyExport', 'water', 'gas']);
+export type CounterKind = z.infer<typeof counterKindSchema>;
+
+/** camelCase with the unit as suffix (`activePowerW`); repeated registers put `{n}` where the index goes. */
+const keySchema = z.string().regex(/^[a-z][A-Za-z0-9]*(\{n\}[A-Za-z0-9]*)?$/, 'camelCase key, unit as suffix (e.g. activePowerW)');
+
+export const registerSchema = z.object({
+  key: keySchema,
+  /** Protocol address (0-based), as the vendor tables give it in hex. */
+  address: z.number().int().min(0).max(0xffff),
+  fn: z.union([z.literal(3), z.literal(4)]),
+  type: registerTypeSchema,
+  /** value = raw × scale */
+  scale: z.number().positive().default(1),
+  unit: unitSchema,
+  group: quantityGroupSchema,
+  label: z.string().optional(),
+  /** Phase or line the quantity belongs to, for table layout. */
+  phase: z.enum(['L1', 'L2', 'L3', 'N', 'L12', 'L23', 'L31', 'total']).optional(),
+  /** Marks a corrected running counter (energy, water, gas). */
+  counter: counterKindSchema.optional(),
+  /** Instantaneous quantity kept as avg/min/max statistics (STO-1). */
+  statistic: z.boolean().default(false),
+  /** Raw value → state name, for enumerations (breaker state, inputs). */
+  states: z.record(z.string().regex(/^-?\d+$/), z.string()).optional(),
+  /**
+   * Expand into `count` consecutive registers: `{n}` in the key becomes first+i (e.g. harmonic ranks),
+   * addresses advance by `stride` words (default: the type's width).
+   */
+  repeat: z.object({
+    count: z.number().int().min(1).max(64),
+    first: z.number().int().min(0).default(1),
+    stride: z.number().int().min(1).optional(),
+  }).optional(),
+});
+export type RegisterDef = z.infer<typeof registerSchema>;
+export type RegisterDefInput = z.input<typeof registerSchema>;
+
+export const capabilitySchema = z.enum(['measure', 'state', 'command', 'link']);
+export type Capability = z.infer<typeof capabilitySchema>;
+
+export const deviceParameterSchema = z.enum(['position', 'side', 'phase', 'supply', 'genericRegister', 'remoteAddress']);
+export type DeviceParameter = z.infer<typeof deviceParameterSchema>;
+
+export const familySchema = z.enum([
+  'multifunction', 'energyCounter', 'pulseCounter', 'rcd', 'ems', 'breaker',
+  'powerSupervision', 'evStation', 'generic', 'wsmeasure',
+]);
+export type Family = z.infer<typeof familySchema>;
+
+export const energyTypeSchema = z.enum(['electricity', 'water', 'gas', 'none']);
+export type EnergyType = z.infer<typeof energyTypeSchema>;
+
+export const modelSchema = z.object({
+  $schema: z.string().optional(),
+  family: familySchema,
+  model: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
+  label: z.string(),
+  vendor: z.string().default('Legrand/BTicino'),
+  catalogueNumbers: z.array(z.string()).default([]),
+  energyType: energyTypeSchema,
+  /** Where the register map comes from. `inferred` maps say why in `mapNotes`. */
+  mapSource: z.enum(['public', 'inferred', 'user']),
+  mapNotes: z.string().optional(),
+  capabilities: z.array(capabilitySchema).min(1),
+  parameters: z.array(deviceParameterSchema).default([]),
+  connection: z.object({
+    maxRegistersPerRead: z.number().int().min(1).max(125).default(125),
+    /** Largest run of unwanted registers a coalesced read may include to join two blocks. */
+    maxGapRegisters: z.number().int().min(0).max(125).default(16),
+    interFrameDelayMs: z.number().min(0).max(1000).default(0),
+    wordOrder: wordOrderSchema.default('big'),
+  }).default({ maxRegistersPerRead: 125, maxGapRegisters: 16, interFrameDelayMs: 0, wordOrder: 'big' }),
+  /** Pulse counters: registers are given for input 1; input n adds (n−1)·stride. */
+  positions: z.object({ count: z.number().int().min(1).max(32), stride: z.number().int().min(1) }).optional(),
+  /** A register whose value identifies the model during a bus scan (CAT-3). */
+  identity: z.object({
+    address: z.number().int().min(0).max(0xffff),
+    fn: z.union([z.literal(3), z.literal(4)]),
+    value: z.number().int().min(0).max(0xffff),
+  }).optional(),
+  registers: z.array(registerSchema),
+  /** Hints for the simulator's profiles; the daemon ignores them. */
+  simulation: z.object({
+    profile: z.enum(['residential', 'office', 'lighting', 'heating', 'hvac', 'ev', 'water', 'gas', 'flat']).default('office'),
+    nominalPowerW: z.number().positive().default(3000),
+    phases: z.union([z.literal(1), z.literal(3)]).default(3),
+  }).optional(),
+}).superRefine((m, ctx) => {
+  const keys = new Set<string>();
+  for (const r of m.registers) {
+    if (r.repeat && !r.key.includes('{n}')) ctx.addIssue({ code: 'custom', message: `${r.key}: repeated registers need {n} in their key`, path: ['registers'] });
+    if (!r.repeat && r.key.includes('{n}')) ctx.addIssue({ code: 'custom', message: `${r.key}: {n} only in repeated registers`, path: ['registers'] });
+    if (keys.has(r.key)) ctx.addIssue({ code: 'custom', message: `duplicate register key ${r.key}`, path: ['registers'] });
+    keys.add(r.key);
+    if (r.counter && r.states) ctx.addIssue({ code: 'custom', message: `${r.key}: a counter cannot be an enumeration`, path: ['registers'] });
+  }
+  if (m.parameters.includes('position') && !m.positions) {
+    ctx.addIssue({ code: 'custom', message: 'models with a position parameter need `positions`', path: ['positions'] });
+  }
+});
+export type ModelDef = z.infer<typeof modelSchema>;
+export type ModelDefInput = z.input<typeof modelSchema>;
+
+/** A register after `repeat` expansion and position offset: what the poller and the simulator use. */
+export interface ResolvedRegister {
+  key: string;
+  address: number;
+  fn: 3 | 4;
+  type: RegisterType;
+  words: number;
+  scale: number;
+  unit: Unit;
+  group: QuantityGroup;
+  label?: string;
+  phase?: RegisterDef['phase'];
+  counter?: CounterKind;
+  statistic: boolean;
+  states?: Record<string, string>;
+}
+
+/** Expands `repeat` blocks and applies the pulse-input offset (position is 1-based). */
+export function resolveRegisters(model: ModelDef, position?: number): ResolvedRegister[] {
+  const offset = model.positions && position ? (position - 1) * model.positions.stride : 0;
+  const out: ResolvedRegister[] = [];
+  for (const r of model.registers) {
+    const words = REGISTER_WORDS[r.type];
+    const base: ResolvedRegister = {
+      key: r.key, address: r.address + offset, fn: r.fn, type: r.type, words, scale: r.scale, unit: r.unit,
+      group: r.group, statistic: r.statistic,
+      ...(r.label !== undefined ? { label: r.label } : {}),
+      ...(r.phase !== undefined ? { phase: r.phase } : {}),
+      ...(r.counter !== undefined ? { counter: r.counter } : {}),
+      ...(r.states !== undefined ? { states: r.states } : {}),
+    };
+    if (!r.repeat) { out.push(base); continue; }
+    const stride = r.repeat.stride ?? words;
+    for (let i = 0; i < r.repeat.count; i++) {
+      const n = r.repeat.first + i;
+      const reg: ResolvedRegister = { ...base, key: r.key.replace('{n}', String(n)), address: base.address + i * stride };
+      if (r.label) reg.label = r.label.replace('{n}', String(n));
+      out.push(reg);
+    }
+  }
+  return out;
+}

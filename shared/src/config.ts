@@ -1,0 +1,93 @@
+/**
+ * @module config
+ * The installation's configuration as the daemon persists it and the API exposes it (SPEC §1–2).
+ */
+import { z } from 'zod';
+import { familySchema } from './catalog';
+
+export const LOCAL_GATEWAY_ID = 'local';
+
+export const paritySchema = z.enum(['none', 'even', 'odd']);
+export type Parity = z.infer<typeof paritySchema>;
+
+export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
+
+/** BUS-2 Modbus settings of the Local RS485 port. */
+export const modbusSettingsSchema = z.object({
+  /**
+   * The RS485 port: a device path (`/dev/ttyS1`, `/dev/ttyUSB0`) or `tcp://host:port` for a
+   * remote serial port carrying raw RTU frames (ser2net style; the demo uses it).
+   */
+  path: z.string().min(1).max(200),
+  baudRate: z.number().int().refine((b) => (BAUD_RATES as readonly number[]).includes(b), { message: `one of ${BAUD_RATES.join(', ')}` }),
+  parity: paritySchema,
+  stopBits: z.union([z.literal(1), z.literal(2)]),
+  timeoutMs: z.number().int().min(20).max(5000),
+  /** Further attempts after a failed transaction (BUS-4: retries with a limit). */
+  retries: z.number().int().min(0).max(5),
+  /** Extra silence after each reply before the next request, on top of t3.5. */
+  interFrameDelayMs: z.number().min(0).max(500),
+  tcpServer: z.boolean(),
+});
+export type ModbusSettings = z.infer<typeof modbusSettingsSchema>;
+
+export const DEFAULT_MODBUS_SETTINGS: ModbusSettings = {
+  path: '/dev/ttyS1', baudRate: 19200, parity: 'even', stopBits: 1, timeoutMs: 300, retries: 1,
+  interFrameDelayMs: 0, tcpServer: false,
+};
+
+const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/, 'an IPv4 address such as 192.168.1.20');
+const hostSchema = z.union([ipv4, z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'an IPv4 address or host name')]);
+
+export const gatewaySchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,32}$/),
+  kind: z.enum(['local', 'tcp']),
+  name: z.string().trim().min(1).max(40),
+  /** IP gateways only; the Local gateway is 127.0.0.1 and cannot be edited (BUS-1). */
+  host: hostSchema,
+  port: z.number().int().min(1).max(65535).default(502),
+  description: z.string().max(200).default(''),
+  panelBoardId: z.string().nullable().default(null),
+  enabled: z.boolean().default(true),
+  timeoutMs: z.number().int().min(20).max(10000).default(1000),
+});
+export type Gateway = z.infer<typeof gatewaySchema>;
+
+export const genericRegisterSchema = z.object({
+  fn: z.union([z.literal(3), z.literal(4)]),
+  /** Register address (the UI shows and accepts hex). */
+  address: z.number().int().min(0).max(0xffff),
+  words: z.union([z.literal(1), z.literal(2), z.literal(4)]),
+  /** Wh per raw unit. */
+  factor: z.number().positive(),
+});
+export type GenericRegister = z.infer<typeof genericRegisterSchema>;
+
+export const deviceConfigSchema = z.object({
+  /** Permanent numeric ID (CSV folders, Remote ID 1XXXX). */
+  id: z.number().int().min(1).max(9999),
+  gatewayId: z.string(),
+  family: familySchema,
+  model: z.string().min(1),
+  address: z.number().int().min(1).max(247),
+  position: z.number().int().min(1).max(32).optional(),
+  side: z.enum(['A', 'B']).optional(),
+  phase: z.enum(['L1', 'L2', 'L3']).optional(),
+  supply: z.enum(['upstream', 'downstream']).default('upstream'),
+  name: z.string().trim().max(40),
+  enabled: z.boolean().default(true),
+  generic: genericRegisterSchema.optional(),
+  loadId: z.string().nullable().default(null),
+  groupIds: z.array(z.string()).max(5).default([]),
+  excludeFromTotals: z.boolean().default(false),
+  excludeAlerts: z.boolean().default(false),
+});
+export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
+export type DeviceConfigInput = z.input<typeof deviceConfigSchema>;
+
+/** The address as the UI shows it: `address`, `address-position`, `address-side`. */
+export function deviceAddressLabel(d: Pick<DeviceConfig, 'address' | 'position' | 'side'>): string {
+  if (d.position !== undefined) return `${d.address}-${d.position}`;
+  if (d.side !== undefined) return `${d.address}-${d.side}`;
+  return String(d.address);
+}
