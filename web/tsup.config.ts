@@ -6,7 +6,33 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineConfig } from 'tsup';
+import { gzipSync } from 'node:zlib';
+import { defineConfig, type Options } from 'tsup';
+
+type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
+
+/** BEY-5: JS + CSS at first load, gzipped. The build fails above it. */
+const BUDGET_GZ_BYTES = 80 * 1024;
+
+/**
+ * @ews/shared's index re-exports its zod schemas, and zod is large. Its modules have no side
+ * effects, so say so: esbuild then drops every shared module the SPA takes nothing from (the
+ * SPA uses the helpers and types, the daemon does the validating).
+ */
+const sharedIsPure: EsbuildPlugin = {
+  name: 'shared-is-pure',
+  setup(build) {
+    build.onResolve({ filter: /^(@ews\/shared|zod)(\/.*)?$|^\.\.?\/(catalog|config|api|units)(\.ts)?$/ }, async (args) => {
+      if (args.pluginData === 'shared-is-pure') return undefined;
+      if (!args.path.startsWith('@') && !args.path.startsWith('zod') && !/[\\/]shared[\\/]src[\\/]/.test(args.importer)) return undefined;
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'shared-is-pure',
+      });
+      if (resolved.errors.length) return { errors: resolved.errors };
+      return { path: resolved.path, sideEffects: false };
+    });
+  },
+};
 
 const outDir = 'dist';
 
@@ -31,6 +57,7 @@ export default defineConfig({
   noExternal: [/.*/],
   publicDir: 'public',
   outExtension: () => ({ js: '.js' }),
+  esbuildPlugins: [sharedIsPure],
   esbuildOptions(options) {
     options.jsx = 'automatic';
     options.jsxImportSource = 'preact';
@@ -43,5 +70,13 @@ export default defineConfig({
       .replace('%APP_JS%', `app.js?v=${hashOf('app.js')}`)
       .replace('%APP_CSS%', `app.css?v=${hashOf('app.css')}`);
     writeFileSync(htmlPath, html);
+    let total = 0;
+    for (const file of ['app.js', 'app.css']) {
+      const gz = gzipSync(readFileSync(join(outDir, file)), { level: 9 }).length;
+      total += gz;
+      console.log(`web: ${file} ${(gz / 1024).toFixed(1)} KB gzipped`);
+    }
+    console.log(`web: first load ${(total / 1024).toFixed(1)} KB gzipped (budget ${BUDGET_GZ_BYTES / 1024} KB)`);
+    if (total > BUDGET_GZ_BYTES) throw new Error(`web bundle over budget: ${total} B gzipped > ${BUDGET_GZ_BYTES} B`);
   },
 });

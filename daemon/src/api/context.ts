@@ -1,0 +1,27 @@
+/**
+ * @module api/context
+ * What the API handlers depend on (injected by the composition root).
+ */
+import type { SessionUser } from '@ews/shared';
+import type { ConfigStore } from '../config/index';
+import type { AuthService } from '../auth/index';
+import type { Poller } from '../poll/poller';
+import type { Catalog } from '../catalog/index';
+import type { GatewayManager } from '../gateways/index';
+import type { Logger } from '../util/log';
+
+export interface ApiDeps {
+  config: ConfigStore;
+  auth: AuthService;
+  poller: Poller;
+  catalog: Catalog;
+  gateways: GatewayManager;
+  log: Logger;
+  version: string;
+  /** Built SPA to serve at / (optional in API-only tests). */
+  webDir?: string;
+  /** Mark cookies Secure (behind HTTPS). */
+  secureCookies?: boolean;
+}
+
+export type Env = { Variables: { user?: SessionUser } };

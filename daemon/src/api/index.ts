@@ -1,0 +1,38 @@
+/**
+ * @module api
+ * The HTTP API (Hono): one sub-app per capability, CSRF and rights checked by middleware from
+ * one table, errors mapped in one place, the SPA served at /.
+ */
+import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { ApiDeps, Env } from './context';
+import { errorHandler, ApiError } from './errors';
+import { rightsMiddleware } from './rights';
+import { csrfMiddleware } from './csrf';
+import { sessionRoutes, SESSION_COOKIE } from './session';
+import { deviceRoutes } from './devices';
+import { gatewayRoutes } from './gateways';
+import { staticFiles } from './static';
+
+export type { ApiDeps } from './context';
+
+export function createApi(deps: ApiDeps) {
+  const app = new Hono<Env>();
+  app.onError(errorHandler(deps.log.child('api')));
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.header('cache-control', 'no-store');
+  });
+  app.use('/api/*', csrfMiddleware());
+  app.use('/api/*', rightsMiddleware((c) => deps.auth.session(getCookie(c, SESSION_COOKIE))));
+  app.get('/api/health', (c) => c.json({ ok: true as const, version: deps.version }));
+  app.route('/api/session', sessionRoutes(deps));
+  app.route('/api/devices', deviceRoutes(deps));
+  app.route('/api/gateways', gatewayRoutes(deps));
+  app.get('/api/catalog', (c) => c.json(deps.catalog.models.map((m) => ({
+    family: m.family, model: m.model, label: m.label, energyType: m.energyType, capabilities: m.capabilities, parameters: m.parameters,
+  }))));
+  app.all('/api/*', () => { throw new ApiError(404, 'not-found', 'no such API route'); });
+  if (deps.webDir) app.use('*', staticFiles(deps.webDir));
+  return app;
+}

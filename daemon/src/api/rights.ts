@@ -1,0 +1,48 @@
+/**
+ * @module api/rights
+ * Rights by table (AUTH-2): every API route has an entry, route → required page right. The
+ * middleware answers 401 without a session, 403 without the right, and refuses any route
+ * missing from the table (deny by default, so a new route cannot ship unprotected).
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { Page, SessionUser } from '@ews/shared';
+import { ApiError } from './errors';
+
+export type Right = 'public' | 'authenticated' | Page;
+
+export interface RightEntry { method: string; path: string; right: Right }
+
+export const RIGHTS: RightEntry[] = [
+  { method: 'GET', path: '/api/health', right: 'public' },
+  { method: 'GET', path: '/api/session', right: 'public' },
+  { method: 'POST', path: '/api/session', right: 'public' },
+  { method: 'DELETE', path: '/api/session', right: 'public' },
+  { method: 'POST', path: '/api/session/lock', right: 'public' },
+  { method: 'GET', path: '/api/gateways', right: 'authenticated' },
+  { method: 'GET', path: '/api/devices', right: 'authenticated' },
+  { method: 'GET', path: '/api/devices/:id/live', right: 'myPanelBoard' },
+  { method: 'GET', path: '/api/catalog', right: 'authenticated' },
+];
+
+const compiled = RIGHTS.map((r) => ({
+  ...r,
+  re: new RegExp('^' + r.path.replace(/:[A-Za-z]+/g, '[^/]+') + '/?$'),
+}));
+
+export function findRight(method: string, path: string): Right | undefined {
+  const m = method === 'HEAD' ? 'GET' : method;
+  return compiled.find((r) => r.method === m && r.re.test(path))?.right;
+}
+
+export function rightsMiddleware(sessionOf: (c: Parameters<MiddlewareHandler>[0]) => Promise<SessionUser | undefined>): MiddlewareHandler<{ Variables: { user?: SessionUser } }> {
+  return async (c, next) => {
+    const right = findRight(c.req.method, c.req.path);
+    if (right === 'public') return next();
+    const user = await sessionOf(c);
+    if (!user) throw new ApiError(401, 'no-session', 'log in first');
+    if (right === undefined) throw new ApiError(403, 'no-right', `no rights entry for ${c.req.method} ${c.req.path}`);
+    if (right !== 'authenticated' && !user.pages.includes(right)) throw new ApiError(403, 'forbidden', `this needs the "${right}" right`);
+    c.set('user', user);
+    return next();
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * @module auth
+ * Users, PIN → PUK login, sessions and trusted browsers (AUTH-1, AUTH-2, AUTH-4).
+ * A browser that once gave the PUK is "trusted" for that user: Logout keeps the trust (next
+ * login: PIN only); Lock forgets it (next login: PIN and PUK).
+ */
+import type { Page, Role, SessionUser } from '@ews/shared';
+import type { Databases } from '../store/db';
+import { hashCode, verifyCode, newToken, tokenId } from './codes';
+import { DomainError } from '../util/errors';
+import { systemClock, type Clock } from '../util/clock';
+
+export type AuthErrorCode = 'bad-code' | 'need-puk' | 'disabled' | 'no-session';
+export class AuthError extends DomainError<AuthErrorCode> {}
+
+export const ROLE_PAGES: Record<Role, Page[]> = {
+  administrator: ['webServerConfig', 'systemConfig', 'myPanelBoard', 'consumptions', 'reports', 'alarms'],
+  greenUp: ['webServerConfig', 'systemConfig', 'myPanelBoard', 'consumptions', 'reports', 'alarms', 'greenUp'],
+  installer: ['systemConfig', 'myPanelBoard', 'consumptions', 'alarms'],
+  user: ['consumptions', 'alarms'],
+};
+
+export const DEFAULT_USERS: Array<{ id: string; name: string; role: Role; pin: string; puk: string }> = [
+  { id: 'administrator', name: 'administrator', role: 'administrator', pin: '99999', puk: '00000999900000' },
+  { id: 'greenup', name: 'greenUp', role: 'greenUp', pin: '88888', puk: '00000888800000' },
+  { id: 'installer', name: 'installer', role: 'installer', pin: '55555', puk: '00000555500000' },
+  { id: 'user', name: 'user', role: 'user', pin: '11111', puk: '00000111100000' },
+];
+
+interface StoredUser {
+  id: string;
+  name: string;
+  role: Role;
+  pages: Page[];
+  pinHash: string;
+  pukHash: string;
+  enabled: boolean;
+  /** True while the factory codes are unchanged (AUTH-5 warning). */
+  defaultCodes: boolean;
+}
+
+interface StoredSession { userId: string; createdMs: number; expiresMs: number }
+interface StoredTrust { userId: string; createdMs: number }
+
+export interface LoginResult {
+  user: SessionUser;
+  sessionToken: string;
+  /** Set when the PUK was given: the browser is now trusted for this user. */
+  trustToken?: string;
+}
+
+export const SESSION_TTL_MS = 12 * 3600_000;
+
+export class AuthService {
+  private readonly clock: Clock;
+
+  constructor(private readonly dbs: Databases, opts: { clock?: Clock } = {}) {
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  /** Creates the four default users on a fresh store. */
+  async init(): Promise<void> {
+    if (this.users().length > 0) return;
+    for (const u of DEFAULT_USERS) {
+      const user: StoredUser = {
+        id: u.id, name: u.name, role: u.role, pages: ROLE_PAGES[u.role], enabled: true, defaultCodes: true,
+        pinHash: await hashCode(u.pin), pukHash: await hashCode(u.puk),
+      };
+      await this.dbs.auth.put(`user:${u.id}`, user);
+    }
+  }
+
+  private users(): StoredUser[] {
+    return [...this.dbs.auth.getRange({ start: 'user:', end: 'user;' })].map((e) => e.value as StoredUser);
+  }
+
+  defaultCodesInUse(): boolean { return this.users().some((u) => u.enabled && u.defaultCodes); }
+
+  toSessionUser(u: StoredUser): SessionUser {
+    return { id: u.id, name: u.name, role: u.role, pages: u.pages };
+  }
+
+  /** PIN, then PUK unless this browser is trusted for the user the PIN belongs to. */
+  async login(pin: string, puk: string | undefined, trustToken: string | undefined): Promise<LoginResult> {
+    let user: StoredUser | undefined;
+    for (const u of this.users()) {
+      if (await verifyCode(pin, u.pinHash)) { user = u; break; }
+    }
+    if (!user) throw new AuthError('bad-code', 'wrong code');
+    if (!user.enabled) throw new AuthError('disabled', 'this user is disabled');
+    const trust = trustToken ? (this.dbs.auth.get(`trust:${tokenId(trustToken)}`) as StoredTrust | undefined) : undefined;
+    let newTrust: string | undefined;
+    if (!trust || trust.userId !== user.id) {
+      if (puk === undefined) throw new AuthError('need-puk', 'this browser needs the PUK');
+      if (!(await verifyCode(puk, user.pukHash))) throw new AuthError('bad-code', 'wrong code');
+      newTrust = newToken();
+      await this.dbs.auth.put(`trust:${tokenId(newTrust)}`, { userId: user.id, createdMs: this.clock.now() } satisfies StoredTrust);
+    }
+    const sessionToken = newToken();
+    const now = this.clock.now();
+    await this.dbs.auth.put(`session:${tokenId(sessionToken)}`, { userId: user.id, createdMs: now, expiresMs: now + SESSION_TTL_MS } satisfies StoredSession);
+    return { user: this.toSessionUser(user), sessionToken, ...(newTrust ? { trustToken: newTrust } : {}) };
+  }
+
+  /** The user of a live session (sliding expiry), or undefined. */
+  async session(token: string | undefined): Promise<SessionUser | undefined> {
+    if (!token) return undefined;
+    const key = `session:${tokenId(token)}`;
+    const s = this.dbs.auth.get(key) as StoredSession | undefined;
+    const now = this.clock.now();
+    if (!s || s.expiresMs < now) { if (s) await this.dbs.auth.remove(key); return undefined; }
+    const u = this.dbs.auth.get(`user:${s.userId}`) as StoredUser | undefined;
+    if (!u || !u.enabled) return undefined;
+    if (s.expiresMs - now < SESSION_TTL_MS / 2) await this.dbs.auth.put(key, { ...s, expiresMs: now + SESSION_TTL_MS });
+    return this.toSessionUser(u);
+  }
+
+  async logout(token: string | undefined): Promise<void> {
+    if (token) await this.dbs.auth.remove(`session:${tokenId(token)}`);
+  }
+
+  /** Ends the session and forgets the browser (AUTH-4 Lock). */
+  async lock(token: string | undefined, trustToken: string | undefined): Promise<void> {
+    await this.logout(token);
+    if (trustToken) await this.dbs.auth.remove(`trust:${tokenId(trustToken)}`);
+  }
+}

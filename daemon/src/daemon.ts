@@ -1,0 +1,130 @@
+/**
+ * @module daemon
+ * Builds the daemon from its parts and wires configuration changes to the buses and poller.
+ * main.ts reads the environment and calls this; tests and the demo call it in-process with
+ * their own links and clocks.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { serve } from '@hono/node-server';
+import { loadCatalog, type Catalog } from './catalog/index';
+import { openDatabases, type Databases } from './store/db';
+import { ConfigStore, type Seed } from './config/index';
+import { AuthService } from './auth/index';
+import { GatewayManager, type LinkFactory } from './gateways/index';
+import { Poller, type PollDevice } from './poll/index';
+import { createApi } from './api/index';
+import { systemClock, type Clock } from './util/clock';
+import { createLogger, type Logger } from './util/log';
+
+export interface DaemonOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  webDir?: string;
+  catalog?: Catalog;
+  clock?: Clock;
+  log?: Logger;
+  linkFactory?: LinkFactory;
+  /** Applied when the store has no devices yet. */
+  seed?: Seed;
+  /** Overrides the configured sample rate (tests). */
+  sampleIntervalMs?: number;
+  /** Background refresh period of healthy devices. */
+  refreshMs?: number;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  version?: string;
+}
+
+export interface Daemon {
+  readonly url: string;
+  readonly port: number;
+  readonly config: ConfigStore;
+  readonly poller: Poller;
+  readonly gateways: GatewayManager;
+  readonly dbs: Databases;
+  stop(): Promise<void>;
+}
+
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return process.env.EWS_VERSION ?? '0.0.0';
+  }
+}
+
+export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
+  const log = opts.log ?? createLogger('ews');
+  const clock = opts.clock ?? systemClock;
+  const catalog = opts.catalog ?? loadCatalog();
+  const dbs = openDatabases(opts.dataDir);
+  const config = new ConfigStore(dbs, { clock });
+  if (opts.seed && config.isEmpty) {
+    await config.applySeed(opts.seed);
+    log.info('configuration seeded', { devices: config.devices().length, gateways: config.gateways().length });
+  }
+  const auth = new AuthService(dbs, { clock });
+  await auth.init();
+
+  const gateways = new GatewayManager(config.modbus(), {
+    clock, log: log.child('modbus'), linkFactory: opts.linkFactory, minBackoffMs: opts.minBackoffMs, maxBackoffMs: opts.maxBackoffMs,
+  });
+  const sampleIntervalMs = () => opts.sampleIntervalMs ?? config.general().sampleRateMin * 60_000;
+  const poller = new Poller({
+    gateways, clock, log: log.child('poll'), sampleIntervalMs: sampleIntervalMs(),
+    ...(opts.refreshMs ? { refreshMs: opts.refreshMs } : {}),
+    ...(opts.minBackoffMs ? { minBackoffMs: opts.minBackoffMs } : {}),
+    ...(opts.maxBackoffMs ? { maxBackoffMs: opts.maxBackoffMs } : {}),
+  });
+  const pollDevices = (): PollDevice[] => {
+    const enabledGateways = new Set(config.gateways().filter((g) => g.enabled).map((g) => g.id));
+    return config.devices().map((d) => ({
+      config: enabledGateways.has(d.gatewayId) ? d : { ...d, enabled: false },
+      model: catalog.get(d.family, d.model),
+    }));
+  };
+
+  await gateways.sync(config.gateways());
+  poller.setDevices(pollDevices());
+  poller.start();
+
+  // Configuration changes apply live: no restart (BUS-2).
+  let chain = Promise.resolve();
+  const offConfig = config.events.on('changed', (what) => {
+    chain = chain.then(async () => {
+      if (what === 'modbus') await gateways.applyModbusSettings(config.modbus());
+      if (what === 'gateways') await gateways.sync(config.gateways());
+      if (what === 'gateways' || what === 'devices') poller.setDevices(pollDevices());
+      if (what === 'general') poller.setSampleInterval(sampleIntervalMs());
+    }).catch((err) => log.error('applying configuration failed', { what, err }));
+  });
+
+  const app = createApi({
+    config, auth, poller, catalog, gateways, log, version: opts.version ?? packageVersion(), webDir: opts.webDir,
+  });
+  const host = opts.host ?? '127.0.0.1';
+  const server = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host, createServer });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', () => resolve());
+    server.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  log.info('listening', { url, dataDir: opts.dataDir });
+
+  return {
+    url, port, config, poller, gateways, dbs,
+    async stop() {
+      offConfig();
+      poller.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await chain;
+      await gateways.stop();
+      await dbs.close();
+    },
+  };
+}

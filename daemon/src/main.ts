@@ -1,0 +1,46 @@
+/**
+ * EWS daemon entry point: reads the environment, starts, stops on SIGINT/SIGTERM. No logic.
+ *
+ * Environment: EWS_PORT (8080), EWS_HOST (127.0.0.1; the box's unit sets 0.0.0.0),
+ * EWS_DATA_DIR (./data), EWS_WEB_DIR (the built SPA), EWS_SEED (provisioning JSON for a fresh
+ * store), EWS_LOG (log levels, e.g. `debug` or `modbus=trace,info`), EWS_CATALOG_DIR.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { startDaemon } from './daemon';
+import { createLogger } from './util/log';
+
+const log = createLogger('ews');
+
+// The daemon reports and recovers; a stray error must not take the box down.
+process.on('unhandledRejection', (err) => log.error('unhandled rejection', { err }));
+process.on('uncaughtException', (err) => log.error('uncaught exception', { err }));
+
+function defaultWebDir(): string | undefined {
+  for (const rel of ['../../web/dist', '../web/dist']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(dir)) return dir;
+  }
+  return undefined;
+}
+
+const seedPath = process.env.EWS_SEED;
+const daemon = await startDaemon({
+  dataDir: resolve(process.env.EWS_DATA_DIR ?? 'data'),
+  port: Number(process.env.EWS_PORT ?? 8080),
+  host: process.env.EWS_HOST ?? '127.0.0.1',
+  webDir: process.env.EWS_WEB_DIR ?? defaultWebDir(),
+  log,
+  ...(seedPath ? { seed: JSON.parse(readFileSync(seedPath, 'utf8')) } : {}),
+});
+
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal: sig });
+    daemon.stop().then(() => process.exit(0), () => process.exit(1));
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * @module modbus/bus
+ * The bus queue: exactly one transaction in flight per RS485 port or TCP host, served by
+ * priority (commands, then live reads, then sample ticks, then background refresh, then scans),
+ * first come first served within a priority. Each job is one transaction, so a live read waits
+ * at most for the transaction in flight (STO-2).
+ */
+import type { Transport } from './transport';
+import { ModbusError } from './errors';
+
+export const PRIORITY = { command: 0, live: 1, tick: 2, background: 3, scan: 4 } as const;
+export type Priority = keyof typeof PRIORITY;
+
+interface Job {
+  run: (t: Transport) => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  signal: AbortSignal | undefined;
+}
+
+export interface BusStats {
+  transactions: number;
+  failures: number;
+  queued: number;
+  /** Sum of job durations, to compute utilisation. */
+  busyMs: number;
+}
+
+export class BusQueue {
+  private readonly queues: Job[][] = Object.values(PRIORITY).map(() => []);
+  private busy = false;
+  private stopped = false;
+  readonly stats: BusStats = { transactions: 0, failures: 0, queued: 0, busyMs: 0 };
+
+  constructor(private transport: Transport, readonly name: string) {}
+
+  /** Replaces the transport (e.g. new serial settings); queued jobs run on the new one. */
+  setTransport(t: Transport): void { this.transport = t; }
+  get currentTransport(): Transport { return this.transport; }
+
+  /** Queues one transaction. Rejects with `cancelled` if aborted while queued or the bus stops. */
+  run<T>(priority: Priority, job: (t: Transport) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.stopped) return Promise.reject(new ModbusError('cancelled', `bus ${this.name} stopped`));
+    return new Promise<T>((resolve, reject) => {
+      const entry: Job = { run: job, resolve: resolve as (v: unknown) => void, reject, signal };
+      this.queues[PRIORITY[priority]].push(entry);
+      this.stats.queued++;
+      signal?.addEventListener('abort', () => {
+        const q = this.queues[PRIORITY[priority]];
+        const i = q.indexOf(entry);
+        if (i >= 0) { q.splice(i, 1); this.stats.queued--; reject(new ModbusError('cancelled', 'aborted')); }
+      }, { once: true });
+      this.pump();
+    });
+  }
+
+  get pending(): number { return this.stats.queued; }
+
+  stop(): void {
+    this.stopped = true;
+    for (const q of this.queues) {
+      for (const j of q.splice(0)) j.reject(new ModbusError('cancelled', `bus ${this.name} stopped`));
+    }
+    this.stats.queued = 0;
+  }
+
+  private pump(): void {
+    if (this.busy) return;
+    const q = this.queues.find((x) => x.length > 0);
+    if (!q) return;
+    const job = q.shift()!;
+    this.stats.queued--;
+    this.busy = true;
+    const started = performance.now();
+    job.run(this.transport).then(
+      (v) => { this.stats.transactions++; job.resolve(v); },
+      (e) => { this.stats.transactions++; this.stats.failures++; job.reject(e); },
+    ).finally(() => {
+      this.stats.busyMs += performance.now() - started;
+      this.busy = false;
+      this.pump();
+    });
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * @module poll/plan
+ * Read plans: coalesce a device's registers into as few FC03/FC04 requests as its model's
+ * `maxRegistersPerRead` and `maxGapRegisters` allow (BUS-4), and decode a block's words into
+ * values. Never sees bytes.
+ */
+import type { ModelDef, ResolvedRegister, WordOrder, Unit, GenericRegister } from '@ews/shared';
+import { resolveRegisters } from '@ews/shared';
+import { decodeRegister } from '../modbus/codec';
+
+export interface ReadBlock {
+  fn: 3 | 4;
+  start: number;
+  count: number;
+  registers: ResolvedRegister[];
+}
+
+export interface PlanLimits {
+  maxRegistersPerRead: number;
+  maxGapRegisters: number;
+}
+
+export function buildReadPlan(registers: readonly ResolvedRegister[], limits: PlanLimits): ReadBlock[] {
+  const blocks: ReadBlock[] = [];
+  for (const fn of [3, 4] as const) {
+    const regs = registers.filter((r) => r.fn === fn).sort((a, b) => a.address - b.address);
+    let cur: ReadBlock | undefined;
+    for (const r of regs) {
+      const end = r.address + r.words;
+      if (cur) {
+        const curEnd = cur.start + cur.count;
+        const gap = r.address - curEnd;
+        const newCount = Math.max(curEnd, end) - cur.start;
+        if (gap <= limits.maxGapRegisters && newCount <= limits.maxRegistersPerRead) {
+          cur.count = newCount;
+          cur.registers.push(r);
+          continue;
+        }
+      }
+      cur = { fn, start: r.address, count: r.words, registers: [r] };
+      blocks.push(cur);
+    }
+  }
+  return blocks;
+}
+
+export type Value = number | string;
+export interface DecodedValue { value: Value; unit: Unit }
+
+/** Decodes the registers of a block from its words; scale applied, enumerations named. */
+export function decodeBlock(block: ReadBlock, words: ArrayLike<number>, order: WordOrder, into: Record<string, DecodedValue>): void {
+  for (const r of block.registers) {
+    const raw = decodeRegister(words, r.address - block.start, r.type, order);
+    if (r.states) {
+      into[r.key] = { value: r.states[String(raw)] ?? `unknown (${raw})`, unit: r.unit };
+      continue;
+    }
+    let value = raw * r.scale;
+    if (r.type !== 'float32') value = Math.round(value * 1e6) / 1e6; // scale noise (0.1 × 3 = 0.30000000000000004)
+    into[r.key] = { value: Number.isFinite(value) ? value : 0, unit: r.unit };
+  }
+}
+
+/** The one register of a generic Modbus meter, built from its device configuration. */
+export function genericRegisters(g: GenericRegister): ResolvedRegister[] {
+  const type = g.words === 1 ? 'u16' : g.words === 2 ? 'u32' : 'u64';
+  return [{
+    key: 'activeEnergyImportWh', address: g.address, fn: g.fn, type, words: g.words, scale: g.factor, unit: 'Wh',
+    group: 'energy', label: 'Active energy +', counter: 'activeEnergyImport', statistic: false,
+  }];
+}
+
+/** Everything the poller needs to read one device. */
+export interface DevicePlan {
+  registers: ResolvedRegister[];
+  blocks: ReadBlock[];
+  wordOrder: WordOrder;
+  interFrameDelayMs: number;
+}
+
+export function planDevice(model: ModelDef, opts: { position?: number; generic?: GenericRegister }): DevicePlan {
+  const registers = model.parameters.includes('genericRegister') && opts.generic
+    ? genericRegisters(opts.generic)
+    : resolveRegisters(model, opts.position);
+  return {
+    registers,
+    blocks: buildReadPlan(registers, model.connection),
+    wordOrder: model.connection.wordOrder,
+    interFrameDelayMs: model.connection.interFrameDelayMs,
+  };
+}

@@ -1,0 +1,1 @@
+export { api, ApiClientError, isApiClientError, offline, setUnauthorizedHandler } from './client';

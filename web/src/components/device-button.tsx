@@ -1,0 +1,39 @@
+/** One device of My panel board (DEV-1): address, name, function icons, breaker state, status. */
+import type { DeviceSummary } from '@ews/shared';
+import { t, type MessageKey } from '../i18n';
+import { CapabilityIcon } from './icons';
+import { reasonText, statusText } from './status';
+
+export function DeviceButton({ device, onOpen }: { device: DeviceSummary; onOpen: (id: number) => void }) {
+  const d = device;
+  return (
+    <button
+      type="button"
+      class={`device device-${d.status}`}
+      data-device-id={d.id}
+      data-status={d.status}
+      data-family={d.family}
+      data-gateway={d.gatewayId}
+      data-reason={d.statusReason ?? ''}
+      onClick={() => onOpen(d.id)}
+    >
+      <span class="device-top">
+        <span class="device-address" title={`ID ${d.id}`}>{d.addressLabel}</span>
+        <span class="device-caps">
+          {d.capabilities.map((c) => <CapabilityIcon key={c} cap={c} title={t(`cap.${c}` as MessageKey)} />)}
+        </span>
+      </span>
+      <span class="device-name">{d.name}</span>
+      <span class="device-model">{d.modelLabel}</span>
+      {d.breakerState ? (
+        <span class={`device-breaker breaker-${d.breakerState}`} data-breaker={d.breakerState}>
+          {t('breaker.label')}: {t(`breaker.${d.breakerState}` as MessageKey)}
+        </span>
+      ) : null}
+      <span class="device-status" data-reason-text={reasonText(d.statusReason, d.statusDetail)}>
+        <span class="dot" aria-hidden="true" />
+        {statusText(d.status, d.statusReason, d.statusDetail)}
+      </span>
+    </button>
+  );
+}

@@ -1,0 +1,15 @@
+/** Status texts of devices and gateways (BUS-5 reasons, DEV-1). */
+import type { DeviceStatus, StatusReason } from '@ews/shared';
+import { t, type MessageKey } from '../i18n';
+
+export function reasonText(reason?: StatusReason, detail?: string): string {
+  if (!reason) return '';
+  if (reason === 'exception' && detail) return t('reason.exceptionDetail', { detail });
+  return t(`reason.${reason}` as MessageKey);
+}
+
+export function statusText(status: DeviceStatus, reason?: StatusReason, detail?: string): string {
+  if (status === 'on') return t('status.on');
+  if (status === 'off') return t('status.off');
+  return reason ? t('status.errorReason', { reason: reasonText(reason, detail) }) : t('status.error');
+}

@@ -1,0 +1,8 @@
+/** Entry point: styles, language attribute, render. */
+import { render } from 'preact';
+import './app.css';
+import { App } from './app';
+import { lang } from './i18n';
+
+document.documentElement.lang = lang.value;
+render(<App />, document.getElementById('app')!);

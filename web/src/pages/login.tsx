@@ -1,0 +1,90 @@
+/** Login (AUTH-4): PIN, then PUK when the daemon asks for it; the display language (SYS-3). */
+import { useSignal, useSignalEffect } from '@preact/signals';
+import { LANGS, lang, langName, setLang, t, formatWait } from '../i18n';
+import { sessionModel } from '../state/session';
+import { OfflineMark } from '../components/layout';
+
+/** Format hints only; the daemon validates with the shared schemas (spaces are ignored, AUTH-1). */
+const digits = (s: string) => s.replace(/\s+/g, '');
+const isPin = (s: string) => /^\d{5}$/.test(digits(s));
+const isPuk = (s: string) => /^\d{14}$/.test(digits(s));
+
+export function LoginPage() {
+  const pin = useSignal('');
+  const puk = useSignal('');
+  const formatError = useSignal<string | null>(null);
+  const now = useSignal(Date.now());
+  const { needPuk, busy, problem } = sessionModel;
+
+  // Tick while a rate-limit wait is running, so the countdown and the button update.
+  useSignalEffect(() => {
+    const p = problem.value;
+    if (!p || p.kind !== 'wait') return;
+    const id = setInterval(() => {
+      now.value = Date.now();
+      if (Date.now() >= p.untilMs) { clearInterval(id); sessionModel.clearProblem(); }
+    }, 500);
+    return () => clearInterval(id);
+  });
+
+  const p = problem.value;
+  const waiting = p?.kind === 'wait' && p.untilMs > now.value;
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    formatError.value = null;
+    if (!isPin(pin.value)) { formatError.value = t('login.pinFormat'); return; }
+    if (needPuk.value && !isPuk(puk.value)) { formatError.value = t('login.pukFormat'); return; }
+    const ok = await sessionModel.login(pin.value, needPuk.value ? puk.value : undefined);
+    if (ok) { pin.value = ''; puk.value = ''; location.hash = '#/'; }
+    else if (sessionModel.needPuk.value) setTimeout(() => document.getElementById('login-puk')?.focus(), 0);
+  }
+
+  let message: string | null = formatError.value;
+  if (!message && p) {
+    if (p.kind === 'wrongCode') message = t('login.wrongCode');
+    else if (p.kind === 'wait') message = waiting ? t('login.wait', { time: formatWait((p.untilMs - now.value) / 1000) }) : null;
+    else if (p.kind === 'unreachable') message = t('net.unreachable');
+    else message = t('common.error', { message: p.message });
+  }
+
+  return (
+    <div class="page login" id="login-page">
+      <form class="card login-card" onSubmit={submit} autocomplete="off" noValidate>
+        <h1><span aria-hidden="true">⚡ </span>{t('app.title')}</h1>
+        <OfflineMark />
+        <label class="field">
+          <span>{t('login.pin')} <small>({t('login.pinHint')})</small></span>
+          <input
+            id="login-pin" name="pin" type="password" inputMode="numeric" pattern="[0-9]*" maxLength={5}
+            autocomplete="off" autoFocus value={pin.value}
+            onInput={(e) => { pin.value = e.currentTarget.value; }}
+          />
+        </label>
+        {needPuk.value ? (
+          <>
+            <p class="note" id="login-puk-note">{t('login.pukNeeded')}</p>
+            <label class="field">
+              <span>{t('login.puk')} <small>({t('login.pukHint')})</small></span>
+              <input
+                id="login-puk" name="puk" type="password" inputMode="numeric" maxLength={20}
+                autocomplete="off" value={puk.value}
+                onInput={(e) => { puk.value = e.currentTarget.value; }}
+              />
+            </label>
+          </>
+        ) : null}
+        {message ? <p class="error" id="login-error" role="alert">{message}</p> : null}
+        <button id="login-submit" class="primary" type="submit" disabled={busy.value || waiting}>{t('login.submit')}</button>
+        <div class="langs" role="group" aria-label={t('login.language')}>
+          {LANGS.map((l) => (
+            <button
+              key={l} type="button" class={l === lang.value ? 'lang active' : 'lang'} data-lang={l}
+              aria-pressed={l === lang.value} onClick={() => setLang(l)}
+            >{langName(l)}</button>
+          ))}
+        </div>
+      </form>
+    </div>
+  );
+}

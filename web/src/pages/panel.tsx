@@ -1,0 +1,42 @@
+/** My panel board (DEV-1): the device list, filtered by gateway, refreshed every 5 s. */
+import { useModel } from '@preact/signals';
+import { DeviceButton } from '../components/device-button';
+import { Page } from '../components/layout';
+import { statusText } from '../components/status';
+import { t } from '../i18n';
+import { PanelModel } from '../state/devices';
+import { navigate } from '../state/router';
+
+export function PanelPage() {
+  const m = useModel(PanelModel);
+  const gateways = m.gateways.value;
+  const list = m.visible.value;
+
+  return (
+    <Page id="panel-page" title={t('page.myPanelBoard')} back={{ href: '#/' }}>
+      <div class="toolbar">
+        <label class="field inline">
+          <span>{t('panel.gateway')}</span>
+          <select id="gateway-filter" value={m.filter.value} onChange={(e) => m.setFilter(e.currentTarget.value)}>
+            <option value="all">{t('panel.allGateways')}</option>
+            {gateways.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}{g.status === 'on' ? '' : ` (${statusText(g.status, g.statusReason)})`}
+              </option>
+            ))}
+          </select>
+        </label>
+        {m.loaded.value ? <span class="muted" id="device-count">{t('panel.count', { n: list.length })}</span> : null}
+      </div>
+      {!m.loaded.value ? (
+        m.error.value ? <p class="error">{t('common.error', { message: m.error.value })}</p> : <p class="muted">{t('common.loading')}</p>
+      ) : list.length === 0 ? (
+        <p class="muted">{t('panel.empty')}</p>
+      ) : (
+        <div class="devices" id="device-list">
+          {list.map((d) => <DeviceButton key={d.id} device={d} onOpen={(id) => navigate(`/panel/${id}`)} />)}
+        </div>
+      )}
+    </Page>
+  );
+}
