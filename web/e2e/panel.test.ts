@@ -1,0 +1,120 @@
+/**
+ * The whole chain in a browser (AUTH-4, DEV-1, DEV-2): the simulated installation and the real
+ * daemon (scripts/demo/harness.ts) serving the built SPA, driven by Chromium.
+ * Run the web build first: `cd web && npx tsup` (the root `pnpm test` does).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, login, waitFor } from './browser';
+
+/** The lead's demo harness: simulated installation + real daemon serving web/dist. */
+type StartDemo = (opts: { port?: number; dataDir?: string }) => Promise<{ url: string; stop(): Promise<void> }>;
+const HARNESS = fileURLToPath(new URL('../../scripts/demo/harness.ts', import.meta.url));
+const DIST_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta.url));
+
+const PIN = '99999';
+const PUK = '00000 9999 00000';
+
+interface DeviceRow { id: string; status: string; family: string; reason: string; text: string }
+
+function deviceRows(page: Page): Promise<DeviceRow[]> {
+  return page.$$eval('#device-list [data-device-id]', (els) => els.map((e) => ({
+    id: e.getAttribute('data-device-id') ?? '',
+    status: e.getAttribute('data-status') ?? '',
+    family: e.getAttribute('data-family') ?? '',
+    reason: e.getAttribute('data-reason') ?? '',
+    text: (e.querySelector('.device-status')?.textContent ?? '').trim(),
+  })));
+}
+
+/** Values of the measure rows whose label matches `label` (empty when none is shown yet). */
+function valuesOfRow(page: Page, label: RegExp): Promise<string[]> {
+  return page.$$eval('#measure-tables tr', (rows, src) => {
+    const re = new RegExp(src, 'i');
+    return rows
+      .filter((r) => re.test(r.querySelector('th')?.textContent ?? ''))
+      .flatMap((r) => [...r.querySelectorAll('td[data-value]')].map((td) => td.getAttribute('data-value') ?? ''))
+      .filter((v) => v !== '');
+  }, label.source);
+}
+
+let browser: Browser;
+let demo: { url: string; stop(): Promise<void> } | undefined;
+let dataDir: string;
+
+before(async () => {
+  assert.ok(existsSync(DIST_INDEX), 'web/dist is missing: run the web build first (cd web && npx tsup)');
+  assert.ok(existsSync(HARNESS), `the demo harness is missing: ${HARNESS}`);
+  const { startDemo } = (await import(HARNESS)) as { startDemo: StartDemo };
+  dataDir = await mkdtemp(join(tmpdir(), 'ews-e2e-'));
+  demo = await startDemo({ dataDir });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+test('login with PIN and PUK, panel board, live measures, logout', { timeout: 150_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  try {
+    await page.goto(demo!.url);
+
+    // AUTH-4: a fresh browser gives the PIN, is asked the PUK, then lands on the home page.
+    assert.equal(await login(page, PIN, PUK), 'puk', 'a new browser must be asked the PUK');
+    assert.ok(await page.$('#default-codes-warning'), 'warning while the default codes are in use');
+    const tile = await page.$('a[data-page=myPanelBoard]');
+    assert.ok(tile, 'My panel board tile');
+
+    // DEV-1: the device list, with the silent device in communication error (timeout).
+    await tile.click();
+    await page.waitForSelector('#panel-page');
+    const rows = await waitFor(() => deviceRows(page), (r) => r.length >= 10, 30_000, 'at least 10 devices');
+    assert.ok(rows.length >= 10);
+    const settled = await waitFor(
+      () => deviceRows(page),
+      (r) => r.some((d) => d.status === 'error') && r.filter((d) => d.status === 'error').every((d) => d.reason === 'timeout'),
+      45_000, 'the silent device in error with reason timeout',
+    );
+    for (const d of settled.filter((x) => x.status === 'error')) {
+      assert.match(d.text, /Communication error: timeout/, `device ${d.id} shows its reason`);
+    }
+
+    // DEV-2: the main meter's Measure page.
+    const main = settled.find((d) => d.family === 'multifunction');
+    assert.ok(main, 'a multifunction meter is listed');
+    await page.click(`#device-list [data-device-id="${main.id}"]`);
+    await page.waitForSelector('#measure-page');
+    assert.match(page.url(), new RegExp(`#/panel/${main.id}$`));
+    await waitFor(() => valuesOfRow(page, /active energy import/), (v) => v.length > 0, 15_000, 'an Active energy import value');
+    const power = () => page.$$eval('section[data-group=power] td[data-value]', (els) => els.map((e) => e.getAttribute('data-value')).join('|'));
+    const first = await waitFor(power, (p) => p.replace(/\|/g, '') !== '', 10_000, 'power values');
+    await waitFor(power, (p) => p !== first && p.replace(/\|/g, '') !== '', 12_000, 'the power value to change');
+    assert.ok(await page.$('#measure-at[data-at]'), 'the reading time is shown');
+
+    // AUTH-4: logout; this browser is known now, so the PIN alone logs in again.
+    await page.click('.bar-back');
+    await page.waitForSelector('#panel-page');
+    await page.click('.bar-back');
+    await page.waitForSelector('#home-page');
+    await page.click('#logout');
+    await page.waitForSelector('#login-pin');
+    assert.equal(await page.$('#login-puk'), null, 'the login page asks only the PIN');
+    assert.equal(await login(page, PIN), 'home', 'no PUK needed after a logout');
+
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  } finally {
+    await context.close();
+  }
+});
