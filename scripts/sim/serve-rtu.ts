@@ -9,10 +9,11 @@
  * Timing: with a `line`, the reply leaves t3.5 + turnaround (+ slow fault delay) after the end
  * of the request. An in-memory pipe created with the same line charges the wire time of each
  * frame itself; endpoints without a line model (TCP, pty) set `emulateWireTime` and the
- * request and reply wire times are added here, on one emulated half-duplex line.
+ * request and reply wire times are added here (requests queue on the emulated line; collisions
+ * of a late reply with later traffic are not modelled).
  * Due times are absolute (`clock.monotonicMs()`), so timer lateness never accumulates.
  */
-import { modbus, systemClock, type Clock } from '@ews/daemon';
+import { modbus, systemClock, setTimeoutAt, type Clock, type Timer } from '@ews/daemon';
 import type { SimBus } from './bus';
 import { createRandom } from './noise';
 
@@ -68,16 +69,17 @@ export function attachRtuEndpoint(bus: SimBus, endpoint: ByteEndpoint, opts: Rtu
   const silenceMs = opts.resyncSilenceMs ?? (line ? Math.max(t35, 1) : 5);
   const emulate = Boolean(opts.emulateWireTime && line);
   const random = createRandom(opts.seed ?? 0x6a5b);
-  const timers = new Set<ReturnType<Clock['setTimeout']>>();
+  const timers = new Set<{ cancel(): void }>();
   let buffer = new Uint8Array(0);
-  let resyncTimer: ReturnType<Clock['setTimeout']> | undefined;
+  let resyncTimer: Timer | undefined;
   let lastDataMs = 0;
-  /** Emulated line busy until (monotonic ms). */
+  /** Emulated line busy with requests until (monotonic ms). */
   let lineBusyUntil = 0;
   let detached = false;
 
+  // Never earlier than due: the line model must not be faster than the wire.
   const at = (dueMs: number, fn: () => void): void => {
-    const t = clock.setTimeout(() => { timers.delete(t); if (!detached) fn(); }, Math.max(0, dueMs - clock.monotonicMs()));
+    const t = setTimeoutAt(clock, dueMs, () => { timers.delete(t); if (!detached) fn(); });
     timers.add(t);
   };
 
@@ -90,31 +92,30 @@ export function attachRtuEndpoint(bus: SimBus, endpoint: ByteEndpoint, opts: Rtu
     if (response.kind === 'silent') return;
     const bytes = rtuReplyBytes(unit, response.pdu, response.corrupt, random);
     const turnaroundMs = opts.turnaroundMs ?? bus.turnaroundMs;
-    const startMs = Math.max(requestEndMs + t35 + turnaroundMs + response.delayMs, emulate ? lineBusyUntil : 0);
-    const deliverMs = startMs + wireMs(bytes.length);
-    if (emulate) lineBusyUntil = deliverMs;
+    // replies do not hold back later requests: a late (slow) reply must not delay the others
+    const deliverMs = requestEndMs + t35 + turnaroundMs + response.delayMs + wireMs(bytes.length);
     at(deliverMs, () => { endpoint.write(bytes).catch(() => { /* master went away */ }); });
   };
 
-  const scan = (arrivalMs: number): void => {
+  /** Frames what it can; true if an incomplete frame is left waiting for more bytes. */
+  const scan = (arrivalMs: number): boolean => {
     while (buffer.length > 0) {
       const f = modbus.frameRtuRequest(buffer);
       if (f.kind === 'ok') { buffer = buffer.slice(f.length); handle(f.unit, f.pdu, f.length, arrivalMs); continue; }
       if (f.kind === 'invalid') { buffer = buffer.slice(f.skip); continue; }
-      armResync();
-      return;
+      return true;
     }
+    return false;
   };
 
+  /** After a silence, a partial frame can no longer complete: drop bytes until what is left frames. */
   const armResync = (): void => {
     if (resyncTimer !== undefined) clock.clearTimeout(resyncTimer);
     resyncTimer = clock.setTimeout(() => {
       resyncTimer = undefined;
       if (detached || buffer.length === 0) return;
-      const quietMs = clock.monotonicMs() - lastDataMs;
-      if (quietMs + 0.01 < silenceMs) { armResync(); return; }
-      buffer = buffer.slice(1);
-      scan(lastDataMs);
+      if (clock.monotonicMs() - lastDataMs + 0.01 < silenceMs) { armResync(); return; }
+      do buffer = buffer.slice(1); while (scan(lastDataMs) && buffer.length > 0);
     }, silenceMs);
   };
 
@@ -125,7 +126,7 @@ export function attachRtuEndpoint(bus: SimBus, endpoint: ByteEndpoint, opts: Rtu
     merged.set(buffer); merged.set(chunk, buffer.length);
     // a real slave holds at most one ADU; anything older is line noise
     buffer = merged.length > 4 * modbus.MAX_RTU_FRAME ? merged.slice(merged.length - modbus.MAX_RTU_FRAME) : merged;
-    scan(lastDataMs);
+    if (scan(lastDataMs)) armResync();
   });
 
   return {
@@ -133,9 +134,70 @@ export function attachRtuEndpoint(bus: SimBus, endpoint: ByteEndpoint, opts: Rtu
       detached = true;
       off();
       if (resyncTimer !== undefined) clock.clearTimeout(resyncTimer);
-      for (const t of timers) clock.clearTimeout(t);
+      for (const t of timers) t.cancel();
       timers.clear();
     },
     pendingReplies: () => timers.size,
+  };
+}
+
+export interface SerialServeOptions {
+  turnaroundMs?: number;
+  /** Add wire time for `line` (a pty ignores baud rate; default true). */
+  emulateWireTime?: boolean;
+  /** Retry period when the port disappears (pty killed, adapter unplugged); default 500 ms. */
+  reopenMs?: number;
+  clock?: Clock;
+}
+
+export interface SerialServerHandle {
+  readonly path: string;
+  isOpen(): boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the bus on a real serial device through the daemon's SerialLink (the `serialport`
+ * package), e.g. one end of a socat pty pair. If the port goes away it is reopened every
+ * `reopenMs` until it exists again (a new pty pair linked at the same path).
+ */
+export async function serveRtuOverSerial(bus: SimBus, path: string, line: LineSettings, opts: SerialServeOptions = {}): Promise<SerialServerHandle> {
+  const clock = opts.clock ?? bus.clock ?? systemClock;
+  const link = new modbus.SerialLink(path, line);
+  let endpoint: RtuEndpointHandle | undefined;
+  let retry: Timer | undefined;
+  let closed = false;
+
+  const open = async (): Promise<void> => {
+    await link.open();
+    endpoint = attachRtuEndpoint(bus, link, {
+      line, emulateWireTime: opts.emulateWireTime ?? true, clock,
+      ...(opts.turnaroundMs !== undefined ? { turnaroundMs: opts.turnaroundMs } : {}),
+    });
+  };
+  const scheduleReopen = (): void => {
+    if (closed || retry !== undefined) return;
+    retry = clock.setTimeout(() => {
+      retry = undefined;
+      if (closed) return;
+      open().catch(() => scheduleReopen());
+    }, opts.reopenMs ?? 500);
+  };
+  link.events.on('close', () => {
+    endpoint?.detach();
+    endpoint = undefined;
+    scheduleReopen();
+  });
+  await open();
+  return {
+    path,
+    isOpen: () => link.isOpen,
+    async close() {
+      closed = true;
+      if (retry !== undefined) clock.clearTimeout(retry);
+      endpoint?.detach();
+      endpoint = undefined;
+      await link.close().catch(() => undefined);
+    },
   };
 }

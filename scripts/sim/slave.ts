@@ -52,12 +52,31 @@ export interface SimSlaveOptions {
   /** Simulated ms per clock ms (default 1). */
   timeScale?: number;
   name?: string;
+  /**
+   * Unmapped words inside the map (holes no longer than the model's
+   * `connection.maxGapRegisters`, which the daemon's coalesced reads may span): 'zero' (default,
+   * reserved registers read as 0) or 'exception' (strict device: exception 2 like any unmapped word).
+   */
+  gaps?: 'zero' | 'exception';
 }
 
 const GENERIC_TYPES: Record<1 | 2 | 4, RegisterType> = { 1: 'u16', 2: 'u32', 4: 'u64' };
 /** Longest integration step, simulated ms (profiles change slower than this). */
 const STEP_MS = 60_000;
 const HOUR_MS = 3_600_000;
+
+/** Word keys of the holes a coalesced read may span (≤ maxGap words between mapped words). */
+function gapWordKeys(registers: readonly ResolvedRegister[], maxGap: number): number[] {
+  const out: number[] = [];
+  for (const fn of [3, 4] as const) {
+    const mapped = [...new Set(registers.filter((r) => r.fn === fn).flatMap((r) => Array.from({ length: r.words }, (_, i) => r.address + i)))].sort((a, b) => a - b);
+    for (let i = 1; i < mapped.length; i++) {
+      const hole = mapped[i] - mapped[i - 1] - 1;
+      if (hole > 0 && hole <= maxGap) for (let a = mapped[i - 1] + 1; a < mapped[i]; a++) out.push(wordKey(fn, a));
+    }
+  }
+  return out;
+}
 
 function genericRegisters(g: GenericRegister): ResolvedRegister[] {
   return [{
@@ -136,14 +155,16 @@ export function createSimSlave(model: ModelDef, opts: SimSlaveOptions): SimSlave
 
   const currentValues = (): { values: Map<ResolvedRegister, number>; simMs: number } => {
     const simMs = simTimeMs();
-    const ctx = { electrical: advance(simMs), counters, flowDm3PerH: last.flowDm3PerH };
+    const ctx = { electrical: advance(simMs), counters };
     const values = new Map<ResolvedRegister, number>();
     for (const r of registers) values.set(r, states.has(r.key) ? states.value(r.key, simMs) : engineeringValue(r, ctx));
     return { values, simMs };
   };
 
+  const gapKeys = opts.gaps === 'exception' ? [] : gapWordKeys(registers, model.connection.maxGapRegisters);
   const snapshot = (): WordMap => {
     const words = new Map<number, number>();
+    for (const k of gapKeys) words.set(k, 0);
     for (const [r, v] of currentValues().values) {
       encodeValue(r, v, wordOrder).forEach((w, i) => words.set(wordKey(r.fn, r.address + i), w));
     }

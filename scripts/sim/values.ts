@@ -22,8 +22,6 @@ export interface Counters {
 export interface ValueContext {
   electrical: ElectricalState;
   counters: Counters;
-  /** Water or gas flow, dm³/h (0 for electricity). */
-  flowDm3PerH: number;
 }
 
 const PHASE_INDEX: Record<string, 0 | 1 | 2> = { L1: 0, L2: 1, L3: 2 };

@@ -91,3 +91,6 @@ export function deviceAddressLabel(d: Pick<DeviceConfig, 'address' | 'position' 
   if (d.side !== undefined) return `${d.address}-${d.side}`;
   return String(d.address);
 }
+
+/** A device to create: the permanent ID is given by the box when absent. */
+export type NewDeviceInput = Omit<DeviceConfigInput, 'id'> & { id?: number };

@@ -32,18 +32,18 @@ const MAX_FAILURES = 3;
 
 function measures(): MeasureDef[] {
   const m: MeasureDef[] = [
-    { key: 'activeEnergyImportWh', label: 'Active energy import', unit: 'Wh', group: 'energy' },
-    { key: 'activeEnergyExportWh', label: 'Active energy export', unit: 'Wh', group: 'energy' },
-    { key: 'reactiveEnergyImportVarh', label: 'Reactive energy import', unit: 'varh', group: 'energy' },
+    { key: 'activeEnergyImportWh', label: 'Active energy +', unit: 'Wh', group: 'energy', phase: 'total' },
+    { key: 'activeEnergyExportWh', label: 'Active energy -', unit: 'Wh', group: 'energy', phase: 'total' },
+    { key: 'reactiveEnergyImportVarh', label: 'Reactive energy +', unit: 'varh', group: 'energy', phase: 'total' },
   ];
   for (const p of ['L1', 'L2', 'L3', 'total'] as const) m.push({ key: `activePower${p === 'total' ? 'Total' : p}W`, label: `Active power ${p}`, unit: 'W', group: 'power', phase: p });
   for (const p of ['L1', 'L2', 'L3'] as const) m.push({ key: `voltage${p}NV`, label: `Voltage ${p}-N`, unit: 'V', group: 'voltage', phase: p });
   for (const [p, l] of [['L12', 'L1-L2'], ['L23', 'L2-L3'], ['L31', 'L3-L1']] as const) m.push({ key: `voltage${p}V`, label: `Voltage ${l}`, unit: 'V', group: 'voltage', phase: p });
-  for (const p of ['L1', 'L2', 'L3', 'N'] as const) m.push({ key: `current${p}A`, label: `Current ${p}`, unit: 'A', group: 'current', phase: p });
+  for (const p of ['L1', 'L2', 'L3', 'N'] as const) m.push({ key: `current${p}A`, label: p === 'N' ? 'Neutral current' : `Current ${p}`, unit: 'A', group: 'current', phase: p });
   m.push({ key: 'frequencyHz', label: 'Frequency', unit: 'Hz', group: 'frequency' });
   for (const p of ['L1', 'L2', 'L3'] as const) m.push({ key: `thdVoltage${p}Pct`, label: `THD voltage ${p}`, unit: '%', group: 'thd', phase: p });
   for (let n = 3; n <= 9; n += 2) {
-    for (const p of ['L1', 'L2', 'L3'] as const) m.push({ key: `harmonicVoltage${p}H${n}Pct`, label: `Voltage harmonic ${n} ${p}`, unit: '%', group: 'harmonics', phase: p });
+    for (const p of ['L1', 'L2', 'L3'] as const) m.push({ key: `harmonicVoltage${p}H${n}Pct`, label: `Voltage ${p} harmonic ${n}`, unit: '%', group: 'harmonics', phase: p });
   }
   return m;
 }

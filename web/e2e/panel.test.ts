@@ -11,11 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { startDemo, type Demo } from '../../scripts/demo/harness';
 import { launchBrowser, login, waitFor } from './browser';
 
-/** The lead's demo harness: simulated installation + real daemon serving web/dist. */
-type StartDemo = (opts: { port?: number; dataDir?: string }) => Promise<{ url: string; stop(): Promise<void> }>;
-const HARNESS = fileURLToPath(new URL('../../scripts/demo/harness.ts', import.meta.url));
 const DIST_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 
 const PIN = '99999';
@@ -33,25 +31,27 @@ function deviceRows(page: Page): Promise<DeviceRow[]> {
   })));
 }
 
-/** Values of the measure rows whose label matches `label` (empty when none is shown yet). */
-function valuesOfRow(page: Page, label: RegExp): Promise<string[]> {
-  return page.$$eval('#measure-tables tr', (rows, src) => {
-    const re = new RegExp(src, 'i');
+/**
+ * Shown values of a quantity, found by its key (`data-key`) or by its row label (the catalogue
+ * calls active energy import "Active energy +", as the vendor manual does).
+ */
+function shownValues(page: Page, key: string, label: RegExp): Promise<string[]> {
+  return page.$$eval('#measure-tables tr', (rows, [k, src]) => {
+    const re = new RegExp(src!, 'i');
     return rows
-      .filter((r) => re.test(r.querySelector('th')?.textContent ?? ''))
-      .flatMap((r) => [...r.querySelectorAll('td[data-value]')].map((td) => td.getAttribute('data-value') ?? ''))
+      .flatMap((r) => [...r.querySelectorAll('td[data-key]')]
+        .filter((td) => td.getAttribute('data-key') === k || re.test(r.querySelector('th')?.textContent ?? '')))
+      .map((td) => td.getAttribute('data-value') ?? '')
       .filter((v) => v !== '');
-  }, label.source);
+  }, [key, label.source]);
 }
 
 let browser: Browser;
-let demo: { url: string; stop(): Promise<void> } | undefined;
+let demo: Demo | undefined;
 let dataDir: string;
 
 before(async () => {
   assert.ok(existsSync(DIST_INDEX), 'web/dist is missing: run the web build first (cd web && npx tsup)');
-  assert.ok(existsSync(HARNESS), `the demo harness is missing: ${HARNESS}`);
-  const { startDemo } = (await import(HARNESS)) as { startDemo: StartDemo };
   dataDir = await mkdtemp(join(tmpdir(), 'ews-e2e-'));
   demo = await startDemo({ dataDir });
   browser = await launchBrowser();
@@ -97,7 +97,7 @@ test('login with PIN and PUK, panel board, live measures, logout', { timeout: 15
     await page.click(`#device-list [data-device-id="${main.id}"]`);
     await page.waitForSelector('#measure-page');
     assert.match(page.url(), new RegExp(`#/panel/${main.id}$`));
-    await waitFor(() => valuesOfRow(page, /active energy import/), (v) => v.length > 0, 15_000, 'an Active energy import value');
+    await waitFor(() => shownValues(page, 'activeEnergyImportWh', /^active energy (import|\+)/), (v) => v.length > 0, 15_000, 'an Active energy import value');
     const power = () => page.$$eval('section[data-group=power] td[data-value]', (els) => els.map((e) => e.getAttribute('data-value')).join('|'));
     const first = await waitFor(power, (p) => p.replace(/\|/g, '') !== '', 10_000, 'power values');
     await waitFor(power, (p) => p !== first && p.replace(/\|/g, '') !== '', 12_000, 'the power value to change');

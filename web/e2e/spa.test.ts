@@ -131,6 +131,20 @@ describe('SPA against a fake daemon', () => {
     } finally { await close(); }
   });
 
+  test('an unreachable daemon at load shows the offline mark until it answers again', async () => {
+    const { fake, page, close } = await open();
+    try {
+      assert.equal(await login(page, '99999', '00000 9999 00000'), 'puk');
+      fake.setDown(true);
+      await page.reload();
+      await page.waitForSelector('#login-page #offline-mark', { timeout: 6000 });
+      fake.setDown(false);
+      // The session survived: the page finds it by itself once the daemon answers.
+      await page.waitForSelector('#home-page', { timeout: 8000 });
+      assert.equal(await page.$('#offline-mark'), null);
+    } finally { await close(); }
+  });
+
   test('the language chosen on the login page is remembered', async () => {
     const { page, close } = await open();
     try {

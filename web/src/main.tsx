@@ -1,4 +1,5 @@
 /** Entry point: styles, language attribute, render. */
+import './polyfills';
 import { render } from 'preact';
 import './app.css';
 import { App } from './app';

@@ -6,7 +6,7 @@
  */
 import {
   gatewaySchema, deviceConfigSchema, modbusSettingsSchema, DEFAULT_MODBUS_SETTINGS, LOCAL_GATEWAY_ID,
-  type Gateway, type DeviceConfig, type ModbusSettings, type DeviceConfigInput,
+  type Gateway, type DeviceConfig, type ModbusSettings, type NewDeviceInput,
 } from '@ews/shared';
 import { z } from 'zod';
 import type { Databases } from '../store/db';
@@ -89,7 +89,7 @@ export class ConfigStore {
       if (g.id === LOCAL_GATEWAY_ID) continue;
       await this.saveGateway(gatewaySchema.parse(g), user);
     }
-    for (const d of s.devices) await this.saveDevice(d as DeviceConfigInput, user);
+    for (const d of s.devices) await this.saveDevice(d as NewDeviceInput, user);
   }
 
   async setModbus(settings: ModbusSettings, user: string): Promise<void> {
@@ -126,7 +126,7 @@ export class ConfigStore {
     return id;
   }
 
-  async saveDevice(input: DeviceConfigInput, user: string): Promise<DeviceConfig> {
+  async saveDevice(input: NewDeviceInput, user: string): Promise<DeviceConfig> {
     const withId = { ...input, id: input.id ?? this.nextDeviceId() };
     const d = deviceConfigSchema.parse(withId);
     if (!d.name) d.name = d.position !== undefined ? `${d.address}-${d.position}` : String(d.address);

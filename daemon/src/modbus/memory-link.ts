@@ -7,7 +7,7 @@
 import { Emitter } from '../util/events';
 import type { Link, LinkEvents } from './link';
 import { frameTimeMs, type LineSettings } from './timing';
-import { systemClock, type Clock } from '../util/clock';
+import { systemClock, setTimeoutAt, type Clock } from '../util/clock';
 
 export interface MemoryPipeOptions {
   /** When set, bytes arrive after their transmission time on this line. */
@@ -49,7 +49,7 @@ export function createMemoryPipe(opts: MemoryPipeOptions = {}): MemoryPipe {
     busyUntil = start + frameTimeMs(line, copy.length);
     const due = busyUntil;
     return new Promise((resolve) => {
-      clock.setTimeout(() => { deliver(copy); resolve(); }, due - clock.monotonicMs());
+      setTimeoutAt(clock, due, () => { deliver(copy); resolve(); });
     });
   };
 

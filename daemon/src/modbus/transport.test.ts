@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createMemoryPipe, type PipeEndpoint } from './memory-link';
 import { ManagedLink } from './managed-link';
-import { RtuTransport } from './transport';
+import { RtuTransport, type Transport } from './transport';
 import { BusQueue } from './bus';
 import { encodeRtu, frameRtuRequest, readRequestPdu, serveRequestPdu, parseReadResponsePdu } from './codec';
 import { ModbusError } from './errors';
@@ -105,7 +105,7 @@ test('the bus queue runs one job at a time, by priority', async () => {
   const bus = new BusQueue(t, 'test');
   const order: string[] = [];
   let inFlight = 0;
-  const job = (name: string) => async (tr: typeof t) => {
+  const job = (name: string) => async (tr: Transport) => {
     inFlight++;
     assert.equal(inFlight, 1);
     await tr.request(1, readRequestPdu(3, 0, 1));

@@ -11,7 +11,7 @@ import {
 import { ModbusError, isRetryable } from './errors';
 import type { ManagedLink } from './managed-link';
 import { frameTimeMs, t35Ms, type LineSettings } from './timing';
-import { systemClock, type Clock, type Timer } from '../util/clock';
+import { systemClock, setTimeoutAt, type Clock, type Timer } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 
 export interface RequestOptions {
@@ -125,8 +125,7 @@ export class RtuTransport extends BaseTransport {
   protected async once(unit: number, pdu: Uint8Array, opts: RequestOptions): Promise<Uint8Array> {
     if (!this.link.isOpen) throw this.link.downError();
     // Inter-frame silence: t3.5 (plus the configured gap) since the line last went quiet.
-    const wait = this.quietUntil - this.clock.monotonicMs();
-    if (wait > 0.05) await new Promise<void>((r) => this.clock.setTimeout(r, wait));
+    if (this.quietUntil > this.clock.monotonicMs()) await new Promise<void>((r) => setTimeoutAt(this.clock, this.quietUntil, r));
     const frame = encodeRtu(unit, pdu);
     const responseLength = (expectedResponsePduLength(pdu) ?? 253) + 3;
     this.rx = new Uint8Array(0); // flush: nothing before our request can be its reply

@@ -27,3 +27,21 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Runs `fn` once the clock's monotonic time reaches `dueMs`, never earlier: event-loop timers
+ * may fire up to a millisecond early against performance.now(), so it re-arms for the rest.
+ * The line model and inter-frame gaps rely on this to never be faster than the wire.
+ */
+export function setTimeoutAt(clock: Clock, dueMs: number, fn: () => void): { cancel(): void } {
+  let t: Timer | undefined;
+  let cancelled = false;
+  const arm = (first: boolean) => {
+    const left = dueMs - clock.monotonicMs();
+    if (left <= 0 && !first) { fn(); return; }
+    // Always asynchronous, even when already due.
+    t = clock.setTimeout(() => { if (!cancelled) arm(false); }, left <= 0 ? 0 : Math.max(1, Math.ceil(left)));
+  };
+  arm(true);
+  return { cancel() { cancelled = true; if (t) clock.clearTimeout(t); } };
+}

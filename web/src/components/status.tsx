@@ -5,7 +5,9 @@ import { t, type MessageKey } from '../i18n';
 export function reasonText(reason?: StatusReason, detail?: string): string {
   if (!reason) return '';
   if (reason === 'exception' && detail) return t('reason.exceptionDetail', { detail });
-  return t(`reason.${reason}` as MessageKey);
+  const text = t(`reason.${reason}` as MessageKey);
+  // The technician's clue (e.g. ECONNREFUSED), as the daemon gives it.
+  return detail ? `${text} (${detail})` : text;
 }
 
 export function statusText(status: DeviceStatus, reason?: StatusReason, detail?: string): string {

@@ -119,7 +119,13 @@ export const frLabelPhrases: Array<[RegExp, string]> = [
   [/^apparent power/i, 'Puissance apparente'],
   [/^power factor/i, 'Facteur de puissance'],
   [/^voltage/i, 'Tension'],
+  [/^neutral current/i, 'Courant de neutre'],
   [/^current/i, 'Courant'],
+  [/^thd voltage/i, 'THD tension'],
+  [/^thd current/i, 'THD courant'],
+  [/^thd neutral current/i, 'THD courant de neutre'],
+  [/^last trip cause/i, 'Cause du dernier déclenchement'],
+  [/^analogue input/i, 'Entrée analogique'],
   [/^frequency/i, 'Fréquence'],
   [/^water/i, 'Eau'],
   [/^gas/i, 'Gaz'],
@@ -129,4 +135,9 @@ export const frLabelPhrases: Array<[RegExp, string]> = [
   [/^input/i, 'Entrée'],
   [/^output/i, 'Sortie'],
   [/^harmonic/i, 'Harmonique'],
+];
+
+/** Words translated inside labels after the leading phrase ("Tension harmonic" → "Tension harmonique"). */
+export const frLabelWords: Array<[RegExp, string]> = [
+  [/\bharmonic\b/i, 'harmonique'], [/\bnormal state\b/i, 'état normal'], [/\bmode\b/i, 'mode'], [/\bON time\b/, 'durée ON'],
 ];

@@ -5,7 +5,7 @@
  */
 import { signal } from '@preact/signals';
 import { en, type Dictionary, type MessageKey } from './en';
-import { fr, frLabelPhrases } from './fr';
+import { fr, frLabelPhrases, frLabelWords } from './fr';
 
 export type { MessageKey } from './en';
 
@@ -48,10 +48,12 @@ export function langName(l: Lang): string {
 /** Translates a catalogue quantity label (English data) into the display language when known. */
 export function tLabel(label: string): string {
   if (lang.value !== 'fr') return label;
+  let out = label;
   for (const [re, fr] of frLabelPhrases) {
-    if (re.test(label)) return label.replace(re, fr);
+    if (re.test(out)) { out = out.replace(re, fr); break; }
   }
-  return label;
+  for (const [re, fr] of frLabelWords) out = out.replace(re, fr);
+  return out;
 }
 
 /** Time of day in the display language. */

@@ -28,8 +28,11 @@ export function HomePage() {
   return (
     <Page id="home-page" title={t('app.title')} actions={actions}>
       <p class="muted" id="home-user">{t('home.user', { name: s.user.name })}</p>
-      {s.defaultCodesInUse ? <p class="banner warn" id="default-codes-warning" role="alert">{t('home.defaultCodes')}</p> : null}
-      {s.mustChangeCodes ? <p class="banner warn" id="must-change-codes">{t('home.mustChange')}</p> : null}
+      {s.defaultCodesInUse || s.mustChangeCodes ? (
+        <p class="banner warn" id="default-codes-warning" role="alert" data-must-change={s.mustChangeCodes}>
+          {t('home.defaultCodes')}{s.mustChangeCodes ? ` ${t('home.mustChange')}` : ''}
+        </p>
+      ) : null}
       <nav class="tiles">
         {pages.map((p) => {
           const href = BUILT[p];

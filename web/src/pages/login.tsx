@@ -3,6 +3,7 @@ import { useSignal, useSignalEffect } from '@preact/signals';
 import { LANGS, lang, langName, setLang, t, formatWait } from '../i18n';
 import { sessionModel } from '../state/session';
 import { OfflineMark } from '../components/layout';
+import { offline } from '../api';
 
 /** Format hints only; the daemon validates with the shared schemas (spaces are ignored, AUTH-1). */
 const digits = (s: string) => s.replace(/\s+/g, '');
@@ -15,6 +16,13 @@ export function LoginPage() {
   const formatError = useSignal<string | null>(null);
   const now = useSignal(Date.now());
   const { needPuk, busy, problem } = sessionModel;
+
+  // While the daemon is unreachable, keep asking: it may come back with this browser's session.
+  useSignalEffect(() => {
+    if (!offline.value) return;
+    const id = setInterval(() => { void sessionModel.check(); }, 5000);
+    return () => clearInterval(id);
+  });
 
   // Tick while a rate-limit wait is running, so the countdown and the button update.
   useSignalEffect(() => {

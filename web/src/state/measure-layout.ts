@@ -43,27 +43,12 @@ function trimSeparators(s: string): string {
   return s.replace(/[\s,:(\-–]+$/, '').trim();
 }
 
-/** Removes the phase named by `phase` from the end of a label ("Current L1" → "Current"). */
+/** Removes the phase named by `phase` from a label ("Current L1" → "Current", "Voltage L1 harmonic 3" → "Voltage harmonic 3"). */
 export function stripPhase(label: string, phase?: Phase): string {
   if (!phase) return label;
-  const re = new RegExp(`[\\s,(\\-–]*(?:phase\\s*)?(?:${PHASE_IN_LABEL[phase] ?? phase})\\)?\\s*$`, 'i');
-  const out = trimSeparators(label.replace(re, ''));
+  const re = new RegExp(`(^|[\\s,(])(?:phase\\s*)?(?:${PHASE_IN_LABEL[phase] ?? phase})\\)?(?=$|[\\s,)])`, 'i');
+  const out = trimSeparators(label.replace(re, '$1').replace(/\s{2,}/g, ' ').trim());
   return out || label;
-}
-
-/** Shared start of several labels, cut at a word boundary ("Voltage L1-N", "Voltage L2-N" → "Voltage"). */
-export function commonLabel(labels: string[]): string {
-  if (labels.length === 0) return '';
-  if (labels.length === 1) return labels[0]!;
-  let prefix = labels[0]!;
-  for (const l of labels.slice(1)) {
-    let i = 0;
-    while (i < prefix.length && i < l.length && prefix[i] === l[i]) i++;
-    prefix = prefix.slice(0, i);
-  }
-  const full = labels.every((l) => l.length === prefix.length || /[\s,(\-–]/.test(l[prefix.length] ?? ''));
-  if (!full) prefix = prefix.replace(/\S*$/, '');
-  return trimSeparators(prefix) || labels[0]!;
 }
 
 function phaseTables(measures: MeasureDef[]): MeasureTable[] {
@@ -86,9 +71,8 @@ function phaseTables(measures: MeasureDef[]): MeasureTable[] {
     if (!set.rows.length) continue;
     const used = set.cols.filter((c) => set.rows.some((r) => r.members.some((m) => m.phase === c)));
     const rows = set.rows.map((r) => {
-      const label = r.members.length > 1
-        ? commonLabel(r.members.map((m) => m.label))
-        : stripPhase(r.members[0]!.label, r.members[0]!.phase);
+      // The first member names the row: catalogues list the main quantity first.
+      const label = stripPhase(r.members[0]!.label, r.members[0]!.phase);
       const cells: Record<string, string> = {};
       for (const m of r.members) cells[m.phase!] = m.key;
       return { label, cells };

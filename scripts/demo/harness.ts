@@ -1,0 +1,124 @@
+/**
+ * Starts the simulated installation (in this process) and the real, built daemon (a child
+ * process, so its memory is its own): used by `pnpm demo`, the browser tests and the memory
+ * measurement.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadCatalog } from '../../daemon/src/catalog/index';
+import { demoInstallation, buildSimBus } from '../sim/installations';
+import { serveModbusTcp, serveRtuOverTcp, type TcpServerHandle } from '../sim/serve-tcp';
+import type { SimBus } from '../sim/bus';
+import { seedFor } from './seed';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface DemoOptions {
+  /** HTTP port of the daemon (0: a free one). */
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  /** Simulator ports; fixed by default so a restarted demo finds its devices again. */
+  simRtuPort?: number;
+  simGatewayPort?: number;
+  /** Show the daemon's logs on this process's stdout. */
+  inheritLogs?: boolean;
+  env?: Record<string, string>;
+}
+
+export interface Demo {
+  url: string;
+  dataDir: string;
+  buses: Record<string, SimBus>;
+  daemon: ChildProcess;
+  /** Stops the daemon (SIGTERM) and starts it again on the same data folder. */
+  restartDaemon(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`the daemon exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return;
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the daemon did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
+  const dataDir = resolve(opts.dataDir ?? join(ROOT, 'data'));
+  mkdirSync(dataDir, { recursive: true });
+  const catalog = loadCatalog();
+  const inst = demoInstallation();
+  const buses: Record<string, SimBus> = {};
+  const servers: TcpServerHandle[] = [];
+  const gatewayPorts: Record<string, number> = {};
+  let localRtuPort = 0;
+  for (const bus of inst.buses) {
+    const sim = buildSimBus(catalog, bus, { turnaroundMs: 3 });
+    buses[bus.name] = sim;
+    if (bus.kind === 'local') {
+      const s = await serveRtuOverTcp(sim, { port: opts.simRtuPort ?? 0 });
+      servers.push(s);
+      localRtuPort = s.port;
+    } else {
+      const s = await serveModbusTcp(sim, { port: opts.simGatewayPort ?? 0 });
+      servers.push(s);
+      gatewayPorts[bus.name] = s.port;
+    }
+  }
+  const seedFile = join(dataDir, 'demo-seed.json');
+  writeFileSync(seedFile, JSON.stringify(seedFor(inst, { localRtuPort, gatewayPorts }), null, 2));
+
+  const host = opts.host ?? '127.0.0.1';
+  let port = opts.port ?? 0;
+  if (port === 0) port = await freePort();
+  const url = `http://${host}:${port}`;
+  const launch = (): ChildProcess => spawn(process.execPath, [join(ROOT, 'daemon/dist/main.js')], {
+    cwd: ROOT,
+    env: { ...process.env, EWS_PORT: String(port), EWS_HOST: host, EWS_DATA_DIR: dataDir, EWS_SEED: seedFile, ...opts.env },
+    stdio: ['ignore', opts.inheritLogs ? 'inherit' : 'ignore', opts.inheritLogs ? 'inherit' : 'pipe'],
+  });
+  let child = launch();
+  await waitHealthy(url, child);
+
+  const stopChild = (c: ChildProcess) => new Promise<void>((res) => {
+    if (c.exitCode !== null) return res();
+    c.once('exit', () => res());
+    c.kill('SIGTERM');
+    setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
+  });
+
+  const demo: Demo = {
+    url, dataDir, buses,
+    get daemon() { return child; },
+    async restartDaemon() {
+      await stopChild(child);
+      child = launch();
+      await waitHealthy(url, child);
+    },
+    async stop() {
+      await stopChild(child);
+      for (const s of servers) await s.close();
+    },
+  };
+  return demo;
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+  });
+}

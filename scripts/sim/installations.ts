@@ -1,0 +1,121 @@
+/**
+ * @module sim/installations
+ * Simulated installations as plain data (what the daemon's device configuration needs, plus the
+ * simulator's hints), and `buildSimBus` that instantiates them from the catalogue.
+ */
+import type { Family, GenericRegister } from '@ews/shared';
+import type { Catalog, Clock } from '@ews/daemon';
+import { SimBus } from './bus';
+import { hashInts } from './noise';
+import type { SimProfile } from './profiles';
+import { combineSlaves, createSimSlave, type SimSlave } from './slave';
+
+export interface InstallationDevice {
+  address: number;
+  family: Family;
+  model: string;
+  position?: number;
+  generic?: GenericRegister;
+  name: string;
+  profile?: SimProfile;
+  nominalPowerW?: number;
+  /** false: configured in the daemon but absent from the bus (never answers). Default true. */
+  simulated?: boolean;
+}
+
+export interface InstallationBus {
+  /** "Local" for the box's own RS485 port, else the IP gateway's name. */
+  name: string;
+  kind: 'local' | 'tcp';
+  devices: InstallationDevice[];
+}
+
+export interface Installation {
+  name: string;
+  buses: InstallationBus[];
+}
+
+/** BEY-4 demo: an office building with its own RS485 bus and a second building behind a gateway. */
+export function demoInstallation(): Installation {
+  const local: InstallationDevice[] = [
+    { address: 1, family: 'multifunction', model: 'F3N200', name: 'Main meter', profile: 'office', nominalPowerW: 60_000 },
+    { address: 2, family: 'energyCounter', model: 'F41DM63', name: 'Lighting', profile: 'lighting', nominalPowerW: 8_000 },
+    { address: 3, family: 'energyCounter', model: 'F41DM63', name: 'Heat pump', profile: 'heating', nominalPowerW: 12_000 },
+    { address: 4, family: 'energyCounter', model: 'F41DM63', name: 'Air conditioning', profile: 'hvac', nominalPowerW: 15_000 },
+    { address: 5, family: 'energyCounter', model: 'F41DM63', name: 'EV charger', profile: 'ev', nominalPowerW: 11_000 },
+    { address: 6, family: 'energyCounter', model: 'F21DM63', name: 'Power sockets', profile: 'office', nominalPowerW: 3_500 },
+    { address: 7, family: 'energyCounter', model: 'F21DM63', name: 'Kitchen', profile: 'residential', nominalPowerW: 6_000 },
+    { address: 8, family: 'energyCounter', model: 'F21DM63', name: 'Ventilation', profile: 'flat', nominalPowerW: 1_200 },
+    { address: 10, family: 'pulseCounter', model: 'pulse-electricity', position: 1, name: 'Canteen', profile: 'residential', nominalPowerW: 9_000 },
+    { address: 10, family: 'pulseCounter', model: 'pulse-water', position: 2, name: 'Water', profile: 'water', nominalPowerW: 3_000 },
+    { address: 10, family: 'pulseCounter', model: 'pulse-gas', position: 3, name: 'Gas', profile: 'gas', nominalPowerW: 25_000 },
+    { address: 11, family: 'breaker', model: 'M7COM-MEGATIKER', name: 'Main breaker', profile: 'office', nominalPowerW: 60_000 },
+    { address: 12, family: 'powerSupervision', model: 'M7TICIO', name: 'Signalling I/O' },
+    { address: 13, family: 'generic', model: 'generic-meter', name: 'Server room (third-party)', profile: 'flat', nominalPowerW: 4_000, generic: { fn: 4, address: 0x0100, words: 2, factor: 10 } },
+    { address: 20, family: 'energyCounter', model: 'F41DM63', name: 'Workshop', profile: 'office', nominalPowerW: 10_000, simulated: false },
+  ];
+  const gateway: InstallationDevice[] = [
+    { address: 1, family: 'multifunction', model: 'EMDX3-412045', name: 'Building B main', profile: 'office', nominalPowerW: 40_000 },
+    { address: 2, family: 'energyCounter', model: 'F41DM63', name: 'Building B lifts', profile: 'office', nominalPowerW: 9_000 },
+    { address: 3, family: 'energyCounter', model: 'F41DM63', name: 'Solar inverter', profile: 'pv', nominalPowerW: 20_000 },
+    { address: 4, family: 'energyCounter', model: 'F21DM63', name: 'Caretaker flat', profile: 'residential', nominalPowerW: 4_500 },
+  ];
+  return {
+    name: 'EWS demo',
+    buses: [
+      { name: 'Local', kind: 'local', devices: local },
+      { name: 'Building B', kind: 'tcp', devices: gateway },
+    ],
+  };
+}
+
+const BENCH_PROFILES: SimProfile[] = ['office', 'residential', 'lighting', 'hvac', 'heating', 'flat'];
+
+/** `n` multifunction meters with full register maps at addresses 1…n (bus throughput). */
+export function benchInstallation(n = 32, model = 'F3N200'): Installation {
+  if (n < 1 || n > 247) throw new RangeError(`bench size ${n} outside 1…247`);
+  const devices = Array.from({ length: n }, (_, i): InstallationDevice => ({
+    address: i + 1, family: 'multifunction', model, name: `Meter ${i + 1}`,
+    profile: BENCH_PROFILES[i % BENCH_PROFILES.length], nominalPowerW: 10_000 + 5_000 * (i % 7),
+  }));
+  return { name: `bench-${n}`, buses: [{ name: 'Local', kind: 'local', devices }] };
+}
+
+export interface BuildSimBusOptions {
+  clock?: Clock;
+  timeScale?: number;
+  turnaroundMs?: number;
+  /** Mixed into every device's seed (default 1). */
+  seed?: number;
+}
+
+/**
+ * Instantiates the simulated devices of one bus: one slave per address; several positions at
+ * one address become one concentrator slave. Devices with `simulated: false` are left out.
+ */
+export function buildSimBus(catalog: Catalog, bus: InstallationBus, opts: BuildSimBusOptions = {}): SimBus {
+  const simBus = new SimBus({ ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.turnaroundMs !== undefined ? { turnaroundMs: opts.turnaroundMs } : {}) });
+  const byAddress = new Map<number, SimSlave[]>();
+  for (const d of bus.devices) {
+    if (d.simulated === false) continue;
+    const model = catalog.require(d.family, d.model);
+    const slave = createSimSlave(model, {
+      address: d.address,
+      seed: hashInts(opts.seed ?? 1, d.address, d.position ?? 0, d.model.length),
+      name: d.name,
+      ...(d.position !== undefined ? { position: d.position } : {}),
+      ...(d.generic ? { generic: d.generic } : {}),
+      ...(d.profile ? { profile: d.profile } : {}),
+      ...(d.nominalPowerW !== undefined ? { nominalPowerW: d.nominalPowerW } : {}),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+    });
+    byAddress.set(d.address, [...(byAddress.get(d.address) ?? []), slave]);
+  }
+  for (const [address, slaves] of byAddress) {
+    if (slaves.length === 1 && slaves[0].position === undefined) simBus.add(slaves[0]);
+    else if (slaves.every((s) => s.position !== undefined)) simBus.add(combineSlaves(address, slaves));
+    else throw new Error(`${bus.name}: address ${address} is used by ${slaves.map((s) => s.name).join(', ')}`);
+  }
+  return simBus;
+}
