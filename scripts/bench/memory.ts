@@ -1,0 +1,47 @@
+/**
+ * pnpm bench:memory — runs the demo (simulated installation + the built daemon as its own
+ * process) for BENCH_MINUTES (10), with a client watching My panel board and a Measure page
+ * as a browser would (device list every 5 s, live values every 2 s), and samples the daemon's
+ * resident memory (VmRSS from /proc/<pid>/status) every 5 s.
+ * Prints one JSON line: {metric:"daemonRss", minutes, maxRssMB, finalRssMB, samples}.
+ */
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDemo } from '../demo/harness';
+
+const minutes = Number(process.env.BENCH_MINUTES ?? 10);
+const dataDir = mkdtempSync(join(tmpdir(), 'ews-mem-'));
+const demo = await startDemo({ dataDir, simRtuPort: 0, simGatewayPort: 0 });
+
+function rssMB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+let cookie = '';
+const login = await fetch(`${demo.url}/api/session`, {
+  method: 'POST', headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ pin: '99999', puk: '00000999900000' }),
+});
+cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+const get = (path: string) => fetch(demo.url + path, { headers: { cookie } }).then((r) => r.arrayBuffer()).catch(() => undefined);
+
+const end = Date.now() + minutes * 60_000;
+const samples: number[] = [];
+let i = 0;
+while (Date.now() < end) {
+  if (i % 5 === 0) await get('/api/devices');
+  await get(`/api/devices/${1 + (Math.floor(i / 10) % 19)}/live`);
+  if (i % 5 === 0) samples.push(rssMB(demo.daemon.pid!));
+  await new Promise((r) => setTimeout(r, 1000));
+  i++;
+}
+samples.push(rssMB(demo.daemon.pid!));
+console.log(JSON.stringify({
+  metric: 'daemonRss', minutes, maxRssMB: Math.max(...samples), finalRssMB: samples[samples.length - 1],
+  firstRssMB: samples[0], samples: samples.length, how: 'VmRSS of the daemon process, demo installation, client polling',
+}));
+await demo.stop();
+rmSync(dataDir, { recursive: true, force: true });
