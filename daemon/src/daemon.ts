@@ -62,7 +62,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const clock = opts.clock ?? systemClock;
   const catalog = opts.catalog ?? loadCatalog();
   const dbs = openDatabases(opts.dataDir);
-  const config = new ConfigStore(dbs, { clock });
+  const config = new ConfigStore(dbs, catalog, { clock });
   if (opts.seed && config.isEmpty) {
     await config.applySeed(opts.seed);
     log.info('configuration seeded', { devices: config.devices().length, gateways: config.gateways().length });
@@ -99,7 +99,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       if (what === 'modbus') await gateways.applyModbusSettings(config.modbus());
       if (what === 'gateways') await gateways.sync(config.gateways());
       if (what === 'gateways' || what === 'devices') poller.setDevices(pollDevices());
-      if (what === 'general') poller.setSampleInterval(sampleIntervalMs());
+      if (what === 'csv') poller.setSampleInterval(sampleIntervalMs());
     }).catch((err) => log.error('applying configuration failed', { what, err }));
   });
 

@@ -17,8 +17,8 @@ import { createMemoryPipe } from '../../daemon/src/modbus/memory-link';
 import { transactionMinMs, type LineSettings } from '../../daemon/src/modbus/timing';
 import { GatewayManager } from '../../daemon/src/gateways/index';
 import { Poller } from '../../daemon/src/poll/index';
-import { LOCAL_GATEWAY } from '../../daemon/src/config/index';
-import { DEFAULT_MODBUS_SETTINGS, type DeviceConfig } from '@ews/shared';
+import { LOCAL_GATEWAY } from '../../daemon/src/config/document';
+import { DEFAULT_MODBUS_SETTINGS, deviceConfigSchema, type DeviceConfig } from '@ews/shared';
 import { SimBus } from '../sim/bus';
 import { attachRtuEndpoint } from '../sim/serve-rtu';
 import { createSimSlave } from '../sim/slave';
@@ -36,10 +36,7 @@ attachRtuEndpoint(sim, pipe.slave, { line, turnaroundMs });
 const configs: DeviceConfig[] = [];
 for (let a = 1; a <= devices; a++) {
   sim.add(createSimSlave(model, { address: a, seed: a }));
-  configs.push({
-    id: a, gatewayId: 'local', family: 'multifunction', model: 'F3N200', address: a, name: `Meter ${a}`, enabled: true,
-    supply: 'upstream', loadId: null, groupIds: [], excludeFromTotals: false, excludeAlerts: false,
-  });
+  configs.push(deviceConfigSchema.parse({ id: a, gatewayId: 'local', family: 'multifunction', model: 'F3N200', address: a, name: `Meter ${a}` }));
 }
 
 const settings = { ...DEFAULT_MODBUS_SETTINGS, ...line, timeoutMs: 300, retries: 0 };

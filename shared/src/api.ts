@@ -109,3 +109,15 @@ export const apiErrorSchema = z.object({
   fields: z.record(z.string(), z.array(z.string())).optional(),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/** AUTH-3: users page. Codes are write-only. */
+export const userInputSchema = z.object({
+  name: z.string().trim().min(1, 'a name is required').max(40),
+  role: roleSchema.default('user'),
+  pages: z.array(pageSchema).default([]),
+  enabled: z.boolean().default(true),
+  pin: pinSchema.optional(),
+  puk: pukSchema.optional(),
+}).strict();
+export const userUpdateSchema = userInputSchema.partial().strict();
+export interface UserSummary { id: string; name: string; role: Role; pages: Page[]; enabled: boolean; defaultCodes: boolean }

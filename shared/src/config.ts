@@ -81,6 +81,8 @@ export const deviceConfigSchema = z.object({
   groupIds: z.array(z.string()).max(5).default([]),
   excludeFromTotals: z.boolean().default(false),
   excludeAlerts: z.boolean().default(false),
+  /** Custom labels of inputs/outputs (M7TIC/IO, M7TICPROG, F80BVS, F80BC), by register key. */
+  labels: z.record(z.string(), z.string().max(40)).default({}),
 });
 export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
 export type DeviceConfigInput = z.input<typeof deviceConfigSchema>;

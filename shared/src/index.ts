@@ -2,3 +2,5 @@ export * from './catalog';
 export * from './config';
 export * from './api';
 export * from './units';
+export * from './structure';
+export * from './settings';

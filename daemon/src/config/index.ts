@@ -1,157 +1,349 @@
 /**
  * @module config
- * The installation's configuration in LMDB: Modbus settings, gateways, devices. Each
- * structural change increments the configuration version and appends to the audit log (CFG-5).
- * Writes validate with the shared schemas and happen in one transaction: nothing half-saved.
+ * The installation's configuration in LMDB (SPEC §1–2, §13): one document, validated as a whole
+ * on every write and committed in one transaction with its audit entry (CFG-5, CFG-6). Each
+ * structural change increments the version used in CSV file names. Reads are from memory.
  */
 import {
-  gatewaySchema, deviceConfigSchema, modbusSettingsSchema, DEFAULT_MODBUS_SETTINGS, LOCAL_GATEWAY_ID,
-  type Gateway, type DeviceConfig, type ModbusSettings, type NewDeviceInput,
+  gatewaySchema, gatewayInputSchema, deviceInputSchema, deviceConfigSchema, modbusSettingsSchema, networkSettingsSchema,
+  timeSettingsSchema, csvSettingsSchema, panelBoardInputSchema, loadInputSchema, groupInputSchema, editionSchema,
+  LOCAL_GATEWAY_ID, type Gateway, type DeviceConfig, type ModbusSettings, type NetworkSettings, type PanelBoard, type Load,
+  type Group, type Edition, type CsvSettings, type GatewayInput, type DeviceInput, type NewDeviceInput,
 } from '@ews/shared';
 import { z } from 'zod';
 import type { Databases } from '../store/db';
-import { DomainError } from '../util/errors';
+import type { Catalog } from '../catalog/index';
 import { Emitter } from '../util/events';
 import { systemClock, type Clock } from '../util/clock';
+import { hashCode } from '../auth/codes';
+import { CONFIG_PARTS, STRUCTURAL_PARTS, defaultDocument, LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredTimeSettings } from './document';
+import { ConfigError, fail, checkDevice, checkLimits, checkLoads, checkNamed, checkGateways, defaultDeviceName } from './rules';
 
-export type ConfigErrorCode = 'not-found' | 'conflict' | 'invalid' | 'forbidden';
-export class ConfigError extends DomainError<ConfigErrorCode> {
-  constructor(code: ConfigErrorCode, message: string, public readonly fields?: Record<string, string[]>) {
-    super(code, message);
-  }
-}
-
-export const SAMPLE_RATES_MIN = [1, 5, 10, 15, 30, 60] as const;
-
-export const generalSettingsSchema = z.object({
-  sampleRateMin: z.number().int().refine((n) => (SAMPLE_RATES_MIN as readonly number[]).includes(n), { message: `one of ${SAMPLE_RATES_MIN.join(', ')} minutes` }),
-});
-export type GeneralSettings = { sampleRateMin: (typeof SAMPLE_RATES_MIN)[number] };
+export { ConfigError, type ConfigErrorCode } from './rules';
+export { LOCAL_GATEWAY, type ConfigDocument, type ConfigPart } from './document';
 
 /** A provisioning file for a fresh box (the demo uses one): applied only to an empty store. */
 export const seedSchema = z.object({
   modbus: modbusSettingsSchema.partial().optional(),
   gateways: z.array(gatewaySchema.partial({ port: true, description: true, panelBoardId: true, enabled: true, timeoutMs: true })).default([]),
   devices: z.array(z.any()).default([]),
-  general: generalSettingsSchema.partial().optional(),
+  general: z.object({ sampleRateMin: z.number() }).partial().optional(),
+  time: z.object({ timezone: z.string() }).partial().optional(),
 });
 export type Seed = z.input<typeof seedSchema>;
 
-export interface AuditEntry {
-  at: string;
-  user: string;
-  action: string;
-  target: string;
-  version: number;
-}
+export interface AuditEntry { at: string; user: string; action: string; version: number }
 
-export const LOCAL_GATEWAY: Gateway = {
-  id: LOCAL_GATEWAY_ID, kind: 'local', name: 'Local', host: '127.0.0.1', port: 502, description: 'RS485 port of the box',
-  panelBoardId: null, enabled: true, timeoutMs: 300,
-};
+export type ConfigEvents = { changed: [part: ConfigPart] };
 
-export type ConfigEvents = { changed: [what: 'gateways' | 'devices' | 'modbus' | 'general'] };
+const json = (v: unknown) => JSON.stringify(v);
 
 export class ConfigStore {
   readonly events = new Emitter<ConfigEvents>();
   private readonly clock: Clock;
+  private doc: ConfigDocument;
+  private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly dbs: Databases, opts: { clock?: Clock } = {}) {
+  constructor(private readonly dbs: Databases, private readonly catalog: Catalog, opts: { clock?: Clock } = {}) {
     this.clock = opts.clock ?? systemClock;
-    if (this.dbs.config.get('gateways') === undefined) {
-      this.dbs.config.putSync('gateways', [LOCAL_GATEWAY]);
-      this.dbs.config.putSync('devices', []);
-      this.dbs.config.putSync('modbus', DEFAULT_MODBUS_SETTINGS);
-      this.dbs.config.putSync('general', { sampleRateMin: 15 });
-      this.dbs.config.putSync('version', 1);
+    const fresh = defaultDocument();
+    const stored: Partial<ConfigDocument> = {};
+    for (const part of CONFIG_PARTS) {
+      const v = this.dbs.config.get(part);
+      if (v !== undefined) (stored as Record<string, unknown>)[part] = v;
+    }
+    this.doc = { ...fresh, ...stored, version: (this.dbs.config.get('version') as number | undefined) ?? 1 };
+    this.doc.modbus = { ...fresh.modbus, ...this.doc.modbus };
+    if (this.dbs.config.get('version') === undefined) {
+      this.dbs.config.transactionSync(() => {
+        for (const part of CONFIG_PARTS) this.dbs.config.putSync(part, this.doc[part]);
+        this.dbs.config.putSync('version', 1);
+      });
     }
   }
 
-  get isEmpty(): boolean { return this.devices().length === 0 && this.gateways().length === 1; }
-  version(): number { return (this.dbs.config.get('version') as number) ?? 1; }
-  gateways(): Gateway[] { return (this.dbs.config.get('gateways') as Gateway[]) ?? []; }
-  devices(): DeviceConfig[] { return (this.dbs.config.get('devices') as DeviceConfig[]) ?? []; }
-  modbus(): ModbusSettings { return { ...DEFAULT_MODBUS_SETTINGS, ...(this.dbs.config.get('modbus') as ModbusSettings) }; }
-  general(): GeneralSettings { return { sampleRateMin: 15, ...(this.dbs.config.get('general') as Partial<GeneralSettings>) }; }
-  gateway(id: string): Gateway | undefined { return this.gateways().find((g) => g.id === id); }
-  device(id: number): DeviceConfig | undefined { return this.devices().find((d) => d.id === id); }
+  // #region reads
+  get isEmpty(): boolean { return this.doc.devices.length === 0 && this.doc.gateways.length === 1; }
+  version(): number { return this.doc.version; }
+  snapshot(): Readonly<ConfigDocument> { return this.doc; }
+  gateways(): Gateway[] { return this.doc.gateways; }
+  devices(): DeviceConfig[] { return this.doc.devices; }
+  panelBoards(): PanelBoard[] { return this.doc.panelBoards; }
+  loads(): Load[] { return this.doc.loads; }
+  groups(): Group[] { return this.doc.groups; }
+  modbus(): ModbusSettings { return this.doc.modbus; }
+  network(): NetworkSettings { return this.doc.network; }
+  time(): StoredTimeSettings { return this.doc.time; }
+  edition(): Edition { return this.doc.edition; }
+  general(): { sampleRateMin: number } { return { sampleRateMin: this.doc.csv.sampleRateMin }; }
+  csv(): CsvSettings {
+    const c = this.doc.csv;
+    return { decimalSeparator: c.decimalSeparator, fieldSeparator: c.fieldSeparator, folderPasswordSet: c.folderPasswordHash !== null, sampleRateMin: c.sampleRateMin, defaultLanguage: c.defaultLanguage as CsvSettings['defaultLanguage'] };
+  }
+  gateway(id: string): Gateway | undefined { return this.doc.gateways.find((g) => g.id === id); }
+  device(id: number): DeviceConfig | undefined { return this.doc.devices.find((d) => d.id === id); }
 
   audit(limit = 100): AuditEntry[] {
     return [...this.dbs.audit.getRange({ reverse: true, limit })].map((e) => e.value as AuditEntry);
   }
+  // #endregion
+
+  /**
+   * Applies `fn` to a copy of the document, validates the result as a whole and commits the parts
+   * that changed, the version (if structural) and the audit entry in one LMDB transaction.
+   * Writes are serialised, so two requests never interleave.
+   */
+  private mutate<T>(user: string, action: string, fn: (draft: ConfigDocument) => T): Promise<T> {
+    const run = async (): Promise<T> => {
+      const draft = structuredClone(this.doc);
+      const result = fn(draft);
+      checkGateways(draft);
+      checkNamed(draft.panelBoards, 'panel board');
+      checkNamed(draft.groups, 'measure group');
+      checkLoads(draft);
+      checkLimits(draft);
+      const changed = CONFIG_PARTS.filter((p) => json(draft[p]) !== json(this.doc[p]));
+      if (changed.length === 0) return result;
+      if (changed.some((p) => STRUCTURAL_PARTS.has(p))) draft.version = this.doc.version + 1;
+      const at = new Date(this.clock.now()).toISOString();
+      await this.dbs.root.transaction(() => {
+        for (const p of changed) this.dbs.config.putSync(p, draft[p]);
+        this.dbs.config.putSync('version', draft.version);
+        this.dbs.audit.putSync(`${at}#${draft.version}#${Math.random().toString(36).slice(2, 8)}`, { at, user, action, version: draft.version } satisfies AuditEntry);
+      });
+      this.doc = draft;
+      for (const p of changed) this.events.emit('changed', p);
+      return result;
+    };
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  private nextId(prefix: string, used: string[]): string {
+    let n = 1;
+    while (used.includes(`${prefix}-${n}`)) n++;
+    return `${prefix}-${n}`;
+  }
+
+  private nextRemoteId(used: number[]): number {
+    let n = 1;
+    while (used.includes(n)) n++;
+    return n;
+  }
+
+  // #region gateways (BUS-1, BUS-3)
+  createGateway(input: GatewayInput, user: string): Promise<Gateway> {
+    const parsed = gatewayInputSchema.parse(input);
+    return this.mutate(user, `add gateway ${parsed.name}`, (d) => {
+      const g: Gateway = { ...parsed, id: this.nextId('gw', d.gateways.map((x) => x.id)), kind: 'tcp' };
+      d.gateways.push(g);
+      return g;
+    });
+  }
+
+  updateGateway(id: string, input: GatewayInput, user: string): Promise<Gateway> {
+    const parsed = gatewayInputSchema.parse(input);
+    return this.mutate(user, `edit gateway ${parsed.name}`, (d) => {
+      const i = d.gateways.findIndex((g) => g.id === id);
+      if (i < 0) throw new ConfigError('not-found', `no gateway ${id}`);
+      if (id === LOCAL_GATEWAY_ID && parsed.host !== '127.0.0.1') fail('forbidden', 'host', 'the Local gateway IP cannot be edited (127.0.0.1)');
+      const g: Gateway = { ...d.gateways[i], ...parsed, id, kind: d.gateways[i].kind };
+      if (id === LOCAL_GATEWAY_ID) { g.host = LOCAL_GATEWAY.host; g.port = LOCAL_GATEWAY.port; }
+      d.gateways[i] = g;
+      return g;
+    });
+  }
+
+  deleteGateway(id: string, user: string): Promise<void> {
+    return this.mutate(user, `delete gateway ${id}`, (d) => {
+      if (id === LOCAL_GATEWAY_ID) fail('forbidden', 'id', 'the Local gateway cannot be deleted (switch it OFF instead)');
+      const g = d.gateways.find((x) => x.id === id);
+      if (!g) throw new ConfigError('not-found', `no gateway ${id}`);
+      const n = d.devices.filter((x) => x.gatewayId === id).length;
+      if (n > 0) fail('conflict', 'id', `delete the ${n} device${n > 1 ? 's' : ''} of ${g.name} first`);
+      d.gateways = d.gateways.filter((x) => x.id !== id);
+    });
+  }
+  // #endregion
+
+  // #region devices (CAT-2)
+  private buildDevice(d: ConfigDocument, id: number, input: DeviceInput): DeviceConfig {
+    const p = deviceInputSchema.parse(input);
+    const model = this.catalog.get(p.family, p.model);
+    let loadId = p.loadId;
+    if (model?.energyType === 'water') loadId = 'water';
+    if (model?.energyType === 'gas') loadId = 'gas';
+    const dev = deviceConfigSchema.parse({ ...p, id, loadId, name: p.name || defaultDeviceName(p) });
+    if (!model) fail('invalid', 'model', `unknown model ${p.family}/${p.model}`);
+    return dev;
+  }
+
+  createDevice(input: DeviceInput | NewDeviceInput, user: string): Promise<DeviceConfig> {
+    return this.mutate(user, `add device ${input.name || input.address}`, (d) => {
+      const used = new Set(d.devices.map((x) => x.id));
+      let id = 'id' in input && typeof input.id === 'number' ? input.id : 1;
+      while (used.has(id)) id++;
+      const { id: _ignored, ...rest } = input as NewDeviceInput;
+      const dev = this.buildDevice(d, id, rest as DeviceInput);
+      d.devices.push(dev);
+      checkDevice(d, dev, this.catalog.get(dev.family, dev.model));
+      return dev;
+    });
+  }
+
+  updateDevice(id: number, input: DeviceInput, user: string): Promise<DeviceConfig> {
+    return this.mutate(user, `edit device ${id}`, (d) => {
+      const i = d.devices.findIndex((x) => x.id === id);
+      if (i < 0) throw new ConfigError('not-found', `no device ${id}`);
+      const dev = this.buildDevice(d, id, input);
+      d.devices[i] = dev;
+      checkDevice(d, dev, this.catalog.get(dev.family, dev.model));
+      return dev;
+    });
+  }
+
+  deleteDevice(id: number, user: string): Promise<void> {
+    return this.mutate(user, `delete device ${id}`, (d) => {
+      if (!d.devices.some((x) => x.id === id)) throw new ConfigError('not-found', `no device ${id}`);
+      d.devices = d.devices.filter((x) => x.id !== id);
+    });
+  }
+  // #endregion
+
+  // #region panel boards, loads, groups (CFG-1…4)
+  createPanelBoard(input: z.input<typeof panelBoardInputSchema>, user: string): Promise<PanelBoard> {
+    const p = panelBoardInputSchema.parse(input);
+    return this.mutate(user, `add panel board ${p.name}`, (d) => {
+      const pb: PanelBoard = { ...p, id: this.nextId('pb', d.panelBoards.map((x) => x.id)) };
+      d.panelBoards.push(pb);
+      return pb;
+    });
+  }
+
+  updatePanelBoard(id: string, input: z.input<typeof panelBoardInputSchema>, user: string): Promise<PanelBoard> {
+    const p = panelBoardInputSchema.parse(input);
+    return this.mutate(user, `edit panel board ${p.name}`, (d) => {
+      const i = d.panelBoards.findIndex((x) => x.id === id);
+      if (i < 0) throw new ConfigError('not-found', `no panel board ${id}`);
+      d.panelBoards[i] = { ...p, id };
+      return d.panelBoards[i];
+    });
+  }
+
+  deletePanelBoard(id: string, user: string): Promise<void> {
+    return this.mutate(user, `delete panel board ${id}`, (d) => {
+      if (!d.panelBoards.some((x) => x.id === id)) throw new ConfigError('not-found', `no panel board ${id}`);
+      d.panelBoards = d.panelBoards.filter((x) => x.id !== id);
+      for (const g of d.gateways) if (g.panelBoardId === id) g.panelBoardId = null;
+    });
+  }
+
+  createLoad(input: z.input<typeof loadInputSchema>, user: string): Promise<Load> {
+    const p = loadInputSchema.parse(input);
+    return this.mutate(user, `add load ${p.name}`, (d) => {
+      const load: Load = { ...p, id: this.nextId('load', d.loads.map((x) => x.id)), remoteId: this.nextRemoteId(d.loads.map((x) => x.remoteId)), kind: 'user' };
+      d.loads.push(load);
+      return load;
+    });
+  }
+
+  updateLoad(id: string, input: z.input<typeof loadInputSchema>, user: string): Promise<Load> {
+    const p = loadInputSchema.parse(input);
+    return this.mutate(user, `edit load ${id}`, (d) => {
+      const i = d.loads.findIndex((x) => x.id === id);
+      if (i < 0) throw new ConfigError('not-found', `no load ${id}`);
+      const l = d.loads[i];
+      if (l.kind !== 'user' && p.name !== l.name) fail('forbidden', 'name', `the ${l.name} load is predefined: it can only be disabled`);
+      if ((l.kind === 'water' || l.kind === 'gas' || l.kind === 'others') && !p.enabled) fail('forbidden', 'enabled', `the ${l.name} load is fixed`);
+      d.loads[i] = { ...l, ...p };
+      return d.loads[i];
+    });
+  }
+
+  deleteLoad(id: string, user: string): Promise<void> {
+    return this.mutate(user, `delete load ${id}`, (d) => {
+      const l = d.loads.find((x) => x.id === id);
+      if (!l) throw new ConfigError('not-found', `no load ${id}`);
+      if (l.kind !== 'user') fail('forbidden', 'id', `the ${l.name} load is predefined: it can only be disabled`);
+      d.loads = d.loads.filter((x) => x.id !== id);
+      for (const dev of d.devices) if (dev.loadId === id) dev.loadId = null;
+    });
+  }
+
+  createGroup(input: z.input<typeof groupInputSchema>, user: string): Promise<Group> {
+    const p = groupInputSchema.parse(input);
+    return this.mutate(user, `add group ${p.name}`, (d) => {
+      const g: Group = { ...p, id: this.nextId('group', d.groups.map((x) => x.id)), remoteId: this.nextRemoteId(d.groups.map((x) => x.remoteId)) };
+      d.groups.push(g);
+      return g;
+    });
+  }
+
+  updateGroup(id: string, input: z.input<typeof groupInputSchema>, user: string): Promise<Group> {
+    const p = groupInputSchema.parse(input);
+    return this.mutate(user, `edit group ${p.name}`, (d) => {
+      const i = d.groups.findIndex((x) => x.id === id);
+      if (i < 0) throw new ConfigError('not-found', `no measure group ${id}`);
+      d.groups[i] = { ...d.groups[i], ...p };
+      return d.groups[i];
+    });
+  }
+
+  deleteGroup(id: string, user: string): Promise<void> {
+    return this.mutate(user, `delete group ${id}`, (d) => {
+      if (!d.groups.some((x) => x.id === id)) throw new ConfigError('not-found', `no measure group ${id}`);
+      d.groups = d.groups.filter((x) => x.id !== id);
+      for (const dev of d.devices) dev.groupIds = dev.groupIds.filter((g) => g !== id);
+    });
+  }
+  // #endregion
+
+  // #region settings (BUS-2, SYS-1, SYS-2, HIST-1, STO-1, BUS-6)
+  setModbus(input: ModbusSettings, user: string): Promise<ModbusSettings> {
+    const p = modbusSettingsSchema.parse(input);
+    return this.mutate(user, 'modbus settings', (d) => { d.modbus = p; return p; });
+  }
+
+  setNetwork(input: NetworkSettings, user: string): Promise<NetworkSettings> {
+    const p = networkSettingsSchema.parse(input);
+    return this.mutate(user, 'network settings', (d) => { d.network = p; return p; });
+  }
+
+  setTime(input: z.input<typeof timeSettingsSchema>, user: string): Promise<StoredTimeSettings> {
+    const p = timeSettingsSchema.parse(input);
+    return this.mutate(user, 'time settings', (d) => {
+      d.time = { timezone: p.timezone, ntpEnabled: p.ntpEnabled, ntpServer: p.ntpServer };
+      return d.time;
+    });
+  }
+
+  async setCsv(input: z.input<typeof csvSettingsSchema>, user: string): Promise<CsvSettings> {
+    const p = csvSettingsSchema.parse(input);
+    const hash = p.folderPassword ? await hashCode(p.folderPassword) : undefined;
+    await this.mutate(user, 'csv and other settings', (d) => {
+      d.csv = { ...d.csv, decimalSeparator: p.decimalSeparator, fieldSeparator: p.fieldSeparator, sampleRateMin: p.sampleRateMin, defaultLanguage: p.defaultLanguage, ...(hash ? { folderPasswordHash: hash } : {}) };
+    });
+    return this.csv();
+  }
+
+  setEdition(edition: Edition, user: string): Promise<Edition> {
+    const e = editionSchema.parse(edition);
+    return this.mutate(user, `edition ${e}`, (d) => { d.edition = e; return e; });
+  }
+  // #endregion
 
   /** Applies a provisioning seed to a store that has no devices yet. */
   async applySeed(seed: Seed, user = 'seed'): Promise<void> {
     const s = seedSchema.parse(seed);
     if (s.modbus) await this.setModbus({ ...this.modbus(), ...s.modbus }, user);
-    if (s.general) await this.setGeneral({ ...this.general(), ...s.general } as GeneralSettings, user);
+    if (s.general?.sampleRateMin) await this.setCsv({ ...this.csv(), sampleRateMin: s.general.sampleRateMin, folderPassword: undefined }, user);
+    if (s.time?.timezone) await this.setTime({ ...this.time(), timezone: s.time.timezone }, user);
     for (const g of s.gateways) {
       if (g.id === LOCAL_GATEWAY_ID) continue;
-      await this.saveGateway(gatewaySchema.parse(g), user);
+      const full = gatewaySchema.parse(g);
+      await this.mutate(user, `add gateway ${full.name}`, (d) => { d.gateways.push(full); });
     }
-    for (const d of s.devices) await this.saveDevice(d as NewDeviceInput, user);
-  }
-
-  async setModbus(settings: ModbusSettings, user: string): Promise<void> {
-    const parsed = modbusSettingsSchema.parse(settings);
-    await this.write(user, 'modbus settings', 'modbus', false, () => this.dbs.config.putSync('modbus', parsed));
-    this.events.emit('changed', 'modbus');
-  }
-
-  async setGeneral(settings: GeneralSettings, user: string): Promise<void> {
-    const parsed = generalSettingsSchema.parse(settings) as GeneralSettings;
-    await this.write(user, 'general settings', 'general', false, () => this.dbs.config.putSync('general', parsed));
-    this.events.emit('changed', 'general');
-  }
-
-  async saveGateway(input: Gateway, user: string): Promise<Gateway> {
-    const g = gatewaySchema.parse(input);
-    const all = this.gateways();
-    if (g.id === LOCAL_GATEWAY_ID && (g.kind !== 'local' || g.host !== '127.0.0.1')) {
-      throw new ConfigError('forbidden', 'the Local gateway is 127.0.0.1 and cannot be changed', { host: ['the Local gateway IP cannot be edited'] });
-    }
-    if (all.some((o) => o.id !== g.id && o.name.toLowerCase() === g.name.toLowerCase())) {
-      throw new ConfigError('conflict', `a gateway named ${g.name} exists`, { name: ['already used by another gateway'] });
-    }
-    const next = all.some((o) => o.id === g.id) ? all.map((o) => (o.id === g.id ? g : o)) : [...all, g];
-    await this.write(user, `gateway ${g.name}`, `gateway:${g.id}`, true, () => this.dbs.config.putSync('gateways', next));
-    this.events.emit('changed', 'gateways');
-    return g;
-  }
-
-  nextDeviceId(): number {
-    const used = new Set(this.devices().map((d) => d.id));
-    let id = 1;
-    while (used.has(id)) id++;
-    return id;
-  }
-
-  async saveDevice(input: NewDeviceInput, user: string): Promise<DeviceConfig> {
-    const withId = { ...input, id: input.id ?? this.nextDeviceId() };
-    const d = deviceConfigSchema.parse(withId);
-    if (!d.name) d.name = d.position !== undefined ? `${d.address}-${d.position}` : String(d.address);
-    const all = this.devices();
-    if (!this.gateway(d.gatewayId)) throw new ConfigError('invalid', `no gateway ${d.gatewayId}`, { gatewayId: ['unknown gateway'] });
-    if (all.some((o) => o.id !== d.id && o.name.toLowerCase() === d.name.toLowerCase())) {
-      throw new ConfigError('conflict', `a device named ${d.name} exists`, { name: ['already used by another device'] });
-    }
-    if (all.some((o) => o.id !== d.id && o.gatewayId === d.gatewayId && o.address === d.address && o.position === d.position && o.side === d.side)) {
-      throw new ConfigError('conflict', `address ${d.address} is already used on this bus`, { address: ['already used on this bus'] });
-    }
-    const next = all.some((o) => o.id === d.id) ? all.map((o) => (o.id === d.id ? d : o)) : [...all, d];
-    await this.write(user, `device ${d.name}`, `device:${d.id}`, true, () => this.dbs.config.putSync('devices', next));
-    this.events.emit('changed', 'devices');
-    return d;
-  }
-
-  private async write(user: string, action: string, target: string, structural: boolean, fn: () => void): Promise<void> {
-    await this.dbs.root.transaction(() => {
-      fn();
-      const version = structural ? this.version() + 1 : this.version();
-      if (structural) this.dbs.config.putSync('version', version);
-      const at = new Date(this.clock.now()).toISOString();
-      const entry: AuditEntry = { at, user, action, target, version };
-      this.dbs.audit.putSync(`${at}#${Math.random().toString(36).slice(2, 8)}`, entry);
-    });
+    for (const d of s.devices) await this.createDevice(d as NewDeviceInput, user);
   }
 }

@@ -1,0 +1,107 @@
+/**
+ * @module config/rules
+ * The installation's rules (CAT-2, CFG-1…4, BUS-6), checked on a draft document before it is
+ * saved. Each failure names the field, so the SPA can show it next to the input (CFG-6).
+ */
+import { EDITION_LIMITS, LOCAL_GATEWAY_ID, MAX_LOADS, MAX_USER_LOADS, type DeviceConfig } from '@ews/shared';
+import type { ModelDef } from '@ews/shared';
+import type { ConfigDocument } from './document';
+import { DomainError } from '../util/errors';
+
+export type ConfigErrorCode = 'not-found' | 'conflict' | 'invalid' | 'forbidden' | 'limit';
+export class ConfigError extends DomainError<ConfigErrorCode> {
+  constructor(code: ConfigErrorCode, message: string, public readonly fields?: Record<string, string[]>) {
+    super(code, message);
+  }
+}
+
+export function fail(code: ConfigErrorCode, field: string, message: string): never {
+  throw new ConfigError(code, message, { [field]: [message] });
+}
+
+const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+export function defaultDeviceName(d: Pick<DeviceConfig, 'address' | 'position' | 'side'>): string {
+  if (d.position !== undefined) return `${d.address}-${d.position}`;
+  if (d.side !== undefined) return `${d.address}-${d.side}`;
+  return String(d.address);
+}
+
+/** Checks one device against the document it is going into (the device is already in `doc`). */
+export function checkDevice(doc: ConfigDocument, d: DeviceConfig, model: ModelDef | undefined): void {
+  const gw = doc.gateways.find((g) => g.id === d.gatewayId);
+  if (!gw) fail('invalid', 'gatewayId', `no gateway ${d.gatewayId}`);
+  if (!model) fail('invalid', 'model', `unknown model ${d.family}/${d.model}`);
+  const params = model.parameters;
+  if (params.includes('position') && d.position === undefined) fail('invalid', 'position', 'a pulse counter needs its position (input number)');
+  if (!params.includes('position') && d.position !== undefined) fail('invalid', 'position', 'this model has no position');
+  if (d.position !== undefined && model.positions && d.position > model.positions.count) fail('invalid', 'position', `positions go from 1 to ${model.positions.count}`);
+  if (!params.includes('side') && d.side !== undefined) fail('invalid', 'side', 'this model has no side');
+  if (params.includes('genericRegister') && !d.generic) fail('invalid', 'generic', 'a generic meter needs its register (read code, register, words, factor)');
+  if (!params.includes('genericRegister') && d.generic) fail('invalid', 'generic', 'only generic meters take a register');
+  if (params.includes('phase') && d.phase === undefined && model.simulation?.phases === 1) fail('invalid', 'phase', 'a single-phase station needs its phase');
+  if (doc.devices.some((o) => o.id !== d.id && same(o.name, d.name))) fail('conflict', 'name', `the name "${d.name}" is already used`);
+  const clash = doc.devices.find((o) => o.id !== d.id && o.gatewayId === d.gatewayId && o.address === d.address && o.position === d.position && o.side === d.side);
+  if (clash) fail('conflict', 'address', `address ${defaultDeviceName(d)} is already used on ${gw.name} by "${clash.name}"`);
+  // A Modbus address is one physical slave: a pulse concentrator's address cannot also be a meter's.
+  const sameAddr = doc.devices.filter((o) => o.id !== d.id && o.gatewayId === d.gatewayId && o.address === d.address);
+  if (sameAddr.some((o) => (o.position === undefined) !== (d.position === undefined) || o.family !== d.family && d.position !== undefined)) {
+    fail('conflict', 'address', `address ${d.address} on ${gw.name} belongs to another kind of device`);
+  }
+  if (d.loadId !== null) {
+    const load = doc.loads.find((l) => l.id === d.loadId);
+    if (!load) fail('invalid', 'loadId', `no load ${d.loadId}`);
+    const wantKind = model.energyType === 'water' ? 'water' : model.energyType === 'gas' ? 'gas' : undefined;
+    if (wantKind && load.kind !== wantKind) fail('invalid', 'loadId', `a ${wantKind} counter belongs to the ${wantKind} load`);
+    if (!wantKind && (load.kind === 'water' || load.kind === 'gas')) fail('invalid', 'loadId', `only ${load.kind} counters go in the ${load.kind} load`);
+  }
+  if (new Set(d.groupIds).size !== d.groupIds.length) fail('invalid', 'groupIds', 'a group is listed twice');
+  for (const g of d.groupIds) if (!doc.groups.some((x) => x.id === g)) fail('invalid', 'groupIds', `no measure group ${g}`);
+}
+
+/** BUS-6 edition limits, with the numbers in the message. */
+export function checkLimits(doc: ConfigDocument): void {
+  const limits = EDITION_LIMITS[doc.edition];
+  if (doc.devices.length > limits.devices) {
+    fail('limit', 'address', `the ${doc.edition} edition takes at most ${limits.devices} devices (${doc.devices.length} configured)`);
+  }
+  for (const gw of doc.gateways) {
+    const onGw = doc.devices.filter((d) => d.gatewayId === gw.id);
+    const addresses = new Set(onGw.filter((d) => d.position === undefined).map((d) => d.address));
+    const pulses = onGw.filter((d) => d.position !== undefined).length;
+    if (addresses.size > limits.perGateway) fail('limit', 'address', `${gw.name}: at most ${limits.perGateway} Modbus addresses per gateway in the ${doc.edition} edition`);
+    if (pulses > limits.perGateway) fail('limit', 'position', `${gw.name}: at most ${limits.perGateway} pulse counters per gateway in the ${doc.edition} edition`);
+  }
+}
+
+export function checkLoads(doc: ConfigDocument): void {
+  const user = doc.loads.filter((l) => l.kind === 'user');
+  if (user.length > MAX_USER_LOADS) fail('limit', 'name', `at most ${MAX_USER_LOADS} user loads`);
+  const countable = doc.loads.filter((l) => l.kind !== 'water' && l.kind !== 'gas');
+  if (countable.length > MAX_LOADS) fail('limit', 'name', `at most ${MAX_LOADS} loads in all`);
+  const names = new Map<string, string>();
+  for (const l of doc.loads) {
+    const k = l.name.trim().toLowerCase();
+    if (names.has(k)) fail('conflict', 'name', `the name "${l.name}" is already used by a load`);
+    names.set(k, l.id);
+  }
+}
+
+export function checkNamed(items: Array<{ id: string; name: string }>, what: string): void {
+  const seen = new Set<string>();
+  for (const i of items) {
+    const k = i.name.trim().toLowerCase();
+    if (seen.has(k)) fail('conflict', 'name', `the name "${i.name}" is already used by another ${what}`);
+    seen.add(k);
+  }
+}
+
+export function checkGateways(doc: ConfigDocument): void {
+  checkNamed(doc.gateways, 'gateway');
+  const local = doc.gateways.find((g) => g.id === LOCAL_GATEWAY_ID);
+  if (!local) fail('forbidden', 'id', 'the Local gateway cannot be deleted');
+  if (local.host !== '127.0.0.1' || local.kind !== 'local') fail('forbidden', 'host', 'the Local gateway IP cannot be edited');
+  for (const g of doc.gateways) {
+    if (g.panelBoardId !== null && !doc.panelBoards.some((p) => p.id === g.panelBoardId)) fail('invalid', 'panelBoardId', `no panel board ${g.panelBoardId}`);
+  }
+}

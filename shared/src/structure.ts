@@ -1,0 +1,88 @@
+/**
+ * @module structure
+ * The installation's structure (SPEC §2): panel boards, loads, measure groups, the edition's
+ * limits, and the API inputs that create and edit gateways and devices.
+ */
+import { z } from 'zod';
+import { familySchema } from './catalog';
+import { genericRegisterSchema, gatewaySchema } from './config';
+
+const name = z.string().trim().min(1, 'a name is required').max(40, 'at most 40 characters');
+const description = z.string().trim().max(200, 'at most 200 characters');
+
+export const panelBoardSchema = z.object({
+  id: z.string(),
+  name,
+  description: description.default(''),
+  enabled: z.boolean().default(true),
+});
+export type PanelBoard = z.infer<typeof panelBoardSchema>;
+export const panelBoardInputSchema = panelBoardSchema.omit({ id: true }).strict();
+
+/** CFG-2: 6 predefined loads, "Others", up to 8 user loads (14 in all); water and gas are fixed. */
+export const loadKindSchema = z.enum(['predefined', 'others', 'user', 'water', 'gas']);
+export const loadSchema = z.object({
+  /** Numeric ID shown in the UI and used as Remote ID 2YYYY (MS-1). */
+  id: z.string(),
+  remoteId: z.number().int().min(1).max(9999),
+  name,
+  kind: loadKindSchema,
+  enabled: z.boolean().default(true),
+});
+export type Load = z.infer<typeof loadSchema>;
+export const loadInputSchema = z.object({ name, enabled: z.boolean().default(true) }).strict();
+export const MAX_USER_LOADS = 8;
+export const MAX_LOADS = 14;
+export const PREDEFINED_LOADS: Array<{ id: string; name: string }> = [
+  { id: 'lighting', name: 'Lighting' }, { id: 'heating', name: 'Heating' },
+  { id: 'air-conditioning', name: 'Air conditioning' }, { id: 'ventilation', name: 'Ventilation' },
+  { id: 'power-sockets', name: 'Power sockets' }, { id: 'ev-charging', name: 'EV charging' },
+];
+
+export const groupSchema = z.object({
+  id: z.string(),
+  /** Remote ID 3ZZZZ (MS-1). */
+  remoteId: z.number().int().min(1).max(9999),
+  name,
+  description: description.default(''),
+  enabled: z.boolean().default(true),
+});
+export type Group = z.infer<typeof groupSchema>;
+export const groupInputSchema = groupSchema.omit({ id: true, remoteId: true }).strict();
+
+/** BUS-6: the edition is a setting; its limits are checked with a clear message. */
+export const editionSchema = z.enum(['PM1WS10', 'PM1WS32', 'PM1WS255']);
+export type Edition = z.infer<typeof editionSchema>;
+export const EDITION_LIMITS: Record<Edition, { devices: number; perGateway: number }> = {
+  PM1WS10: { devices: 10, perGateway: 10 },
+  PM1WS32: { devices: 32, perGateway: 32 },
+  PM1WS255: { devices: 255, perGateway: 32 },
+};
+
+/** POST /api/gateways, PUT /api/gateways/:id (IP gateways; Local accepts name, description, panel board, ON/OFF). */
+export const gatewayInputSchema = gatewaySchema.omit({ id: true, kind: true }).extend({
+  name,
+  description: description.default(''),
+}).strict();
+export type GatewayInput = z.input<typeof gatewayInputSchema>;
+
+/** POST /api/devices, PUT /api/devices/:id (CAT-2). An empty name gets the default name. */
+export const deviceInputSchema = z.object({
+  gatewayId: z.string().min(1, 'choose a gateway'),
+  family: familySchema,
+  model: z.string().min(1, 'choose a model'),
+  address: z.number({ error: 'the Modbus address is required' }).int().min(1, 'from 1 to 247').max(247, 'from 1 to 247'),
+  position: z.number().int().min(1).max(32).optional(),
+  side: z.enum(['A', 'B']).optional(),
+  phase: z.enum(['L1', 'L2', 'L3']).optional(),
+  supply: z.enum(['upstream', 'downstream']).default('upstream'),
+  name: z.string().trim().max(40, 'at most 40 characters').default(''),
+  enabled: z.boolean().default(true),
+  generic: genericRegisterSchema.optional(),
+  loadId: z.string().nullable().default(null),
+  groupIds: z.array(z.string()).max(5, 'at most 5 measure groups').default([]),
+  excludeFromTotals: z.boolean().default(false),
+  excludeAlerts: z.boolean().default(false),
+  labels: z.record(z.string(), z.string().max(40)).default({}),
+}).strict();
+export type DeviceInput = z.input<typeof deviceInputSchema>;
