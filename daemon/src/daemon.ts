@@ -15,6 +15,8 @@ import { AuthService } from './auth/index';
 import { GatewayManager, type LinkFactory } from './gateways/index';
 import { Poller, type PollDevice } from './poll/index';
 import { createApi } from './api/index';
+import { createSystem, type SystemAdapter } from './system/index';
+import { Scanner } from './scan/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
 
@@ -29,6 +31,7 @@ export interface DaemonOptions {
   linkFactory?: LinkFactory;
   /** Applied when the store has no devices yet. */
   seed?: Seed;
+  system?: SystemAdapter;
   /** Overrides the configured sample rate (tests). */
   sampleIntervalMs?: number;
   /** Background refresh period of healthy devices. */
@@ -45,6 +48,7 @@ export interface Daemon {
   readonly poller: Poller;
   readonly gateways: GatewayManager;
   readonly dbs: Databases;
+  readonly system: SystemAdapter;
   stop(): Promise<void>;
 }
 
@@ -103,8 +107,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }).catch((err) => log.error('applying configuration failed', { what, err }));
   });
 
+  const system = opts.system ?? createSystem();
+  const scanner = new Scanner(gateways, catalog, log.child('scan'));
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, version: opts.version ?? packageVersion(), webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, scanner, version: opts.version ?? packageVersion(), webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const server = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host, createServer });
@@ -117,7 +123,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   log.info('listening', { url, dataDir: opts.dataDir });
 
   return {
-    url, port, config, poller, gateways, dbs,
+    url, port, config, poller, gateways, dbs, system,
     async stop() {
       offConfig();
       poller.stop();

@@ -9,6 +9,9 @@ import type { Poller } from '../poll/poller';
 import type { Catalog } from '../catalog/index';
 import type { GatewayManager } from '../gateways/index';
 import type { Logger } from '../util/log';
+import type { Clock } from '../util/clock';
+import type { SystemAdapter } from '../system/index';
+import type { Scanner } from '../scan/index';
 
 export interface ApiDeps {
   config: ConfigStore;
@@ -17,6 +20,9 @@ export interface ApiDeps {
   catalog: Catalog;
   gateways: GatewayManager;
   log: Logger;
+  clock: Clock;
+  system: SystemAdapter;
+  scanner: Scanner;
   version: string;
   /** Built SPA to serve at / (optional in API-only tests). */
   webDir?: string;

@@ -1,6 +1,6 @@
 /**
  * @module api/devices
- * GET /api/devices (DEV-1 list with statuses), GET /api/devices/:id/live (read now, STO-2).
+ * GET /api/devices/:id/live (read now, STO-2) and the DEV-1 summary of a device.
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -37,8 +37,6 @@ export function deviceSummary(deps: ApiDeps, d: DeviceConfig): DeviceSummary {
 
 export function deviceRoutes(deps: ApiDeps) {
   const app = new Hono<Env>();
-
-  app.get('/', (c) => c.json(deps.config.devices().map((d) => deviceSummary(deps, d))));
 
   app.get('/:id/live', async (c) => {
     const parsed = idParam.safeParse(c.req.param('id'));

@@ -8,6 +8,9 @@ import { ZodError } from 'zod';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ApiError as ApiErrorBody } from '@ews/shared';
 import { ConfigError } from '../config/index';
+import { AuthError } from '../auth/index';
+import { ScanError } from '../scan/index';
+import { SystemError } from '../system/index';
 import type { Logger } from '../util/log';
 
 export class ApiError extends Error {
@@ -31,8 +34,19 @@ export function errorHandler(log: Logger) {
     if (err instanceof ApiError) return body(err.status, { error: err.message, code: err.code, ...(err.fields ? { fields: err.fields } : {}), ...err.extra });
     if (err instanceof ZodError) return body(400, { error: 'invalid input', code: 'invalid', fields: zodFields(err) });
     if (err instanceof ConfigError) {
-      const status = err.code === 'not-found' ? 404 : err.code === 'forbidden' ? 409 : err.code === 'conflict' ? 409 : 400;
+      const status = err.code === 'not-found' ? 404 : err.code === 'forbidden' || err.code === 'conflict' ? 409 : 400;
       return body(status, { error: err.message, code: err.code, ...(err.fields ? { fields: err.fields } : {}) });
+    }
+    if (err instanceof AuthError) {
+      const [field, ...rest] = err.message.split(': ');
+      const fields = rest.length ? { [field]: [rest.join(': ')] } : undefined;
+      const status = err.code === 'not-found' ? 404 : err.code === 'conflict' ? 409 : 400;
+      return body(status, { error: err.message, code: err.code, ...(fields ? { fields } : {}) });
+    }
+    if (err instanceof ScanError) return body(err.code === 'not-found' ? 404 : 409, { error: err.message, code: err.code });
+    if (err instanceof SystemError) {
+      log.error('system change failed', { code: err.code, err });
+      return body(502, { error: err.message, code: err.code });
     }
     if (err instanceof SyntaxError) return body(400, { error: 'the body is not valid JSON', code: 'invalid-json' });
     log.error('request failed', { path: c.req.path, method: c.req.method, err });

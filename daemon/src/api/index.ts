@@ -11,7 +11,9 @@ import { rightsMiddleware } from './rights';
 import { csrfMiddleware } from './csrf';
 import { sessionRoutes, SESSION_COOKIE } from './session';
 import { deviceRoutes } from './devices';
-import { gatewayRoutes } from './gateways';
+import { structureRoutes } from './structure';
+import { settingsRoutes } from './settings';
+import { userRoutes } from './users';
 import { staticFiles } from './static';
 
 export type { ApiDeps } from './context';
@@ -27,8 +29,16 @@ export function createApi(deps: ApiDeps) {
   app.use('/api/*', rightsMiddleware((c) => deps.auth.session(getCookie(c, SESSION_COOKIE))));
   app.get('/api/health', (c) => c.json({ ok: true as const, version: deps.version }));
   app.route('/api/session', sessionRoutes(deps));
+  const structure = structureRoutes(deps);
+  app.route('/api/gateways', structure.gateways);
+  app.route('/api/scans', structure.scans);
+  app.route('/api/devices', structure.devices);
   app.route('/api/devices', deviceRoutes(deps));
-  app.route('/api/gateways', gatewayRoutes(deps));
+  app.route('/api/loads', structure.loads);
+  app.route('/api/groups', structure.groups);
+  app.route('/api/panelboards', structure.panelBoards);
+  app.route('/api/settings', settingsRoutes(deps));
+  app.route('/api/users', userRoutes(deps));
   app.get('/api/catalog', (c) => c.json(deps.catalog.models.map((m) => ({
     family: m.family, model: m.model, label: m.label, energyType: m.energyType, capabilities: m.capabilities, parameters: m.parameters,
   }))));

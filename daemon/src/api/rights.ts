@@ -8,9 +8,17 @@ import type { MiddlewareHandler } from 'hono';
 import type { Page, SessionUser } from '@ews/shared';
 import { ApiError } from './errors';
 
-export type Right = 'public' | 'authenticated' | Page;
+/** `users`: the users page, administrator and greenUp only (AUTH-3). */
+export type Right = 'public' | 'authenticated' | 'users' | Page;
 
 export interface RightEntry { method: string; path: string; right: Right }
+
+const crud = (path: string, read: Right, write: Right): RightEntry[] => [
+  { method: 'GET', path, right: read },
+  { method: 'POST', path, right: write },
+  { method: 'PUT', path: `${path}/:id`, right: write },
+  { method: 'DELETE', path: `${path}/:id`, right: write },
+];
 
 export const RIGHTS: RightEntry[] = [
   { method: 'GET', path: '/api/health', right: 'public' },
@@ -18,10 +26,27 @@ export const RIGHTS: RightEntry[] = [
   { method: 'POST', path: '/api/session', right: 'public' },
   { method: 'DELETE', path: '/api/session', right: 'public' },
   { method: 'POST', path: '/api/session/lock', right: 'public' },
-  { method: 'GET', path: '/api/gateways', right: 'authenticated' },
-  { method: 'GET', path: '/api/devices', right: 'authenticated' },
-  { method: 'GET', path: '/api/devices/:id/live', right: 'myPanelBoard' },
   { method: 'GET', path: '/api/catalog', right: 'authenticated' },
+  ...crud('/api/gateways', 'authenticated', 'systemConfig'),
+  { method: 'POST', path: '/api/gateways/:id/test', right: 'systemConfig' },
+  { method: 'POST', path: '/api/gateways/:id/scan', right: 'systemConfig' },
+  { method: 'GET', path: '/api/scans/:id', right: 'systemConfig' },
+  { method: 'DELETE', path: '/api/scans/:id', right: 'systemConfig' },
+  ...crud('/api/devices', 'authenticated', 'systemConfig'),
+  { method: 'GET', path: '/api/devices/:id', right: 'authenticated' },
+  { method: 'POST', path: '/api/devices/:id/test', right: 'systemConfig' },
+  { method: 'GET', path: '/api/devices/:id/live', right: 'myPanelBoard' },
+  ...crud('/api/loads', 'authenticated', 'systemConfig'),
+  ...crud('/api/groups', 'authenticated', 'systemConfig'),
+  ...crud('/api/panelboards', 'authenticated', 'systemConfig'),
+  ...['network', 'modbus', 'time', 'csv', 'edition'].flatMap((s): RightEntry[] => [
+    { method: 'GET', path: `/api/settings/${s}`, right: 'webServerConfig' },
+    { method: 'PUT', path: `/api/settings/${s}`, right: 'webServerConfig' },
+  ]),
+  { method: 'GET', path: '/api/settings/audit', right: 'systemConfig' },
+  { method: 'GET', path: '/api/users', right: 'users' },
+  { method: 'POST', path: '/api/users', right: 'users' },
+  { method: 'PUT', path: '/api/users/:id', right: 'users' },
 ];
 
 const compiled = RIGHTS.map((r) => ({
@@ -41,7 +66,9 @@ export function rightsMiddleware(sessionOf: (c: Parameters<MiddlewareHandler>[0]
     const user = await sessionOf(c);
     if (!user) throw new ApiError(401, 'no-session', 'log in first');
     if (right === undefined) throw new ApiError(403, 'no-right', `no rights entry for ${c.req.method} ${c.req.path}`);
-    if (right !== 'authenticated' && !user.pages.includes(right)) throw new ApiError(403, 'forbidden', `this needs the "${right}" right`);
+    if (right === 'users' ? !(user.role === 'administrator' || user.role === 'greenUp') : right !== 'authenticated' && !user.pages.includes(right)) {
+      throw new ApiError(403, 'forbidden', `this needs the "${right}" right`);
+    }
     c.set('user', user);
     return next();
   };

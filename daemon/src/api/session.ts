@@ -1,41 +1,67 @@
 /**
  * @module api/session
- * POST /api/session (login: PIN, then PUK), GET (who am I), DELETE (logout), POST /lock.
+ * POST /api/session (login: PIN, then PUK; throttled per client and per user), GET (who am I),
+ * DELETE (logout: the browser stays trusted), POST /lock (the browser is forgotten).
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { loginRequestSchema, type SessionResponse, type SessionUser } from '@ews/shared';
 import { AuthError, SESSION_TTL_MS } from '../auth/index';
+import { LoginLimiter } from '../auth/rate-limit';
 import type { ApiDeps, Env } from './context';
 import { ApiError, jsonBody } from './errors';
 
 export const SESSION_COOKIE = 'ews_session';
 export const TRUST_COOKIE = 'ews_trust';
 
+export function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 export function sessionRoutes(deps: ApiDeps) {
   const app = new Hono<Env>();
+  const limiter = new LoginLimiter(deps.clock);
   const cookieOpts = { httpOnly: true, sameSite: 'Strict' as const, path: '/', secure: deps.secureCookies ?? false };
   const answer = (user: SessionUser): SessionResponse => {
     const defaultCodesInUse = deps.auth.defaultCodesInUse();
     return { user, defaultCodesInUse, mustChangeCodes: defaultCodesInUse && user.role === 'administrator' };
   };
+  const tooMany = (c: Context, key: string, ms: number): never => {
+    const retryAfterS = Math.ceil(ms / 1000);
+    c.header('Retry-After', String(retryAfterS));
+    deps.log.warn('login throttled', { key, retryAfterS });
+    throw new ApiError(429, 'too-many-attempts', `too many wrong codes: try again in ${retryAfterS} s`, undefined, { retryAfterS });
+  };
 
   app.post('/', async (c) => {
+    const client = `client:${clientAddress(c)}`;
+    const wait = limiter.retryAfterMs(client);
+    if (wait > 0) tooMany(c, client, wait);
     const body = await jsonBody(c, loginRequestSchema);
     try {
-      const r = await deps.auth.login(body.pin, body.puk, getCookie(c, TRUST_COOKIE));
+      const r = await deps.auth.login(body.pin, body.puk, getCookie(c, TRUST_COOKIE), {
+        beforePuk: (userId) => { const w = limiter.retryAfterMs(`user:${userId}`); if (w > 0) tooMany(c, `user:${userId}`, w); },
+      });
+      limiter.succeed(client);
+      limiter.succeed(`user:${r.user.id}`);
       setCookie(c, SESSION_COOKIE, r.sessionToken, { ...cookieOpts, maxAge: SESSION_TTL_MS / 1000 });
       if (r.trustToken) setCookie(c, TRUST_COOKIE, r.trustToken, { ...cookieOpts, maxAge: 365 * 86400 });
-      deps.log.info('login', { user: r.user.id, withPuk: r.trustToken !== undefined });
+      deps.log.info('login', { user: r.user.id, client, withPuk: r.trustToken !== undefined });
       return c.json(answer(r.user));
     } catch (err) {
-      if (err instanceof AuthError) {
-        deps.log.warn('login refused', { reason: err.code, ip: c.req.header('x-forwarded-for') ?? 'direct' });
-        if (err.code === 'need-puk') throw new ApiError(401, 'need-puk', 'enter the PUK', undefined, { needPuk: true });
-        if (err.code === 'disabled') throw new ApiError(403, 'disabled', 'this user is disabled');
-        throw new ApiError(401, 'bad-code', 'wrong code');
-      }
-      throw err;
+      if (!(err instanceof AuthError)) throw err;
+      if (err.code === 'need-puk') throw new ApiError(401, 'need-puk', 'enter the PUK', undefined, { needPuk: true });
+      if (err.code === 'disabled') throw new ApiError(403, 'disabled', 'this user is disabled');
+      const lockMs = limiter.fail(client);
+      const userId = (err as AuthError & { userId?: string }).userId;
+      if (userId) limiter.fail(`user:${userId}`);
+      deps.log.warn('login refused', { reason: err.code, client, ...(userId ? { user: userId } : {}), lockedForS: Math.ceil(lockMs / 1000) });
+      throw new ApiError(401, 'bad-code', 'wrong code');
     }
   });
 

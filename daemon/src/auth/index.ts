@@ -4,13 +4,15 @@
  * A browser that once gave the PUK is "trusted" for that user: Logout keeps the trust (next
  * login: PIN only); Lock forgets it (next login: PIN and PUK).
  */
-import type { Page, Role, SessionUser } from '@ews/shared';
+import type { Page, Role, SessionUser, UserSummary } from '@ews/shared';
+import { userInputSchema, userUpdateSchema } from '@ews/shared';
+import type { z } from 'zod';
 import type { Databases } from '../store/db';
 import { hashCode, verifyCode, newToken, tokenId } from './codes';
 import { DomainError } from '../util/errors';
 import { systemClock, type Clock } from '../util/clock';
 
-export type AuthErrorCode = 'bad-code' | 'need-puk' | 'disabled' | 'no-session';
+export type AuthErrorCode = 'bad-code' | 'need-puk' | 'disabled' | 'no-session' | 'not-found' | 'conflict' | 'invalid';
 export class AuthError extends DomainError<AuthErrorCode> {}
 
 export const ROLE_PAGES: Record<Role, Page[]> = {
@@ -80,8 +82,65 @@ export class AuthService {
     return { id: u.id, name: u.name, role: u.role, pages: u.pages };
   }
 
+  listUsers(): UserSummary[] {
+    return this.users().map((u) => ({ id: u.id, name: u.name, role: u.role, pages: u.pages, enabled: u.enabled, defaultCodes: u.defaultCodes }));
+  }
+
+  /** Codes identify users, so two users cannot share a PIN. */
+  private async pinTaken(pin: string, exceptId?: string): Promise<boolean> {
+    for (const u of this.users()) if (u.id !== exceptId && (await verifyCode(pin, u.pinHash))) return true;
+    return false;
+  }
+
+  async createUser(input: z.input<typeof userInputSchema>): Promise<UserSummary> {
+    const p = userInputSchema.parse(input);
+    if (!p.pin || !p.puk) throw new AuthError('invalid', !p.pin ? 'pin: a new user needs a PIN' : 'puk: a new user needs a PUK');
+    if (this.users().some((u) => u.name.toLowerCase() === p.name.toLowerCase())) throw new AuthError('conflict', 'name: already used');
+    if (await this.pinTaken(p.pin)) throw new AuthError('conflict', 'pin: already used by another user');
+    let n = 1;
+    while (this.dbs.auth.get(`user:u${n}`)) n++;
+    const user: StoredUser = {
+      id: `u${n}`, name: p.name, role: p.role, pages: p.pages.length ? p.pages : ROLE_PAGES[p.role], enabled: p.enabled,
+      defaultCodes: false, pinHash: await hashCode(p.pin), pukHash: await hashCode(p.puk),
+    };
+    await this.dbs.auth.put(`user:${user.id}`, user);
+    return this.listUsers().find((u) => u.id === user.id)!;
+  }
+
+  async updateUser(id: string, input: z.input<typeof userUpdateSchema>): Promise<UserSummary> {
+    const p = userUpdateSchema.parse(input);
+    const u = this.dbs.auth.get(`user:${id}`) as StoredUser | undefined;
+    if (!u) throw new AuthError('not-found', `no user ${id}`);
+    if (p.name && this.users().some((o) => o.id !== id && o.name.toLowerCase() === p.name!.toLowerCase())) throw new AuthError('conflict', 'name: already used');
+    if (p.pin && (await this.pinTaken(p.pin, id))) throw new AuthError('conflict', 'pin: already used by another user');
+    const next: StoredUser = {
+      ...u,
+      ...(p.name ? { name: p.name } : {}),
+      ...(p.role ? { role: p.role } : {}),
+      ...(p.pages ? { pages: p.pages } : {}),
+      ...(p.enabled !== undefined ? { enabled: p.enabled } : {}),
+      ...(p.pin ? { pinHash: await hashCode(p.pin) } : {}),
+      ...(p.puk ? { pukHash: await hashCode(p.puk) } : {}),
+    };
+    if (p.pin || p.puk) {
+      const def = DEFAULT_USERS.find((d) => d.id === id);
+      next.defaultCodes = def ? (await verifyCode(def.pin, next.pinHash)) || (await verifyCode(def.puk, next.pukHash)) : false;
+    }
+    if (u.role === 'administrator' && next.enabled === false && this.users().filter((o) => o.enabled && o.role === 'administrator').length <= 1) {
+      throw new AuthError('invalid', 'enabled: the last administrator cannot be disabled');
+    }
+    await this.dbs.auth.put(`user:${id}`, next);
+    return this.listUsers().find((x) => x.id === id)!;
+  }
+
+  /** The user whose PIN this is (for per-user throttling), without logging in. */
+  async userOfPin(pin: string): Promise<string | undefined> {
+    for (const u of this.users()) if (await verifyCode(pin, u.pinHash)) return u.id;
+    return undefined;
+  }
+
   /** PIN, then PUK unless this browser is trusted for the user the PIN belongs to. */
-  async login(pin: string, puk: string | undefined, trustToken: string | undefined): Promise<LoginResult> {
+  async login(pin: string, puk: string | undefined, trustToken: string | undefined, hooks: { beforePuk?: (userId: string) => void } = {}): Promise<LoginResult> {
     let user: StoredUser | undefined;
     for (const u of this.users()) {
       if (await verifyCode(pin, u.pinHash)) { user = u; break; }
@@ -92,7 +151,8 @@ export class AuthService {
     let newTrust: string | undefined;
     if (!trust || trust.userId !== user.id) {
       if (puk === undefined) throw new AuthError('need-puk', 'this browser needs the PUK');
-      if (!(await verifyCode(puk, user.pukHash))) throw new AuthError('bad-code', 'wrong code');
+      hooks.beforePuk?.(user.id);
+      if (!(await verifyCode(puk, user.pukHash))) throw Object.assign(new AuthError('bad-code', 'wrong code'), { userId: user.id });
       newTrust = newToken();
       await this.dbs.auth.put(`trust:${tokenId(newTrust)}`, { userId: user.id, createdMs: this.clock.now() } satisfies StoredTrust);
     }

@@ -127,12 +127,12 @@ export class Poller {
   }
 
   /** Reads a device now at live priority, unless a fresh reading is cached (STO-2). */
-  liveRead(deviceId: number): Promise<DeviceState | undefined> {
+  liveRead(deviceId: number, opts: { force?: boolean } = {}): Promise<DeviceState | undefined> {
     const e = this.entries.get(deviceId);
     if (!e) return Promise.resolve(undefined);
     if (!e.plan || !e.config.enabled) return Promise.resolve(e.state);
-    if (e.state.status === 'on' && e.state.at !== null && this.clock.now() - e.state.at < this.opts.liveMaxAgeMs) return Promise.resolve(e.state);
-    return this.read(e, 'live');
+    if (!opts.force && e.state.status === 'on' && e.state.at !== null && this.clock.now() - e.state.at < this.opts.liveMaxAgeMs) return Promise.resolve(e.state);
+    return this.read(e, 'live', opts.force);
   }
 
   /** Runs one sample tick for `slotMs` (exposed for tests and for catch-up). */
