@@ -49,6 +49,8 @@ export interface Daemon {
   readonly gateways: GatewayManager;
   readonly dbs: Databases;
   readonly system: SystemAdapter;
+  /** Every route of the HTTP app (the rights test checks each has an entry). */
+  readonly routes: Array<{ method: string; path: string }>;
   stop(): Promise<void>;
 }
 
@@ -124,6 +126,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   return {
     url, port, config, poller, gateways, dbs, system,
+    routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       offConfig();
       poller.stop();

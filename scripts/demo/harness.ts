@@ -23,6 +23,8 @@ export interface DemoOptions {
   /** Simulator ports; fixed by default so a restarted demo finds its devices again. */
   simRtuPort?: number;
   simGatewayPort?: number;
+  /** false: start the daemon with an empty configuration (commissioning tests); the simulator still runs. */
+  seed?: boolean;
   /** Show the daemon's logs on this process's stdout. */
   inheritLogs?: boolean;
   env?: Record<string, string>;
@@ -33,6 +35,8 @@ export interface Demo {
   dataDir: string;
   buses: Record<string, SimBus>;
   daemon: ChildProcess;
+  /** Ports of the simulated buses: the Local line (RTU over TCP) and each IP gateway by name. */
+  simPorts: { localRtu: number; gateways: Record<string, number> };
   /** Stops the daemon (SIGTERM) and starts it again on the same data folder. */
   restartDaemon(): Promise<void>;
   stop(): Promise<void>;
@@ -82,7 +86,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const url = `http://${host}:${port}`;
   const launch = (): ChildProcess => spawn(process.execPath, [join(ROOT, 'daemon/dist/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, EWS_PORT: String(port), EWS_HOST: host, EWS_DATA_DIR: dataDir, EWS_SEED: seedFile, ...opts.env },
+    env: { ...process.env, EWS_PORT: String(port), EWS_HOST: host, EWS_DATA_DIR: dataDir, ...(opts.seed === false ? {} : { EWS_SEED: seedFile }), ...opts.env },
     stdio: ['ignore', opts.inheritLogs ? 'inherit' : 'ignore', opts.inheritLogs ? 'inherit' : 'pipe'],
   });
   let child = launch();
@@ -96,7 +100,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   });
 
   const demo: Demo = {
-    url, dataDir, buses,
+    url, dataDir, buses, simPorts: { localRtu: localRtuPort, gateways: gatewayPorts },
     get daemon() { return child; },
     async restartDaemon() {
       await stopChild(child);

@@ -11,7 +11,8 @@ import type { ApiDeps, Env } from './context';
 import { jsonBody } from './errors';
 
 const who = (c: Context<Env>): string => (c.get('user') as SessionUser | undefined)?.id ?? 'unknown';
-const any = z.unknown();
+/** Write bodies are JSON objects; the store validates the fields. */
+const any = z.record(z.string(), z.unknown());
 
 export function settingsRoutes(deps: ApiDeps) {
   const { config } = deps;

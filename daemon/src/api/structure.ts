@@ -12,7 +12,8 @@ import { deviceSummary } from './devices';
 import { TcpLink } from '../modbus/tcp-link';
 
 const who = (c: Context<Env>): string => (c.get('user') as SessionUser | undefined)?.id ?? 'unknown';
-const any = z.unknown();
+/** Write bodies are JSON objects; the store validates the fields. */
+const any = z.record(z.string(), z.unknown());
 const numericId = (c: Context) => {
   const r = z.coerce.number().int().min(1).max(9999).safeParse(c.req.param('id'));
   if (!r.success) throw new ApiError(400, 'invalid', 'the id is a number', { id: ['a number from 1 to 9999'] });

@@ -147,7 +147,7 @@ export class ConfigStore {
     return this.mutate(user, `edit gateway ${parsed.name}`, (d) => {
       const i = d.gateways.findIndex((g) => g.id === id);
       if (i < 0) throw new ConfigError('not-found', `no gateway ${id}`);
-      if (id === LOCAL_GATEWAY_ID && parsed.host !== '127.0.0.1') fail('forbidden', 'host', 'the Local gateway IP cannot be edited (127.0.0.1)');
+      if (id === LOCAL_GATEWAY_ID && parsed.host !== '127.0.0.1') fail('invalid', 'host', 'the Local gateway IP cannot be edited (127.0.0.1)');
       const g: Gateway = { ...d.gateways[i], ...parsed, id, kind: d.gateways[i].kind };
       if (id === LOCAL_GATEWAY_ID) { g.host = LOCAL_GATEWAY.host; g.port = LOCAL_GATEWAY.port; }
       d.gateways[i] = g;

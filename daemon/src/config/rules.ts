@@ -77,7 +77,8 @@ export function checkLimits(doc: ConfigDocument): void {
 export function checkLoads(doc: ConfigDocument): void {
   const user = doc.loads.filter((l) => l.kind === 'user');
   if (user.length > MAX_USER_LOADS) fail('limit', 'name', `at most ${MAX_USER_LOADS} user loads`);
-  const countable = doc.loads.filter((l) => l.kind !== 'water' && l.kind !== 'gas');
+  // 6 predefined + up to 8 user loads = 14; "Others", Water and Gas are not counted.
+  const countable = doc.loads.filter((l) => l.kind === 'predefined' || l.kind === 'user');
   if (countable.length > MAX_LOADS) fail('limit', 'name', `at most ${MAX_LOADS} loads in all`);
   const names = new Map<string, string>();
   for (const l of doc.loads) {

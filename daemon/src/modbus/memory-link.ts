@@ -29,12 +29,24 @@ export interface PipeEndpoint {
 export interface MemoryPipe {
   master: Link;
   slave: PipeEndpoint;
+  /**
+   * The master link as opened with these UART settings: when they differ from the slave's
+   * (`setSlaveLine`), every byte arrives garbled either way, as on a real line with a baud or
+   * parity mismatch.
+   */
+  masterWithLine(line: LineSettings): Link;
+  setSlaveLine(line: LineSettings | undefined): void;
 }
 
 export function createMemoryPipe(opts: MemoryPipeOptions = {}): MemoryPipe {
   const clock = opts.clock ?? systemClock;
   const line = opts.line;
   let plugged = true;
+  let masterLine: LineSettings | undefined;
+  let slaveLine: LineSettings | undefined;
+  const mismatch = () => masterLine !== undefined && slaveLine !== undefined
+    && (masterLine.baudRate !== slaveLine.baudRate || masterLine.parity !== slaveLine.parity || masterLine.stopBits !== slaveLine.stopBits);
+  const garble = (d: Uint8Array) => (mismatch() ? d.map((b) => (b ^ 0xa5) & 0xff) : d);
   let open = false;
   /** Monotonic time until which the half-duplex line is busy. */
   let busyUntil = 0;
@@ -68,19 +80,31 @@ export function createMemoryPipe(opts: MemoryPipeOptions = {}): MemoryPipe {
     },
     async write(data) {
       if (!open) throw new Error('link closed');
-      await transmit(data, (d) => { if (plugged) slaveEvents.emit('data', d); });
+      await transmit(data, (d) => { if (plugged) slaveEvents.emit('data', garble(d)); });
     },
   };
 
   const slave: PipeEndpoint = {
     events: slaveEvents,
-    write: (data) => transmit(data, (d) => { if (open && plugged) masterEvents.emit('data', d); }),
+    write: (data) => transmit(data, (d) => { if (open && plugged) masterEvents.emit('data', garble(d)); }),
     unplug() {
       plugged = false;
       if (open) { open = false; masterEvents.emit('close', 'adapter unplugged'); }
     },
     plug() { plugged = true; },
   };
-  return { master, slave };
+  return {
+    master, slave,
+    masterWithLine(l) {
+      return {
+        name: master.name, events: masterEvents,
+        get isOpen() { return master.isOpen; },
+        open: async () => { masterLine = l; await master.open(); },
+        close: () => master.close(),
+        write: (d) => master.write(d),
+      };
+    },
+    setSlaveLine(l) { slaveLine = l; },
+  };
 }
 
