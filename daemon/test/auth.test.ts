@@ -60,3 +60,32 @@ test('50 wrong PINs in a minute: 429 with Retry-After from the 6th, the right PI
   assert.ok(rig.logs.filter((l) => l.includes('login refused')).length >= 5, 'failed attempts are logged');
   assert.ok(rig.logs.some((l) => l.includes('login throttled')), 'throttled attempts are logged');
 });
+
+test('kiosk tokens: read-only, survive a daemon restart, revocable', async () => {
+  const made = await rig.api<{ id: string; token: string; url: string }>('/api/kiosk-tokens', { method: 'POST', body: JSON.stringify({ name: 'Lobby tablet' }) });
+  assert.equal(made.status, 201);
+  assert.ok(made.body.url.includes(encodeURIComponent(made.body.token)));
+  const anon = rig.client();
+  const bearer = { headers: { authorization: `Bearer ${made.body.token}` } };
+  assert.equal((await anon('/api/devices', bearer)).status, 200);
+  assert.equal((await anon('/api/devices/1/live', bearer)).status, 403, 'kiosk: Consumptions only');
+  assert.equal((await anon('/api/loads', { ...bearer, method: 'POST', body: '{"name":"x"}' })).status, 401, 'kiosk: no writes');
+  const list = await rig.api<Array<{ id: string }>>('/api/kiosk-tokens');
+  assert.ok(!JSON.stringify(list.body).includes(made.body.token), 'the token is shown once, never listed');
+  // Restart: a new daemon on the same data folder still knows the token.
+  const { startDaemon } = await import('../src/daemon');
+  const { catalog } = await import('./rig');
+  const { silentLogger } = await import('../src/util/log');
+  const dataDir = rig.dataDir;
+  await rig.daemon.stop();
+  const d2 = await startDaemon({ dataDir, port: 0, catalog, log: silentLogger });
+  try {
+    const r = await fetch(`${d2.url}/api/devices`, bearer);
+    assert.equal(r.status, 200);
+  } finally {
+    await d2.stop();
+  }
+  rig = await startRig({ dataDir, devices: [], modbus: { path: '/dev/ews-none' } });
+  assert.equal((await rig.api(`/api/kiosk-tokens/${made.body.id}`, { method: 'DELETE' })).status, 204);
+  assert.equal((await fetch(`${rig.daemon.url}/api/devices`, bearer)).status, 401, 'revoked');
+});

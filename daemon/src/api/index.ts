@@ -13,7 +13,7 @@ import { sessionRoutes, SESSION_COOKIE } from './session';
 import { deviceRoutes } from './devices';
 import { structureRoutes } from './structure';
 import { settingsRoutes } from './settings';
-import { userRoutes } from './users';
+import { userRoutes, kioskRoutes } from './users';
 import { staticFiles } from './static';
 
 export type { ApiDeps } from './context';
@@ -26,7 +26,13 @@ export function createApi(deps: ApiDeps) {
     c.header('cache-control', 'no-store');
   });
   app.use('/api/*', csrfMiddleware());
-  app.use('/api/*', rightsMiddleware((c) => deps.auth.session(getCookie(c, SESSION_COOKIE))));
+  app.use('/api/*', rightsMiddleware(async (c) => {
+    const session = await deps.auth.session(getCookie(c, SESSION_COOKIE));
+    if (session) return session;
+    // Wall tablets (BEY-1): a read-only kiosk token, GET requests only.
+    const bearer = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '')?.[1];
+    return c.req.method === 'GET' ? deps.auth.kioskUser(bearer) : undefined;
+  }));
   app.get('/api/health', (c) => c.json({ ok: true as const, version: deps.version }));
   app.route('/api/session', sessionRoutes(deps));
   const structure = structureRoutes(deps);
@@ -39,6 +45,7 @@ export function createApi(deps: ApiDeps) {
   app.route('/api/panelboards', structure.panelBoards);
   app.route('/api/settings', settingsRoutes(deps));
   app.route('/api/users', userRoutes(deps));
+  app.route('/api/kiosk-tokens', kioskRoutes(deps));
   app.get('/api/catalog', (c) => c.json(deps.catalog.models.map((m) => ({
     family: m.family, model: m.model, label: m.label, energyType: m.energyType, capabilities: m.capabilities, parameters: m.parameters,
   }))));

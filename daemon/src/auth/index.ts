@@ -41,6 +41,7 @@ interface StoredUser {
   defaultCodes: boolean;
 }
 
+interface StoredKiosk { id: string; name: string; createdBy: string; createdMs: number; tokenId: string }
 interface StoredSession { userId: string; createdMs: number; expiresMs: number }
 interface StoredTrust { userId: string; createdMs: number }
 
@@ -178,6 +179,47 @@ export class AuthService {
   async logout(token: string | undefined): Promise<void> {
     if (token) await this.dbs.auth.remove(`session:${tokenId(token)}`);
   }
+
+  // #region kiosk tokens (BEY-1): read-only, survive restarts, revocable by an administrator
+  async createKioskToken(name: string, createdBy: string): Promise<{ id: string; name: string; token: string }> {
+    const token = `k_${newToken()}`;
+    let n = 1;
+    while (this.dbs.auth.get(`kioskid:k${n}`)) n++;
+    const id = `k${n}`;
+    const rec: StoredKiosk = { id, name, createdBy, createdMs: this.clock.now(), tokenId: tokenId(token) };
+    await this.dbs.root.transaction(() => {
+      this.dbs.auth.putSync(`kioskid:${id}`, rec);
+      this.dbs.auth.putSync(`kiosk:${rec.tokenId}`, id);
+    });
+    return { id, name, token };
+  }
+
+  listKioskTokens(): Array<{ id: string; name: string; createdBy: string; created: string }> {
+    return [...this.dbs.auth.getRange({ start: 'kioskid:', end: 'kioskid;' })].map((e) => {
+      const k = e.value as StoredKiosk;
+      return { id: k.id, name: k.name, createdBy: k.createdBy, created: new Date(k.createdMs).toISOString() };
+    });
+  }
+
+  async revokeKioskToken(id: string): Promise<boolean> {
+    const rec = this.dbs.auth.get(`kioskid:${id}`) as StoredKiosk | undefined;
+    if (!rec) return false;
+    await this.dbs.root.transaction(() => {
+      this.dbs.auth.removeSync(`kioskid:${id}`);
+      this.dbs.auth.removeSync(`kiosk:${rec.tokenId}`);
+    });
+    return true;
+  }
+
+  /** The read-only user a kiosk token stands for (Consumptions only), or undefined. */
+  kioskUser(token: string | undefined): SessionUser | undefined {
+    if (!token || !token.startsWith('k_')) return undefined;
+    const id = this.dbs.auth.get(`kiosk:${tokenId(token)}`) as string | undefined;
+    const rec = id ? (this.dbs.auth.get(`kioskid:${id}`) as StoredKiosk | undefined) : undefined;
+    if (!rec) return undefined;
+    return { id: `kiosk:${rec.id}`, name: rec.name, role: 'user', pages: ['consumptions'] };
+  }
+  // #endregion
 
   /** Ends the session and forgets the browser (AUTH-4 Lock). */
   async lock(token: string | undefined, trustToken: string | undefined): Promise<void> {

@@ -1,0 +1,128 @@
+/**
+ * @module store/history/buckets
+ * A write-back cache of buckets for one transaction: a live tick appends to each series' day in
+ * place and writes it once; a batch (back-fill, benchmark) keeps a whole day in memory and
+ * writes each bucket once. Either way every put happens inside the caller's one transaction.
+ * Buckets of a new day are put in key order with MDB_APPEND, which fills pages completely.
+ */
+import type { Database } from 'lmdb';
+import { ByteWriter } from './varint';
+import { appendCounter, decodeCounter, emptyCounterDay, encodeCounter, regridCounter, type CounterDay } from './counter-bucket';
+import { appendStat, decodeStat, emptyStatDay, encodeStat, regridStat, setStat, type StatDay } from './stat-bucket';
+import { DAY_MS, MINUTE_MS, gcd } from './keys';
+
+export type BucketDb = Database<Uint8Array, number>;
+
+interface Entry {
+  /** Encoded bytes (append fast path), or null once decoded. */
+  w: ByteWriter | null;
+  counter: CounterDay | null;
+  stat: StatDay | null;
+  dirty: boolean;
+}
+
+export class BucketCache {
+  private entries = new Map<number, Entry>();
+  private lastKey: number;
+  private readonly scratch = new ByteWriter(1024);
+
+  constructor(readonly db: BucketDb) {
+    const last = [...db.getKeys({ reverse: true, limit: 1 })][0];
+    this.lastKey = typeof last === 'number' ? last : -1;
+  }
+
+  private load(key: number): Entry {
+    let e = this.entries.get(key);
+    if (e) return e;
+    const stored = this.db.getBinaryFast(key);
+    let w: ByteWriter | null = null;
+    if (stored) {
+      w = new ByteWriter(stored.length + 64);
+      w.buf.set(stored);
+      w.len = stored.length;
+    }
+    e = { w, counter: null, stat: null, dirty: false };
+    this.entries.set(key, e);
+    return e;
+  }
+
+  /** The decoded counter day (created empty at `rateMin` if absent), for editing. */
+  counterDay(key: number, rateMin: number, hasRaw: boolean, offset0: number): CounterDay {
+    const e = this.load(key);
+    if (!e.counter) {
+      e.counter = e.w ? decodeCounter(e.w.bytes()) : emptyCounterDay(rateMin, hasRaw, offset0);
+      e.w = null;
+    }
+    e.dirty = true;
+    return e.counter;
+  }
+
+  /** Read-only view: the decoded day if present in the cache, else the stored bytes. */
+  peekCounter(key: number): CounterDay | Uint8Array | undefined {
+    const e = this.entries.get(key);
+    if (e) return e.counter ?? e.w?.bytes();
+    return this.db.getBinaryFast(key);
+  }
+
+  /** Sets one counter slot; `slotMs` is relative to the day start. */
+  writeCounter(key: number, msInDay: number, rateMin: number, value: number, opts: { flags?: number; offset?: number; raw?: number; hasRaw: boolean; offset0: number }): void {
+    const e = this.load(key);
+    const plain = !opts.flags && opts.offset === undefined && opts.raw === undefined && !Number.isNaN(value);
+    if (plain && e.w && !e.counter) {
+      const rate = e.w.buf[1];
+      if (msInDay % (rate * MINUTE_MS) === 0 && appendCounter(e.w, msInDay / (rate * MINUTE_MS), value)) { e.dirty = true; return; }
+    }
+    let day = this.counterDay(key, rateMin, opts.hasRaw, opts.offset0);
+    if (msInDay % (day.rateMin * MINUTE_MS) !== 0) day = e.counter = regridCounter(day, gcd(day.rateMin, rateMin));
+    const i = msInDay / (day.rateMin * MINUTE_MS);
+    if (!Number.isNaN(value)) day.values[i] = value;
+    if (opts.flags) day.flags[i] |= opts.flags;
+    if (opts.offset !== undefined) day.offsets.set(i, opts.offset);
+    if (opts.raw !== undefined) day.raw.set(i, opts.raw);
+  }
+
+  /** Re-grids a decoded counter day so that `msInDay` falls on a slot; returns it. */
+  counterDayOnGrid(key: number, msInDay: number, rateMin: number, hasRaw: boolean, offset0: number): CounterDay {
+    const e = this.load(key);
+    let day = this.counterDay(key, rateMin, hasRaw, offset0);
+    if (msInDay % (day.rateMin * MINUTE_MS) !== 0) day = e.counter = regridCounter(day, gcd(day.rateMin, rateMin));
+    return day;
+  }
+
+  writeStat(key: number, msInDay: number, rateMin: number, quantum: number, avg: number, min: number, max: number): void {
+    const e = this.load(key);
+    if (e.w && !e.stat) {
+      const rate = e.w.buf[1];
+      if (msInDay % (rate * MINUTE_MS) === 0 && appendStat(e.w, msInDay / (rate * MINUTE_MS), quantum, avg, min, max)) { e.dirty = true; return; }
+    }
+    if (!e.stat) { e.stat = e.w ? decodeStat(e.w.bytes()) : emptyStatDay(rateMin, quantum); e.w = null; }
+    if (msInDay % (e.stat.rateMin * MINUTE_MS) !== 0) e.stat = regridStat(e.stat, gcd(e.stat.rateMin, rateMin));
+    e.dirty = true;
+    setStat(e.stat, msInDay / (e.stat.rateMin * MINUTE_MS), avg, min, max);
+  }
+
+  /** Puts every changed bucket (in key order), then forgets them all. */
+  flush(): number {
+    const keys = [...this.entries.keys()].sort((a, b) => a - b);
+    let puts = 0;
+    for (const key of keys) {
+      const e = this.entries.get(key)!;
+      if (!e.dirty) continue;
+      const bytes = e.counter ? encodeCounter(e.counter, this.scratch) : e.stat ? encodeStat(e.stat, this.scratch) : e.w!.bytes();
+      if (key > this.lastKey) { this.db.putSync(key, bytes, { append: true }); this.lastKey = key; }
+      else this.db.putSync(key, bytes);
+      puts++;
+    }
+    this.entries.clear();
+    return puts;
+  }
+
+  /** Drops everything cached (after a failed transaction) and re-reads the last key. */
+  reset(): void {
+    this.entries.clear();
+    const last = [...this.db.getKeys({ reverse: true, limit: 1 })][0];
+    this.lastKey = typeof last === 'number' ? last : -1;
+  }
+}
+
+export const msInDay = (slotMs: number): number => ((slotMs % DAY_MS) + DAY_MS) % DAY_MS;
