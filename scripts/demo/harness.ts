@@ -12,6 +12,7 @@ import { demoInstallation, buildSimBus } from '../sim/installations';
 import { serveModbusTcp, serveRtuOverTcp, type TcpServerHandle } from '../sim/serve-tcp';
 import type { SimBus } from '../sim/bus';
 import { seedFor } from './seed';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../../daemon/src/runtime';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -84,9 +85,10 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   let port = opts.port ?? 0;
   if (port === 0) port = await freePort();
   const url = `http://${host}:${port}`;
-  const launch = (): ChildProcess => spawn(process.execPath, [join(ROOT, 'daemon/dist/main.js')], {
+  // Launched as on the box (systemd/ews.service): same node flags and memory settings.
+  const launch = (): ChildProcess => spawn(process.execPath, [...DAEMON_NODE_FLAGS, join(ROOT, 'daemon/dist/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, EWS_PORT: String(port), EWS_HOST: host, EWS_DATA_DIR: dataDir, ...(opts.seed === false ? {} : { EWS_SEED: seedFile }), ...opts.env },
+    env: { ...process.env, ...DAEMON_ENV, EWS_PORT: String(port), EWS_HOST: host, EWS_DATA_DIR: dataDir, ...(opts.seed === false ? {} : { EWS_SEED: seedFile }), ...opts.env },
     stdio: ['ignore', opts.inheritLogs ? 'inherit' : 'ignore', opts.inheritLogs ? 'inherit' : 'pipe'],
   });
   let child = launch();

@@ -15,7 +15,32 @@ export interface Databases {
   audit: Database<unknown, string>;
   /** Users, sessions, trusted browsers. */
   auth: Database<unknown, string>;
+  /** Sample history (store/history): buckets keyed `day × 65536 + series`, and their registry. */
+  history: HistoryDatabases;
   close(): Promise<void>;
+}
+
+export interface HistoryDatabases {
+  root: RootDatabase;
+  /** One UTC day of one counter series per value. */
+  counters: Database<Uint8Array, number>;
+  /** One UTC day of one statistic at the sample rate per value. */
+  stats: Database<Uint8Array, number>;
+  /** Statistics thinned to hourly after their retention. */
+  statsHourly: Database<Uint8Array, number>;
+  /** Series registry, counter states, ring positions. */
+  meta: Database<unknown, string>;
+}
+
+export function openHistoryDatabases(root: RootDatabase): HistoryDatabases {
+  const bucket = (name: string) => root.openDB<Uint8Array, number>({ name, keyEncoding: 'uint32', encoding: 'binary' });
+  return {
+    root,
+    counters: bucket('history.counters'),
+    stats: bucket('history.stats'),
+    statsHourly: bucket('history.statsHourly'),
+    meta: root.openDB<unknown, string>({ name: 'history.meta' }),
+  };
 }
 
 export function openDatabases(dataDir: string): Databases {
@@ -24,5 +49,5 @@ export function openDatabases(dataDir: string): Databases {
   const config = root.openDB<unknown, string>({ name: 'config' });
   const audit = root.openDB<unknown, string>({ name: 'audit' });
   const auth = root.openDB<unknown, string>({ name: 'auth' });
-  return { root, config, audit, auth, close: () => root.close() };
+  return { root, config, audit, auth, history: openHistoryDatabases(root), close: () => root.close() };
 }

@@ -34,7 +34,7 @@ export class BucketCache {
   private load(key: number): Entry {
     let e = this.entries.get(key);
     if (e) return e;
-    const stored = this.db.getBinaryFast(key);
+    const stored = fastBytes(this.db, key);
     let w: ByteWriter | null = null;
     if (stored) {
       w = new ByteWriter(stored.length + 64);
@@ -61,7 +61,7 @@ export class BucketCache {
   peekCounter(key: number): CounterDay | Uint8Array | undefined {
     const e = this.entries.get(key);
     if (e) return e.counter ?? e.w?.bytes();
-    return this.db.getBinaryFast(key);
+    return fastBytes(this.db, key);
   }
 
   /** Sets one counter slot; `slotMs` is relative to the day start. */
@@ -81,11 +81,11 @@ export class BucketCache {
     if (opts.raw !== undefined) day.raw.set(i, opts.raw);
   }
 
-  /** Re-grids a decoded counter day so that `msInDay` falls on a slot; returns it. */
-  counterDayOnGrid(key: number, msInDay: number, rateMin: number, hasRaw: boolean, offset0: number): CounterDay {
+  /** The decoded day, re-grided if needed so that every multiple of `rateMin` is a slot. */
+  counterDayAtRate(key: number, rateMin: number, hasRaw: boolean, offset0: number): CounterDay {
     const e = this.load(key);
     let day = this.counterDay(key, rateMin, hasRaw, offset0);
-    if (msInDay % (day.rateMin * MINUTE_MS) !== 0) day = e.counter = regridCounter(day, gcd(day.rateMin, rateMin));
+    if (rateMin % day.rateMin !== 0) day = e.counter = regridCounter(day, gcd(day.rateMin, rateMin));
     return day;
   }
 
@@ -126,3 +126,12 @@ export class BucketCache {
 }
 
 export const msInDay = (slotMs: number): number => ((slotMs % DAY_MS) + DAY_MS) % DAY_MS;
+
+/**
+ * lmdb-js's reusable read buffer, as a view of exactly the value (its `length` is patched but
+ * its typed-array length is the whole shared buffer). Valid until the next read.
+ */
+export function fastBytes(db: BucketDb, key: number): Uint8Array | undefined {
+  const b = db.getBinaryFast(key);
+  return b ? b.subarray(0, b.length) : undefined;
+}

@@ -1,0 +1,12 @@
+/**
+ * @module store/history
+ * Public face of the sample history (DESIGN "Storage (LMDB)", SPEC STO-1…6).
+ */
+export { HistoryStore, type HistoryStoreOptions, type CounterSpan } from './store';
+export { HistoryError, type HistoryErrorCode } from './errors';
+export { FLAG } from './counter-bucket';
+export { counterUnit, type IngestRegister, type RegistersOf, type ScopesOf, type Tick, type IngestReport } from './ingest';
+export type { SeriesInfo } from './series';
+export type { CounterSlot, StatSlot } from './read';
+export { DEFAULT_RETENTION, type Retention } from './retention';
+export { TUNING as CORRECTION_TUNING } from './correction';
