@@ -86,3 +86,38 @@ export const deviceInputSchema = z.object({
   labels: z.record(z.string(), z.string().max(40)).default({}),
 }).strict();
 export type DeviceInput = z.input<typeof deviceInputSchema>;
+
+/** `GET /api/catalog`: the models a device can be. */
+export interface CatalogModel {
+  family: import('./catalog').Family;
+  model: string;
+  label: string;
+  energyType: import('./catalog').EnergyType;
+  capabilities: import('./catalog').Capability[];
+  parameters: import('./catalog').DeviceParameter[];
+}
+
+/** `GET /api/devices/:id`: the whole configuration, its address label and Remote ID (MS-2). */
+export type DeviceDetail = import('./config').DeviceConfig & { addressLabel: string; remoteId: number };
+
+/** CAT-3 bus scan: proposals and progress. */
+export interface ScanFound { address: number; position?: number; family: import('./catalog').Family; model: string; label: string }
+export interface ScanState {
+  id: string;
+  gatewayId: string;
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  from: number;
+  to: number;
+  /** Addresses probed so far. */
+  done: number;
+  total: number;
+  found: ScanFound[];
+  error?: string;
+}
+
+/** BUS-3 Test: `reason` says why the gateway is not reachable. */
+export interface GatewayTestResult { ok: boolean; reason?: string }
+/** CAT-2 Test: the values read now, or the reason of failure (BUS-5). */
+export type DeviceTestResult =
+  | { ok: true; values?: Record<string, import('./api').LiveValue> }
+  | { ok: false; reason: import('./api').StatusReason; detail?: string };

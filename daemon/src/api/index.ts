@@ -4,6 +4,7 @@
  * one table, errors mapped in one place, the SPA served at /.
  */
 import { Hono } from 'hono';
+import type { CatalogModel } from '@ews/shared';
 import { getCookie } from 'hono/cookie';
 import type { ApiDeps, Env } from './context';
 import { errorHandler, ApiError } from './errors';
@@ -46,7 +47,7 @@ export function createApi(deps: ApiDeps) {
   app.route('/api/settings', settingsRoutes(deps));
   app.route('/api/users', userRoutes(deps));
   app.route('/api/kiosk-tokens', kioskRoutes(deps));
-  app.get('/api/catalog', (c) => c.json(deps.catalog.models.map((m) => ({
+  app.get('/api/catalog', (c) => c.json(deps.catalog.models.map((m): CatalogModel => ({
     family: m.family, model: m.model, label: m.label, energyType: m.energyType, capabilities: m.capabilities, parameters: m.parameters,
   }))));
   app.all('/api/*', () => { throw new ApiError(404, 'not-found', 'no such API route'); });

@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { LOCAL_GATEWAY_ID, deviceAddressLabel, type GatewaySummary, type SessionUser } from '@ews/shared';
+import { LOCAL_GATEWAY_ID, deviceAddressLabel, type GatewaySummary, type SessionUser, type DeviceDetail, type GatewayTestResult, type DeviceTestResult } from '@ews/shared';
 import type { ApiDeps, Env } from './context';
 import { ApiError, jsonBody } from './errors';
 import { deviceSummary } from './devices';
@@ -61,14 +61,15 @@ export function structureRoutes(deps: ApiDeps) {
     if (!g) throw new ApiError(404, 'not-found', 'no such gateway');
     if (g.id === LOCAL_GATEWAY_ID) {
       const s = deps.gateways.linkStatus(g.id);
-      return c.json(s?.state === 'open' ? { ok: true } : { ok: false, reason: !g.enabled ? 'the Local gateway is OFF' : s?.state === 'down' ? s.reason : 'port not open' });
+      const r: GatewayTestResult = s?.state === 'open' ? { ok: true } : { ok: false, reason: !g.enabled ? 'the Local gateway is OFF' : s?.state === 'down' ? s.reason : 'port not open' };
+      return c.json(r);
     }
     const link = new TcpLink(g.host, g.port, 3000);
     try {
       await link.open();
-      return c.json({ ok: true });
+      return c.json({ ok: true } satisfies GatewayTestResult);
     } catch (err) {
-      return c.json({ ok: false, reason: `cannot connect to ${g.host}:${g.port}: ${(err as Error).message}` });
+      return c.json({ ok: false, reason: `cannot connect to ${g.host}:${g.port}: ${(err as Error).message}` } satisfies GatewayTestResult);
     } finally {
       await link.close();
     }
@@ -89,7 +90,7 @@ export function structureRoutes(deps: ApiDeps) {
   devices.get('/:id', (c) => {
     const d = config.device(numericId(c));
     if (!d) throw new ApiError(404, 'not-found', 'no such device');
-    return c.json({ ...d, addressLabel: deviceAddressLabel(d), remoteId: 10000 + d.id });
+    return c.json({ ...d, addressLabel: deviceAddressLabel(d), remoteId: 10000 + d.id } satisfies DeviceDetail);
   });
   devices.post('/', async (c) => c.json(await config.createDevice((await jsonBody(c, any)) as never, who(c)), 201));
   devices.put('/:id', async (c) => c.json(await config.updateDevice(numericId(c), (await jsonBody(c, any)) as never, who(c))));
@@ -99,9 +100,10 @@ export function structureRoutes(deps: ApiDeps) {
     const d = config.device(numericId(c));
     if (!d) throw new ApiError(404, 'not-found', 'no such device');
     const s = await deps.poller.liveRead(d.id, { force: true });
-    return c.json(s?.status === 'on'
+    const r: DeviceTestResult = s?.status === 'on'
       ? { ok: true, values: s.values }
-      : { ok: false, reason: s?.reason ?? 'pending', ...(s?.detail ? { detail: s.detail } : {}) });
+      : { ok: false, reason: s?.reason ?? 'pending', ...(s?.detail ? { detail: s.detail } : {}) };
+    return c.json(r);
   });
 
   return {

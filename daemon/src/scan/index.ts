@@ -4,7 +4,7 @@
  * catalogue's models, at the lowest bus priority, with progress and cancel. An address that
  * does not answer its first probe is empty (one timeout per empty address).
  */
-import type { ModelDef } from '@ews/shared';
+import type { ModelDef, ScanFound, ScanState } from '@ews/shared';
 import type { Catalog } from '../catalog/index';
 import type { GatewayManager } from '../gateways/index';
 import { readRequestPdu, parseReadResponsePdu } from '../modbus/codec';
@@ -16,19 +16,7 @@ import { silentLogger } from '../util/log';
 export type ScanErrorCode = 'gateway-off' | 'not-found' | 'busy';
 export class ScanError extends DomainError<ScanErrorCode> {}
 
-export interface ScanFound { address: number; position?: number; family: string; model: string; label: string }
-export interface ScanState {
-  id: string;
-  gatewayId: string;
-  state: 'running' | 'done' | 'cancelled' | 'failed';
-  from: number;
-  to: number;
-  /** Addresses probed so far. */
-  done: number;
-  total: number;
-  found: ScanFound[];
-  error?: string;
-}
+export type { ScanFound, ScanState };
 
 interface Probe { fn: 3 | 4; address: number; value: number; model: ModelDef; position?: number }
 
@@ -60,7 +48,7 @@ export class Scanner {
     const to = range.to ?? 247;
     const id = `scan-${++this.seq}`;
     const abort = new AbortController();
-    const scan = { id, gatewayId, state: 'running' as const, from, to, done: 0, total: to - from + 1, found: [] as ScanFound[], abort };
+    const scan = { id, gatewayId, state: 'running' as ScanState['state'], from, to, done: 0, total: to - from + 1, found: [] as ScanFound[], abort };
     this.scans.set(id, scan);
     const { direct, positional } = this.probes();
     const locations = [...new Map(direct.map((p) => [`${p.fn}:${p.address}`, p])).values()];
