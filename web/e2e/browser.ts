@@ -28,16 +28,28 @@ export async function waitFor<T>(read: () => Promise<T>, accept: (v: T) => boole
   }
 }
 
-/** Logs in through the login page; answers the PUK prompt when `puk` is given and it appears. */
-export async function login(page: Page, pin: string, puk?: string): Promise<'home' | 'puk'> {
+/**
+ * Logs in through the login page; answers the PUK prompt when `puk` is given and it appears.
+ * An administrator still on the default codes is led to "Change the default codes" (AUTH-5):
+ * with `codesPage: 'later'` (the default) the helper chooses "Later" and lands on the home page;
+ * with `'stay'` it stops there.
+ */
+export async function login(page: Page, pin: string, puk?: string, opts: { codesPage?: 'later' | 'stay' } = {}): Promise<'home' | 'puk'> {
+  const landed = '#home-page, #change-codes-page';
   await page.waitForSelector('#login-pin');
   await page.fill('#login-pin', pin);
   await page.click('#login-submit');
-  await page.waitForSelector('#home-page, #login-puk', { timeout: 10_000 });
-  const first = (await page.$('#home-page')) ? 'home' as const : 'puk' as const;
-  if (first === 'home' || puk === undefined) return first;
-  await page.fill('#login-puk', puk);
-  await page.click('#login-submit');
-  await page.waitForSelector('#home-page', { timeout: 10_000 });
-  return 'puk';
+  await page.waitForSelector(`${landed}, #login-puk`, { timeout: 10_000 });
+  const first: 'home' | 'puk' = (await page.$('#login-puk')) && !(await page.$(landed)) ? 'puk' : 'home';
+  if (first === 'puk') {
+    if (puk === undefined) return first;
+    await page.fill('#login-puk', puk);
+    await page.click('#login-submit');
+    await page.waitForSelector(landed, { timeout: 10_000 });
+  }
+  if ((await page.$('#change-codes-page')) && opts.codesPage !== 'stay') {
+    await page.click('[data-testid=change-codes-later]');
+    await page.waitForSelector('#home-page', { timeout: 10_000 });
+  }
+  return first;
 }

@@ -6,6 +6,9 @@
 import { signal } from '@preact/signals';
 import type {
   ApiError, GatewaySummary, DeviceSummary, LiveResponse, LoginRequest, SessionResponse,
+  Capability, CsvSettings, CsvSettingsInput, DeviceConfig, DeviceInput, DeviceParameter, Edition, EnergyType,
+  Family, Gateway, GatewayInput, Group, Load, LiveValue, ModbusSettings, NetworkSettings, PanelBoard, Page, Role,
+  StatusReason, TimeSettings, UserSummary,
 } from '@ews/shared';
 
 /** Set when a request could not reach the daemon; cleared by the next answer. */
@@ -86,6 +89,52 @@ async function request<T>(method: string, path: string, body?: unknown, opts: Re
   return data as T;
 }
 
+/** A gateway as `GET /api/gateways` lists it: its configuration plus its status. */
+export type GatewayRow = Gateway & GatewaySummary;
+
+/** One model of `GET /api/catalog`. */
+export interface CatalogModel {
+  family: Family;
+  model: string;
+  label: string;
+  energyType: EnergyType;
+  capabilities: Capability[];
+  parameters: DeviceParameter[];
+}
+
+/** `GET /api/devices/:id`: the whole configuration, its address label and Remote ID (MS-2). */
+export type DeviceDetail = DeviceConfig & { addressLabel: string; remoteId: number };
+
+export interface ScanFound { address: number; position?: number; family: Family; model: string; label: string }
+export interface ScanState {
+  id: string;
+  gatewayId: string;
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  from: number;
+  to: number;
+  done: number;
+  total: number;
+  found: ScanFound[];
+  error?: string;
+}
+
+/** BUS-3 Test: `reason` is the daemon's sentence. */
+export interface GatewayTestResult { ok: boolean; reason?: string }
+/** CAT-2 Test: the values read now, or the reason code (BUS-5). */
+export type DeviceTestResult =
+  | { ok: true; values?: Record<string, LiveValue> }
+  | { ok: false; reason: StatusReason; detail?: string };
+
+export interface PanelBoardInput { name: string; description: string; enabled: boolean }
+export interface LoadInput { name: string; enabled: boolean }
+export interface GroupInput { name: string; description: string; enabled: boolean }
+export type NetworkAnswer = NetworkSettings & { newUrl?: string; note?: string };
+export type TimeAnswer = Omit<TimeSettings, 'dateTime'> & { now?: string };
+export interface AuditEntry { at: string; user: string; action: string; version: number }
+export interface UserInput { name?: string; role?: Role; pages?: Page[]; enabled?: boolean; pin?: string; puk?: string }
+
+const enc = (id: string | number) => encodeURIComponent(String(id));
+
 /** The API routes the SPA uses, typed with the shared contract. */
 export const api = {
   getSession: () => request<SessionResponse>('GET', '/api/session', undefined, { allow401: true }),
@@ -94,5 +143,51 @@ export const api = {
   lock: () => request<unknown>('POST', '/api/session/lock', undefined, { allow401: true }),
   gateways: () => request<GatewaySummary[]>('GET', '/api/gateways'),
   devices: () => request<DeviceSummary[]>('GET', '/api/devices'),
-  live: (id: number) => request<LiveResponse>('GET', `/api/devices/${encodeURIComponent(String(id))}/live`),
+  live: (id: number) => request<LiveResponse>('GET', `/api/devices/${enc(id)}/live`),
+
+  // System configuration (SPEC §1–2)
+  catalog: () => request<CatalogModel[]>('GET', '/api/catalog'),
+  gatewayRows: () => request<GatewayRow[]>('GET', '/api/gateways'),
+  createGateway: (body: GatewayInput) => request<Gateway>('POST', '/api/gateways', body),
+  updateGateway: (id: string, body: GatewayInput) => request<Gateway>('PUT', `/api/gateways/${enc(id)}`, body),
+  deleteGateway: (id: string) => request<unknown>('DELETE', `/api/gateways/${enc(id)}`),
+  testGateway: (id: string) => request<GatewayTestResult>('POST', `/api/gateways/${enc(id)}/test`, {}),
+  startScan: (id: string, range: { from: number; to: number }) => request<ScanState>('POST', `/api/gateways/${enc(id)}/scan`, range),
+  scan: (id: string) => request<ScanState>('GET', `/api/scans/${enc(id)}`),
+  cancelScan: (id: string) => request<ScanState>('DELETE', `/api/scans/${enc(id)}`),
+  device: (id: number) => request<DeviceDetail>('GET', `/api/devices/${enc(id)}`),
+  createDevice: (body: DeviceInput) => request<DeviceConfig>('POST', '/api/devices', body),
+  updateDevice: (id: number, body: DeviceInput) => request<DeviceConfig>('PUT', `/api/devices/${enc(id)}`, body),
+  deleteDevice: (id: number) => request<unknown>('DELETE', `/api/devices/${enc(id)}`),
+  testDevice: (id: number) => request<DeviceTestResult>('POST', `/api/devices/${enc(id)}/test`, {}),
+  panelBoards: () => request<PanelBoard[]>('GET', '/api/panelboards'),
+  createPanelBoard: (body: PanelBoardInput) => request<PanelBoard>('POST', '/api/panelboards', body),
+  updatePanelBoard: (id: string, body: PanelBoardInput) => request<PanelBoard>('PUT', `/api/panelboards/${enc(id)}`, body),
+  deletePanelBoard: (id: string) => request<unknown>('DELETE', `/api/panelboards/${enc(id)}`),
+  loads: () => request<Load[]>('GET', '/api/loads'),
+  createLoad: (body: LoadInput) => request<Load>('POST', '/api/loads', body),
+  updateLoad: (id: string, body: LoadInput) => request<Load>('PUT', `/api/loads/${enc(id)}`, body),
+  deleteLoad: (id: string) => request<unknown>('DELETE', `/api/loads/${enc(id)}`),
+  groups: () => request<Group[]>('GET', '/api/groups'),
+  createGroup: (body: GroupInput) => request<Group>('POST', '/api/groups', body),
+  updateGroup: (id: string, body: GroupInput) => request<Group>('PUT', `/api/groups/${enc(id)}`, body),
+  deleteGroup: (id: string) => request<unknown>('DELETE', `/api/groups/${enc(id)}`),
+  audit: () => request<{ version: number; entries: AuditEntry[] }>('GET', '/api/settings/audit'),
+
+  // Web server configuration (SPEC §13)
+  network: () => request<NetworkAnswer>('GET', '/api/settings/network'),
+  setNetwork: (body: NetworkSettings) => request<NetworkAnswer>('PUT', '/api/settings/network', body),
+  modbus: () => request<ModbusSettings>('GET', '/api/settings/modbus'),
+  setModbus: (body: ModbusSettings) => request<ModbusSettings>('PUT', '/api/settings/modbus', body),
+  time: () => request<TimeAnswer>('GET', '/api/settings/time'),
+  setTime: (body: TimeSettings) => request<TimeAnswer>('PUT', '/api/settings/time', body),
+  csv: () => request<CsvSettings>('GET', '/api/settings/csv'),
+  setCsv: (body: CsvSettingsInput) => request<CsvSettings>('PUT', '/api/settings/csv', body),
+  edition: () => request<{ edition: Edition }>('GET', '/api/settings/edition'),
+  setEdition: (edition: Edition) => request<{ edition: Edition }>('PUT', '/api/settings/edition', { edition }),
+
+  // Users (AUTH-3)
+  users: () => request<UserSummary[]>('GET', '/api/users'),
+  createUser: (body: UserInput) => request<UserSummary>('POST', '/api/users', body),
+  updateUser: (id: string, body: UserInput) => request<UserSummary>('PUT', `/api/users/${enc(id)}`, body),
 };

@@ -1,27 +1,47 @@
-/** Page frame: title bar with an optional back link and the offline mark. */
+/** Page frame: title bar with an optional back link and the offline mark; the default-codes warning. */
 import type { ComponentChildren } from 'preact';
 import { offline } from '../api';
 import { t } from '../i18n';
+import { sessionModel } from '../state/session';
 
 interface PageProps {
   id: string;
   title: string;
   back?: { href: string };
   actions?: ComponentChildren;
+  /** The change-codes page does not repeat the warning it answers. */
+  hideCodesWarning?: boolean;
+  wide?: boolean;
   children: ComponentChildren;
 }
 
-export function Page({ id, title, back, actions, children }: PageProps) {
+export function Page({ id, title, back, actions, hideCodesWarning, wide, children }: PageProps) {
   return (
     <div class="page" id={id}>
       <header class="bar">
-        {back ? <a class="bar-back" href={back.href} aria-label={t('common.back')}>‹</a> : <span class="bar-logo" aria-hidden="true">⚡</span>}
+        {back ? <a class="bar-back" href={back.href} aria-label={t('common.back')} data-testid="back">‹</a> : <span class="bar-logo" aria-hidden="true">⚡</span>}
         <h1 class="bar-title">{title}</h1>
         <OfflineMark />
         {actions ? <div class="bar-actions">{actions}</div> : null}
       </header>
-      <main class="content">{children}</main>
+      <main class={wide ? 'content wide' : 'content'}>
+        {hideCodesWarning ? null : <DefaultCodesWarning />}
+        {children}
+      </main>
     </div>
+  );
+}
+
+/** AUTH-5: shown on every page while any default code is still in use. */
+export function DefaultCodesWarning() {
+  const s = sessionModel.session.value;
+  if (!s || !(s.defaultCodesInUse || s.mustChangeCodes)) return null;
+  const canChange = s.user.role === 'administrator' || s.user.role === 'greenUp';
+  return (
+    <p class="banner warn" id="default-codes-warning" role="alert" data-must-change={s.mustChangeCodes}>
+      {t('home.defaultCodes')}{s.mustChangeCodes ? ` ${t('home.mustChange')}` : ''}
+      {canChange ? <> <a href="#/change-codes" data-testid="change-codes-link">{t('codes.changeNow')}</a></> : null}
+    </p>
   );
 }
 

@@ -15,3 +15,17 @@ export function statusText(status: DeviceStatus, reason?: StatusReason, detail?:
   if (status === 'off') return t('status.off');
   return reason ? t('status.errorReason', { reason: reasonText(reason, detail) }) : t('status.error');
 }
+
+export function StatusDot({ status }: { status: DeviceStatus }) {
+  return <span class={`dot dot-${status}`} aria-hidden="true" />;
+}
+
+/** A status in a list: short text, the reason in the tooltip and in `data-reason`. */
+export function ListStatus({ status, reason, detail }: { status: DeviceStatus; reason?: StatusReason; detail?: string }) {
+  const full = statusText(status, reason, detail);
+  return (
+    <span class="item-status" title={full} data-reason={reason ?? ''}>
+      <StatusDot status={status} />{status === 'error' ? t('status.error') : full}
+    </span>
+  );
+}

@@ -62,6 +62,12 @@ export function formatTime(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString(lang.value);
 }
 
+/** Date and time in the display language. */
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(lang.value);
+}
+
 /** A wait in seconds as "45 s" or "2 min 05 s". */
 export function formatWait(seconds: number): string {
   const s = Math.max(0, Math.ceil(seconds));

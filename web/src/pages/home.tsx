@@ -1,5 +1,7 @@
-/** Home: one tile per page the user may open (AUTH-2), default-codes warning, logout and lock. */
+/** Home: one tile per page the user may open (AUTH-2), default-codes warning, logout and lock (AUTH-4). */
+import { useSignal } from '@preact/signals';
 import type { Page as PageName } from '@ews/shared';
+import { ConfirmDialog } from '../components/dialog';
 import { TileIcon } from '../components/icons';
 import { Page } from '../components/layout';
 import { t, type MessageKey } from '../i18n';
@@ -11,28 +13,27 @@ const PAGE_ORDER: readonly PageName[] = [
 ];
 
 /** Pages that exist in this build, with their route. */
-const BUILT: Partial<Record<PageName, string>> = { myPanelBoard: '#/panel' };
+const BUILT: Partial<Record<PageName, string>> = {
+  webServerConfig: '#/settings', systemConfig: '#/system', myPanelBoard: '#/panel',
+};
 
 export function HomePage() {
   const s = sessionModel.session.value;
+  const confirmLock = useSignal(false);
   if (!s) return null;
   const pages = PAGE_ORDER.filter((p) => s.user.pages.includes(p));
+  const manageUsers = (s.user.role === 'administrator' || s.user.role === 'greenUp') && !s.user.pages.includes('webServerConfig');
 
   const actions = (
     <>
-      <button id="logout" type="button" onClick={() => { void sessionModel.logout().finally(() => { location.hash = '#/login'; }); }}>{t('home.logout')}</button>
-      <button id="lock" type="button" title={t('home.lockHint')} onClick={() => { void sessionModel.lock().finally(() => { location.hash = '#/login'; }); }}>{t('home.lock')}</button>
+      <button id="logout" type="button" title={t('home.logoutHint')} onClick={() => { void sessionModel.logout().finally(() => { location.hash = '#/login'; }); }}>{t('home.logout')}</button>
+      <button id="lock" type="button" title={t('home.lockHint')} onClick={() => { confirmLock.value = true; }}>{t('home.lock')}</button>
     </>
   );
 
   return (
     <Page id="home-page" title={t('app.title')} actions={actions}>
       <p class="muted" id="home-user">{t('home.user', { name: s.user.name })}</p>
-      {s.defaultCodesInUse || s.mustChangeCodes ? (
-        <p class="banner warn" id="default-codes-warning" role="alert" data-must-change={s.mustChangeCodes}>
-          {t('home.defaultCodes')}{s.mustChangeCodes ? ` ${t('home.mustChange')}` : ''}
-        </p>
-      ) : null}
       <nav class="tiles">
         {pages.map((p) => {
           const href = BUILT[p];
@@ -48,7 +49,20 @@ export function HomePage() {
             </span>
           );
         })}
+        {manageUsers ? (
+          <a class="tile" href="#/settings/users" data-page="users"><TileIcon page="webServerConfig" />{t('settings.users')}</a>
+        ) : null}
       </nav>
+      {confirmLock.value ? (
+        <ConfirmDialog
+          title={t('home.lockTitle')} confirmLabel={t('home.lock')}
+          onCancel={() => { confirmLock.value = false; }}
+          onConfirm={() => { confirmLock.value = false; void sessionModel.lock().finally(() => { location.hash = '#/login'; }); }}
+        >
+          <p id="lock-explain">{t('home.lockHint')}</p>
+          <p class="muted">{t('home.logoutHint')}</p>
+        </ConfirmDialog>
+      ) : null}
     </Page>
   );
 }

@@ -1,4 +1,4 @@
-/** My panel board (DEV-1): the device list, filtered by gateway, refreshed every 5 s. */
+/** My panel board (DEV-1): the device list, filtered by panel board and gateway, refreshed every 5 s. */
 import { useModel } from '@preact/signals';
 import { DeviceButton } from '../components/device-button';
 import { Page } from '../components/layout';
@@ -9,23 +9,35 @@ import { navigate } from '../state/router';
 
 export function PanelPage() {
   const m = useModel(PanelModel);
-  const gateways = m.gateways.value;
+  const gateways = m.boardGateways.value;
+  const boards = m.panelBoards.value;
   const list = m.visible.value;
 
   return (
     <Page id="panel-page" title={t('page.myPanelBoard')} back={{ href: '#/' }}>
       <div class="toolbar">
-        <label class="field inline">
-          <span>{t('panel.gateway')}</span>
-          <select id="gateway-filter" value={m.filter.value} onChange={(e) => m.setFilter(e.currentTarget.value)}>
-            <option value="all">{t('panel.allGateways')}</option>
-            {gateways.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}{g.status === 'on' ? '' : ` (${statusText(g.status, g.statusReason)})`}
-              </option>
-            ))}
-          </select>
-        </label>
+        <div class="filters">
+          {boards.length ? (
+            <label class="field inline">
+              <span>{t('panel.panelBoard')}</span>
+              <select id="panelboard-filter" data-testid="panelboard-filter" value={m.boardFilter.value} onChange={(e) => m.setBoardFilter(e.currentTarget.value)}>
+                <option value="all">{t('panel.allPanelBoards')}</option>
+                {boards.map((b) => <option key={b.id} value={b.id}>{b.name}</option>)}
+              </select>
+            </label>
+          ) : null}
+          <label class="field inline">
+            <span>{t('panel.gateway')}</span>
+            <select id="gateway-filter" data-testid="gateway-filter" value={m.filter.value} onChange={(e) => m.setFilter(e.currentTarget.value)}>
+              <option value="all">{t('panel.allGateways')}</option>
+              {gateways.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name}{g.status === 'on' ? '' : ` (${statusText(g.status, g.statusReason)})`}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
         {m.loaded.value ? <span class="muted" id="device-count">{t('panel.count', { n: list.length })}</span> : null}
       </div>
       {!m.loaded.value ? (

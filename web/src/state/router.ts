@@ -1,14 +1,37 @@
 /**
  * @module state/router
- * Hash routes (`#/login`, `#/`, `#/panel`, `#/panel/<deviceId>`): static serving stays trivial.
+ * Hash routes: static serving stays trivial.
+ * - `#/login`, `#/`, `#/panel`, `#/panel/<deviceId>`
+ * - System configuration: `#/system`, `#/system/gateways[/<id>|/new]`,
+ *   `#/system/gateways/<id>/devices[/<deviceId>|/new]`, `#/system/gateways/<id>/scan`,
+ *   `#/system/loads|groups|panelboards`, `#/system/audit`
+ * - Web server configuration: `#/settings`, `#/settings/network|modbus|time|csv|edition|users`
+ * - `#/change-codes` (AUTH-5)
  */
 import { signal } from '@preact/signals';
+
+export type StructureKind = 'loads' | 'groups' | 'panelboards';
+export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition';
+export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition'];
+const STRUCTURE_KINDS: readonly StructureKind[] = ['loads', 'groups', 'panelboards'];
 
 export type Route =
   | { name: 'login' }
   | { name: 'home' }
   | { name: 'panel' }
   | { name: 'measure'; deviceId: number }
+  | { name: 'system' }
+  /** `gatewayId`: selected gateway, `new` to add one. */
+  | { name: 'gateways'; gatewayId?: string }
+  /** `deviceId`: selected device, `new` to add one. */
+  | { name: 'devices'; gatewayId: string; deviceId?: number | 'new' }
+  | { name: 'scan'; gatewayId: string }
+  | { name: 'structure'; kind: StructureKind }
+  | { name: 'audit' }
+  | { name: 'settings' }
+  | { name: 'setting'; section: SettingsSection }
+  | { name: 'users' }
+  | { name: 'changeCodes' }
   | { name: 'notFound' };
 
 export function parseHash(hash: string): Route {
@@ -16,14 +39,42 @@ export function parseHash(hash: string): Route {
   if (path === '/' || path === '') return { name: 'home' };
   if (path === '/login') return { name: 'login' };
   if (path === '/panel') return { name: 'panel' };
-  const m = /^\/panel\/(\d+)$/.exec(path);
+  if (path === '/change-codes') return { name: 'changeCodes' };
+  let m = /^\/panel\/(\d+)$/.exec(path);
   if (m) return { name: 'measure', deviceId: Number(m[1]) };
+
+  const parts = path.split('/').slice(1).map((p) => { try { return decodeURIComponent(p); } catch { return p; } });
+  if (parts[0] === 'system') {
+    const [, what, id, sub, devId] = parts;
+    if (what === undefined) return { name: 'system' };
+    if (what === 'audit' && id === undefined) return { name: 'audit' };
+    if ((STRUCTURE_KINDS as readonly string[]).includes(what) && id === undefined) return { name: 'structure', kind: what as StructureKind };
+    if (what === 'gateways') {
+      if (id === undefined) return { name: 'gateways' };
+      if (sub === undefined) return { name: 'gateways', gatewayId: id };
+      if (sub === 'scan' && devId === undefined) return { name: 'scan', gatewayId: id };
+      if (sub === 'devices' && parts.length <= 5) {
+        if (devId === undefined) return { name: 'devices', gatewayId: id };
+        if (devId === 'new') return { name: 'devices', gatewayId: id, deviceId: 'new' };
+        m = /^(\d+)$/.exec(devId);
+        if (m) return { name: 'devices', gatewayId: id, deviceId: Number(m[1]) };
+      }
+    }
+    return { name: 'notFound' };
+  }
+  if (parts[0] === 'settings') {
+    const [, what, more] = parts;
+    if (more !== undefined) return { name: 'notFound' };
+    if (what === undefined) return { name: 'settings' };
+    if (what === 'users') return { name: 'users' };
+    if ((SETTINGS_SECTIONS as readonly string[]).includes(what)) return { name: 'setting', section: what as SettingsSection };
+  }
   return { name: 'notFound' };
 }
 
-export const route = signal<Route>(parseHash(location.hash));
-
-window.addEventListener('hashchange', () => { route.value = parseHash(location.hash); });
+const inBrowser = typeof window !== 'undefined';
+export const route = signal<Route>(parseHash(inBrowser ? location.hash : ''));
+if (inBrowser) window.addEventListener('hashchange', () => { route.value = parseHash(location.hash); });
 
 /** Goes to `path` (e.g. `/panel`), adding a history entry. */
 export function navigate(path: string): void {
@@ -31,3 +82,11 @@ export function navigate(path: string): void {
   if (location.hash === hash) route.value = parseHash(hash);
   else location.hash = hash;
 }
+
+/** Paths of the configuration pages, in one place. */
+export const paths = {
+  gateways: (id?: string) => (id === undefined ? '/system/gateways' : `/system/gateways/${encodeURIComponent(id)}`),
+  devices: (gatewayId: string, deviceId?: number | 'new') =>
+    `/system/gateways/${encodeURIComponent(gatewayId)}/devices${deviceId === undefined ? '' : `/${deviceId}`}`,
+  scan: (gatewayId: string) => `/system/gateways/${encodeURIComponent(gatewayId)}/scan`,
+};

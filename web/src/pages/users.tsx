@@ -1,0 +1,205 @@
+/**
+ * Users (AUTH-3, administrator and greenUp only): add a user, edit its codes and pages, disable
+ * it without erasing. Change the default codes (AUTH-5): the page an administrator is led to
+ * after logging in while factory codes are still in use.
+ */
+import { useSignal } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
+import type { Page as PageName, Role, UserSummary } from '@ews/shared';
+import { api, type UserInput } from '../api';
+import { Check, Field, FormMessage, problemOf, useAction } from '../components/form';
+import { Page } from '../components/layout';
+import { t, type MessageKey } from '../i18n';
+import { sessionModel } from '../state/session';
+
+const ROLES: Role[] = ['administrator', 'greenUp', 'installer', 'user'];
+const PAGES: PageName[] = ['webServerConfig', 'systemConfig', 'myPanelBoard', 'consumptions', 'reports', 'alarms', 'greenUp'];
+/** AUTH-2 defaults, to preset the pages when a role is chosen for a new user. */
+const ROLE_PAGES: Record<Role, PageName[]> = {
+  administrator: ['webServerConfig', 'systemConfig', 'myPanelBoard', 'consumptions', 'reports', 'alarms'],
+  greenUp: ['webServerConfig', 'systemConfig', 'myPanelBoard', 'consumptions', 'reports', 'alarms', 'greenUp'],
+  installer: ['systemConfig', 'myPanelBoard', 'consumptions', 'alarms'],
+  user: ['consumptions', 'alarms'],
+};
+
+function useUsers() {
+  const users = useSignal<UserSummary[] | null>(null);
+  const error = useSignal<string | null>(null);
+  const load = () => api.users().then((u) => { users.value = u; error.value = null; }, (e) => { error.value = problemOf(e).message; });
+  useEffect(() => { void load(); }, []);
+  return { users, error, load };
+}
+
+export function UsersPage() {
+  const { users, error, load } = useUsers();
+  const selected = useSignal<string | null>(null);
+  const list = users.value;
+  const user = list?.find((u) => u.id === selected.value);
+  return (
+    <Page id="users-page" title={t('settings.users')} back={{ href: '#/settings' }} wide>
+      <div class="split">
+        <section class="pane list-pane">
+          <div class="pane-head">
+            <h2>{t('settings.users')}</h2>
+            <button type="button" data-testid="user-add" onClick={() => { selected.value = 'new'; }}>+ {t('cfg.add')}</button>
+          </div>
+          {error.value ? <p class="error" role="alert">{error.value}</p> : null}
+          {!list ? (error.value ? null : <p class="muted">{t('common.loading')}</p>) : (
+            <ul class="items" data-testid="user-list">
+              {list.map((u) => (
+                <li key={u.id}>
+                  <button
+                    type="button" class={`item${u.enabled ? '' : ' disabled-item'}${u.id === selected.value ? ' active' : ''}`}
+                    data-testid="user-item" data-id={u.id} data-enabled={u.enabled} onClick={() => { selected.value = u.id; }}
+                  >
+                    <span class="item-main"><b>{u.name}</b><small class="muted">{t(`role.${u.role}` as MessageKey)}</small></span>
+                    <span class="item-side">
+                      {u.defaultCodes ? <span class="tag warn">{t('users.defaultCodes')}</span> : null}
+                      {!u.enabled ? <span class="tag off">{t('cfg.disabled')}</span> : null}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section class="pane form-pane">
+          {selected.value === 'new' ? (
+            <UserForm key="new" onSaved={(u) => { void load().then(() => { selected.value = u.id; }); }} onCancel={() => { selected.value = null; }} />
+          ) : user ? (
+            <UserForm key={user.id} user={user} onSaved={() => { void load(); void sessionModel.check(); }} />
+          ) : <p class="muted">{t('users.choose')}</p>}
+        </section>
+      </div>
+    </Page>
+  );
+}
+
+function UserForm({ user, onSaved, onCancel }: { user?: UserSummary; onSaved: (u: UserSummary) => void; onCancel?: () => void }) {
+  const v = useSignal({
+    name: user?.name ?? '', role: user?.role ?? ('user' as Role), pages: user?.pages ?? ROLE_PAGES.user,
+    enabled: user?.enabled ?? true, pin: '', puk: '',
+  });
+  const save = useAction();
+  const errors = save.errors();
+  const set = (patch: Partial<typeof v.value>) => { v.value = { ...v.value, ...patch }; };
+  const x = v.value;
+
+  async function onSubmit(e: Event) {
+    e.preventDefault();
+    await save.run(async () => {
+      const body: UserInput = { name: x.name.trim(), role: x.role, pages: x.pages, enabled: x.enabled };
+      if (x.pin) body.pin = x.pin;
+      if (x.puk) body.puk = x.puk;
+      const saved = user ? await api.updateUser(user.id, body) : await api.createUser(body);
+      set({ pin: '', puk: '' });
+      onSaved(saved);
+      return t('cfg.saved');
+    });
+  }
+
+  return (
+    <form class="card form" onSubmit={onSubmit} data-testid="user-form" data-id={user?.id ?? 'new'} noValidate autocomplete="off">
+      <div class="form-head"><h2>{user ? user.name : t('users.new')}</h2></div>
+      <Field label={t('cfg.name')} name="name" errors={errors}>
+        <input data-testid="user-name" value={x.name} maxLength={40} onInput={(e) => set({ name: e.currentTarget.value })} />
+      </Field>
+      <Field label={t('users.role')} name="role" errors={errors}>
+        <select
+          data-testid="user-role" value={x.role}
+          onChange={(e) => { const role = e.currentTarget.value as Role; set(user ? { role } : { role, pages: ROLE_PAGES[role] }); }}
+        >
+          {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}` as MessageKey)}</option>)}
+        </select>
+      </Field>
+      <div class="row">
+        <Field label={t('login.pin')} name="pin" errors={errors} hint={user ? t('users.keep') : t('login.pinHint')} class="grow">
+          <input type="password" data-testid="user-pin" value={x.pin} inputMode="numeric" maxLength={5} autocomplete="new-password" onInput={(e) => set({ pin: e.currentTarget.value })} />
+        </Field>
+        <Field label={t('login.puk')} name="puk" errors={errors} hint={user ? t('users.keep') : t('login.pukHint')} class="grow">
+          <input type="password" data-testid="user-puk" value={x.puk} inputMode="numeric" maxLength={20} autocomplete="new-password" onInput={(e) => set({ puk: e.currentTarget.value })} />
+        </Field>
+      </div>
+      <fieldset class="group" data-field="pages">
+        <legend>{t('users.pages')}</legend>
+        <div class="checks">
+          {PAGES.map((p) => (
+            <Check
+              key={p} label={t(`page.${p}` as MessageKey)} testid={`user-page-${p}`} checked={x.pages.includes(p)}
+              onChange={(c) => set({ pages: c ? PAGES.filter((q) => q === p || x.pages.includes(q)) : x.pages.filter((q) => q !== p) })}
+            />
+          ))}
+        </div>
+        {errors.pages ? <span class="field-error" role="alert">{errors.pages.join(' ')}</span> : null}
+      </fieldset>
+      <Check label={t('users.enabled')} checked={x.enabled} testid="user-enabled" name="enabled" errors={errors} onChange={(c) => set({ enabled: c })} />
+      <FormMessage action={save} shown={['name', 'role', 'pin', 'puk', 'pages', 'enabled']} />
+      <div class="buttons">
+        <button type="submit" class="primary-inline" data-testid="user-save" disabled={save.state.value.busy}>{t('cfg.save')}</button>
+        {onCancel ? <button type="button" onClick={onCancel}>{t('cfg.cancel')}</button> : null}
+      </div>
+    </form>
+  );
+}
+
+/** AUTH-5: new codes for the users that still have the factory ones; "Later" goes home. */
+export function ChangeCodesPage() {
+  const { users, error, load } = useUsers();
+  const list = users.value?.filter((u) => u.defaultCodes);
+  const changed = useSignal<string[]>([]);
+  return (
+    <Page id="change-codes-page" title={t('codes.title')} hideCodesWarning>
+      <p class="banner warn">{t('codes.intro')}</p>
+      {error.value ? <p class="error" role="alert">{error.value}</p> : null}
+      {changed.value.length ? <p class="ok-msg" data-testid="codes-changed">{t('codes.changed', { names: changed.value.join(', ') })}</p> : null}
+      {!list ? (error.value ? null : <p class="muted">{t('common.loading')}</p>) : list.length === 0 ? (
+        <p data-testid="codes-none">{t('codes.none')}</p>
+      ) : (
+        <div class="code-cards">
+          {list.map((u) => (
+            <CodesForm
+              key={u.id} user={u}
+              onSaved={() => { changed.value = [...changed.value, u.name]; void load(); void sessionModel.check(); }}
+            />
+          ))}
+        </div>
+      )}
+      <div class="buttons">
+        <a class="button" href="#/" data-testid="change-codes-later">{list && list.length === 0 ? t('codes.continue') : t('codes.later')}</a>
+      </div>
+    </Page>
+  );
+}
+
+function CodesForm({ user, onSaved }: { user: UserSummary; onSaved: () => void }) {
+  const pin = useSignal('');
+  const puk = useSignal('');
+  const save = useAction();
+  const errors = save.errors();
+  return (
+    <form
+      class="card form" data-testid="codes-form" data-user={user.id} noValidate autocomplete="off"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save.run(async () => {
+          await api.updateUser(user.id, { pin: pin.value, puk: puk.value });
+          onSaved();
+        });
+      }}
+    >
+      <h2>{user.name} <small class="muted">{t(`role.${user.role}` as MessageKey)}</small></h2>
+      <div class="row">
+        <Field label={t('codes.newPin')} name="pin" errors={errors} hint={t('login.pinHint')} class="grow">
+          <input type="password" data-testid="codes-pin" value={pin.value} inputMode="numeric" maxLength={5} autocomplete="new-password" onInput={(e) => { pin.value = e.currentTarget.value; }} />
+        </Field>
+        <Field label={t('codes.newPuk')} name="puk" errors={errors} hint={t('login.pukHint')} class="grow">
+          <input type="password" data-testid="codes-puk" value={puk.value} inputMode="numeric" maxLength={20} autocomplete="new-password" onInput={(e) => { puk.value = e.currentTarget.value; }} />
+        </Field>
+      </div>
+      <FormMessage action={save} shown={['pin', 'puk']} />
+      <div class="buttons">
+        <button type="submit" class="primary-inline" data-testid="codes-save" disabled={save.state.value.busy || !pin.value || !puk.value}>{t('cfg.save')}</button>
+      </div>
+    </form>
+  );
+}
