@@ -151,3 +151,21 @@ test('fuzz: 2000 random payloads over the write routes never get a 5xx', async (
   }
   assert.deepEqual(failures.slice(0, 10), []);
 });
+
+test('several devices in one step: all or none, one configuration version', async () => {
+  const v0 = (await rig.api<{ version: number }>('/api/settings/audit')).body.version;
+  const bad = await post('/api/devices/batch', [
+    { gatewayId: 'local', family: 'energyCounter', model: 'F41DM63', address: 201 },
+    { gatewayId: 'local', family: 'energyCounter', model: 'F41DM63', address: 201 },
+  ]);
+  assert.equal(bad.status, 409);
+  assert.ok(Object.keys(bad.body.fields ?? {}).some((k) => k.startsWith('1.')), JSON.stringify(bad.body));
+  assert.ok(!(await rig.api<Array<{ address: number }>>('/api/devices')).body.some((d) => d.address === 201), 'nothing half-saved');
+  const ok = await rig.api<unknown[]>('/api/devices/batch', { method: 'POST', body: JSON.stringify([
+    { gatewayId: 'local', family: 'energyCounter', model: 'F41DM63', address: 201 },
+    { gatewayId: 'local', family: 'energyCounter', model: 'F41DM63', address: 202 },
+  ]) });
+  assert.equal(ok.status, 201);
+  assert.equal(ok.body.length, 2);
+  assert.equal((await rig.api<{ version: number }>('/api/settings/audit')).body.version, v0 + 1);
+});

@@ -95,7 +95,14 @@ export interface CatalogModel {
   energyType: import('./catalog').EnergyType;
   capabilities: import('./catalog').Capability[];
   parameters: import('./catalog').DeviceParameter[];
+  /** Inputs of a pulse concentrator (positions 1…n). */
+  positions?: number;
+  /** The model's quantities, for labels (Test results, custom I/O labels on `io`/`state` keys). */
+  measures: import('./api').MeasureDef[];
 }
+
+/** `GET /api/gateways`: the configuration with the live status. */
+export type GatewayView = import('./config').Gateway & import('./api').GatewaySummary;
 
 /** `GET /api/devices/:id`: the whole configuration, its address label and Remote ID (MS-2). */
 export type DeviceDetail = import('./config').DeviceConfig & { addressLabel: string; remoteId: number };

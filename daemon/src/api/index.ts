@@ -4,7 +4,7 @@
  * one table, errors mapped in one place, the SPA served at /.
  */
 import { Hono } from 'hono';
-import type { CatalogModel } from '@ews/shared';
+import { resolveRegisters, type CatalogModel } from '@ews/shared';
 import { getCookie } from 'hono/cookie';
 import type { ApiDeps, Env } from './context';
 import { errorHandler, ApiError } from './errors';
@@ -49,6 +49,8 @@ export function createApi(deps: ApiDeps) {
   app.route('/api/kiosk-tokens', kioskRoutes(deps));
   app.get('/api/catalog', (c) => c.json(deps.catalog.models.map((m): CatalogModel => ({
     family: m.family, model: m.model, label: m.label, energyType: m.energyType, capabilities: m.capabilities, parameters: m.parameters,
+    ...(m.positions ? { positions: m.positions.count } : {}),
+    measures: resolveRegisters(m).map((r) => ({ key: r.key, label: r.label ?? r.key, unit: r.unit, group: r.group, ...(r.phase ? { phase: r.phase } : {}) })),
   }))));
   app.all('/api/*', () => { throw new ApiError(404, 'not-found', 'no such API route'); });
   if (deps.webDir) app.use('*', staticFiles(deps.webDir));

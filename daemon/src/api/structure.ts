@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { LOCAL_GATEWAY_ID, deviceAddressLabel, type GatewaySummary, type SessionUser, type DeviceDetail, type GatewayTestResult, type DeviceTestResult } from '@ews/shared';
+import { LOCAL_GATEWAY_ID, deviceAddressLabel, type GatewaySummary, type SessionUser, type DeviceDetail, type GatewayTestResult, type DeviceTestResult, type GatewayView } from '@ews/shared';
 import type { ApiDeps, Env } from './context';
 import { ApiError, jsonBody } from './errors';
 import { deviceSummary } from './devices';
@@ -51,7 +51,7 @@ export function gatewaySummary(deps: ApiDeps, id: string): GatewaySummary | unde
 export function structureRoutes(deps: ApiDeps) {
   const { config } = deps;
   const gateways = new Hono<Env>();
-  gateways.get('/', (c) => c.json(config.gateways().map((g) => ({ ...g, ...gatewaySummary(deps, g.id)! }))));
+  gateways.get('/', (c) => c.json(config.gateways().map((g): GatewayView => ({ ...g, ...gatewaySummary(deps, g.id)! }))));
   gateways.post('/', async (c) => c.json(await config.createGateway((await jsonBody(c, any)) as never, who(c)), 201));
   gateways.put('/:id', async (c) => c.json(await config.updateGateway(c.req.param('id'), (await jsonBody(c, any)) as never, who(c))));
   gateways.delete('/:id', async (c) => { await config.deleteGateway(c.req.param('id'), who(c)); return c.body(null, 204); });
@@ -82,6 +82,7 @@ export function structureRoutes(deps: ApiDeps) {
   });
 
   const scans = new Hono<Env>();
+  scans.get('/', (c) => c.json(deps.scanner.list(c.req.query('gatewayId'))));
   scans.get('/:id', (c) => c.json(deps.scanner.get(c.req.param('id'))));
   scans.delete('/:id', (c) => c.json(deps.scanner.cancel(c.req.param('id'))));
 
@@ -93,6 +94,7 @@ export function structureRoutes(deps: ApiDeps) {
     return c.json({ ...d, addressLabel: deviceAddressLabel(d), remoteId: 10000 + d.id } satisfies DeviceDetail);
   });
   devices.post('/', async (c) => c.json(await config.createDevice((await jsonBody(c, any)) as never, who(c)), 201));
+  devices.post('/batch', async (c) => c.json(await config.createDevices((await jsonBody(c, z.array(any).min(1).max(247))) as never, who(c)), 201));
   devices.put('/:id', async (c) => c.json(await config.updateDevice(numericId(c), (await jsonBody(c, any)) as never, who(c))));
   devices.delete('/:id', async (c) => { await config.deleteDevice(numericId(c), who(c)); return c.body(null, 204); });
   /** CAT-2 Test: reads the device now and shows the values or the reason of failure. */

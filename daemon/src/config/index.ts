@@ -192,6 +192,27 @@ export class ConfigStore {
     });
   }
 
+  /** Several devices in one step (the scan's "Add selected"): all or none, one version. */
+  createDevices(inputs: DeviceInput[], user: string): Promise<DeviceConfig[]> {
+    return this.mutate(user, `add ${inputs.length} devices`, (d) => inputs.map((input, i) => {
+      const used = new Set(d.devices.map((x) => x.id));
+      let id = 1;
+      while (used.has(id)) id++;
+      let dev: DeviceConfig;
+      try {
+        dev = this.buildDevice(d, id, input);
+        d.devices.push(dev);
+        checkDevice(d, dev, this.catalog.get(dev.family, dev.model));
+      } catch (err) {
+        // Field errors name the item: `3.address`.
+        if (err instanceof ConfigError && err.fields) throw new ConfigError(err.code, `device ${i + 1}: ${err.message}`, Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [`${i}.${k}`, v])));
+        if (err instanceof z.ZodError) throw new z.ZodError(err.issues.map((is) => ({ ...is, path: [i, ...is.path] })));
+        throw err;
+      }
+      return dev;
+    }));
+  }
+
   updateDevice(id: number, input: DeviceInput, user: string): Promise<DeviceConfig> {
     return this.mutate(user, `edit device ${id}`, (d) => {
       const i = d.devices.findIndex((x) => x.id === id);

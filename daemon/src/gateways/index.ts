@@ -34,6 +34,8 @@ export const defaultLinkFactory: LinkFactory = (gateway, settings) => {
   return new TcpLink(gateway.host, gateway.port);
 };
 
+const connectionKey = (g: Gateway) => JSON.stringify([g.kind, g.host, g.port, g.enabled, g.timeoutMs]);
+
 interface Running {
   gateway: Gateway;
   link: ManagedLink;
@@ -74,7 +76,9 @@ export class GatewayManager implements GatewayAccess {
     const wanted = new Map(gateways.filter((g) => g.enabled).map((g) => [g.id, g]));
     for (const [id, r] of this.running) {
       const g = wanted.get(id);
-      if (!g || JSON.stringify(g) !== JSON.stringify(r.gateway)) await this.stopOne(id);
+      // Only connection fields restart a bus; a name or panel board change does not.
+      if (!g || connectionKey(g) !== connectionKey(r.gateway)) await this.stopOne(id);
+      else r.gateway = g;
     }
     for (const g of wanted.values()) if (!this.running.has(g.id)) await this.startOne(g);
   }

@@ -88,6 +88,11 @@ export class Scanner {
     return this.view(scan);
   }
 
+  /** Scans of a gateway (or all), newest first: a page left and reopened finds its scan again. */
+  list(gatewayId?: string): ScanState[] {
+    return [...this.scans.values()].filter((s) => !gatewayId || s.gatewayId === gatewayId).reverse().map((s) => this.view(s));
+  }
+
   get(id: string): ScanState {
     const s = this.scans.get(id);
     if (!s) throw new ScanError('not-found', `no scan ${id}`);
