@@ -162,6 +162,53 @@ test('a technician commissions an empty box: gateway, test, scan, structure, My 
     assert.equal(devices.find((d) => d.address === 1)?.name, 'Main meter B');
     assert.equal(devices.find((d) => d.address === 2)?.name, '2', 'an empty name takes the default name');
 
+    // A scan left running is resumed when the Scan page opens again, not started anew.
+    await page.click(tid('devices-scan'));
+    await page.waitForSelector('#scan-page');
+    await page.fill(tid('scan-from'), '1');
+    await page.fill(tid('scan-to'), '10');
+    await page.click(tid('scan-start'));
+    await page.waitForSelector(`${tid('scan-state')}[data-state="running"]`);
+    await page.click(tid('back'));
+    await page.waitForSelector('#devices-page');
+    await page.click(tid('devices-scan'));
+    await page.waitForSelector(tid('scan-state'), { timeout: 5000 });
+    assert.equal(await page.inputValue(tid('scan-to')), '10', 'the resumed scan shows its range');
+    const resumed = await waitFor(
+      () => page.$eval(tid('scan-state'), (e) => ({ state: e.getAttribute('data-state'), total: e.getAttribute('data-total') })),
+      (st) => st.state !== 'running', 60_000, 'the resumed scan to finish',
+    );
+    assert.deepEqual(resumed, { state: 'done', total: '10' });
+    const scans = await apiGet<Array<{ state: string }>>(page, `/api/scans?gatewayId=${encodeURIComponent(gatewayId)}`);
+    assert.equal(scans.length, 2, 'two scans in all: the first and the resumed one');
+    // Adding already configured addresses is refused as a whole, the reasons on their rows.
+    const again = await page.$$eval(tid('scan-row'), (els) => els.map((e) => ({
+      address: e.getAttribute('data-address'), configured: e.getAttribute('data-configured'),
+      checked: (e.querySelector('[data-testid=scan-check]') as HTMLInputElement).checked,
+    })));
+    assert.ok(again.length === 4 && again.every((r) => r.configured === 'true' && !r.checked), JSON.stringify(again));
+    await page.check(`${tid('scan-row')}[data-address="2"] ${tid('scan-check')}`);
+    await page.check(`${tid('scan-row')}[data-address="3"] ${tid('scan-check')}`);
+    await page.click(tid('scan-add'));
+    await page.waitForSelector(`${tid('scan-add-message')}[data-ok="false"]`);
+    const refused = await page.$$eval(`${tid('scan-row')}[data-error="true"]`, (els) => els.map((e) => ({
+      address: e.getAttribute('data-address'), reason: e.querySelector('[data-testid=scan-row-error]')?.textContent ?? '',
+    })));
+    assert.ok(refused.length > 0 && refused.every((r) => ['2', '3'].includes(r.address!) && /already used/.test(r.reason)), `the reason on its row: ${JSON.stringify(refused)}`);
+    assert.equal((await apiGet<unknown[]>(page, '/api/devices')).length, 4, 'all or none: nothing added');
+    await page.click(tid('back'));
+    await page.waitForSelector('#devices-page');
+
+    // A pulse concentrator's position is limited to the model's inputs.
+    await page.click(tid('device-add'));
+    await page.waitForSelector(`${tid('device-form')}[data-id="new"]`);
+    await page.selectOption(tid('device-family'), 'pulseCounter');
+    await page.selectOption(tid('device-model'), 'pulse-water');
+    const positions = await page.$$eval(`${tid('device-position')} option`, (els) => els.map((e) => (e as HTMLOptionElement).value).filter(Boolean));
+    assert.deepEqual(positions, ['1', '2', '3', '4', '5', '6', '7']);
+    await page.click(`${tid('device-form')} a.button`);
+    await page.waitForSelector(tid('device-list'));
+
     // CFG-1: a panel board, assigned to the gateway.
     await openSystemEntry(page, 'panelboards');
     const board = await addStructureItem(page, 'Board B', 'Building B, ground floor');
@@ -205,6 +252,8 @@ test('a technician commissions an empty box: gateway, test, scan, structure, My 
     const devTest = await page.waitForSelector(tid('device-test-result'), { timeout: 15_000 });
     assert.equal(await devTest.getAttribute('data-ok'), 'true', `device test: ${await devTest.textContent()}`);
     assert.ok((await page.$$(`${tid('device-test-result')} td[data-key]`)).length > 0, 'the test shows values');
+    const shown = await page.$$eval(`${tid('device-test-result')} tr`, (els) => els.map((e) => ({ label: e.querySelector('th')?.textContent, key: e.querySelector('td')?.getAttribute('data-key') })));
+    assert.ok(shown.every((r) => r.label && r.label !== r.key), `values by their labels, not their keys: ${JSON.stringify(shown.slice(0, 3))}`);
 
     // DEV-1: My panel board, filtered by the new panel board: the 4 meters come "on".
     await backTo(page, '#home-page');

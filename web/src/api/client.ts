@@ -5,10 +5,10 @@
  */
 import { signal } from '@preact/signals';
 import type {
-  ApiError, GatewaySummary, DeviceSummary, LiveResponse, LoginRequest, SessionResponse,
-  Capability, CsvSettings, CsvSettingsInput, DeviceConfig, DeviceInput, DeviceParameter, Edition, EnergyType,
-  Family, Gateway, GatewayInput, Group, Load, LiveValue, ModbusSettings, NetworkSettings, PanelBoard, Page, Role,
-  StatusReason, TimeSettings, UserSummary,
+  ApiError, DeviceSummary, LiveResponse, LoginRequest, SessionResponse,
+  CatalogModel, CsvSettings, CsvSettingsInput, DeviceConfig, DeviceDetail, DeviceInput, DeviceTestResult, Edition,
+  Gateway, GatewayInput, GatewayTestResult, GatewayView, Group, Load, ModbusSettings, NetworkSettings, PanelBoard, Page, Role,
+  ScanState, TimeSettings, UserSummary,
 } from '@ews/shared';
 
 /** Set when a request could not reach the daemon; cleared by the next answer. */
@@ -89,42 +89,6 @@ async function request<T>(method: string, path: string, body?: unknown, opts: Re
   return data as T;
 }
 
-/** A gateway as `GET /api/gateways` lists it: its configuration plus its status. */
-export type GatewayRow = Gateway & GatewaySummary;
-
-/** One model of `GET /api/catalog`. */
-export interface CatalogModel {
-  family: Family;
-  model: string;
-  label: string;
-  energyType: EnergyType;
-  capabilities: Capability[];
-  parameters: DeviceParameter[];
-}
-
-/** `GET /api/devices/:id`: the whole configuration, its address label and Remote ID (MS-2). */
-export type DeviceDetail = DeviceConfig & { addressLabel: string; remoteId: number };
-
-export interface ScanFound { address: number; position?: number; family: Family; model: string; label: string }
-export interface ScanState {
-  id: string;
-  gatewayId: string;
-  state: 'running' | 'done' | 'cancelled' | 'failed';
-  from: number;
-  to: number;
-  done: number;
-  total: number;
-  found: ScanFound[];
-  error?: string;
-}
-
-/** BUS-3 Test: `reason` is the daemon's sentence. */
-export interface GatewayTestResult { ok: boolean; reason?: string }
-/** CAT-2 Test: the values read now, or the reason code (BUS-5). */
-export type DeviceTestResult =
-  | { ok: true; values?: Record<string, LiveValue> }
-  | { ok: false; reason: StatusReason; detail?: string };
-
 export interface PanelBoardInput { name: string; description: string; enabled: boolean }
 export interface LoadInput { name: string; enabled: boolean }
 export interface GroupInput { name: string; description: string; enabled: boolean }
@@ -141,22 +105,26 @@ export const api = {
   login: (body: LoginRequest) => request<SessionResponse>('POST', '/api/session', body, { allow401: true }),
   logout: () => request<unknown>('DELETE', '/api/session', undefined, { allow401: true }),
   lock: () => request<unknown>('POST', '/api/session/lock', undefined, { allow401: true }),
-  gateways: () => request<GatewaySummary[]>('GET', '/api/gateways'),
+  /** The gateways' configuration with their status. */
+  gateways: () => request<GatewayView[]>('GET', '/api/gateways'),
   devices: () => request<DeviceSummary[]>('GET', '/api/devices'),
   live: (id: number) => request<LiveResponse>('GET', `/api/devices/${enc(id)}/live`),
 
   // System configuration (SPEC §1–2)
   catalog: () => request<CatalogModel[]>('GET', '/api/catalog'),
-  gatewayRows: () => request<GatewayRow[]>('GET', '/api/gateways'),
   createGateway: (body: GatewayInput) => request<Gateway>('POST', '/api/gateways', body),
   updateGateway: (id: string, body: GatewayInput) => request<Gateway>('PUT', `/api/gateways/${enc(id)}`, body),
   deleteGateway: (id: string) => request<unknown>('DELETE', `/api/gateways/${enc(id)}`),
   testGateway: (id: string) => request<GatewayTestResult>('POST', `/api/gateways/${enc(id)}/test`, {}),
   startScan: (id: string, range: { from: number; to: number }) => request<ScanState>('POST', `/api/gateways/${enc(id)}/scan`, range),
+  /** A gateway's scans, newest first (a running one is resumed rather than started again). */
+  scans: (gatewayId: string) => request<ScanState[]>('GET', `/api/scans?gatewayId=${enc(gatewayId)}`),
   scan: (id: string) => request<ScanState>('GET', `/api/scans/${enc(id)}`),
   cancelScan: (id: string) => request<ScanState>('DELETE', `/api/scans/${enc(id)}`),
   device: (id: number) => request<DeviceDetail>('GET', `/api/devices/${enc(id)}`),
   createDevice: (body: DeviceInput) => request<DeviceConfig>('POST', '/api/devices', body),
+  /** Several devices, all or none in one configuration version; field errors are keyed `<index>.<field>`. */
+  createDevices: (body: DeviceInput[]) => request<DeviceConfig[]>('POST', '/api/devices/batch', body),
   updateDevice: (id: number, body: DeviceInput) => request<DeviceConfig>('PUT', `/api/devices/${enc(id)}`, body),
   deleteDevice: (id: number) => request<unknown>('DELETE', `/api/devices/${enc(id)}`),
   testDevice: (id: number) => request<DeviceTestResult>('POST', `/api/devices/${enc(id)}/test`, {}),

@@ -5,14 +5,15 @@
  */
 import { useModel, useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import type { DeviceInput, DeviceSummary, Family } from '@ews/shared';
+import type { CatalogModel, DeviceDetail, DeviceInput, DeviceSummary, DeviceTestResult, Family, MeasureDef } from '@ews/shared';
 import { formatQuantity } from '@ews/shared';
-import { api, type DeviceDetail, type DeviceTestResult } from '../api';
+import { api } from '../api';
 import { ConfirmDialog } from '../components/dialog';
 import { Check, Field, FormMessage, OnOff, num, problemOf, useAction } from '../components/form';
 import { Page } from '../components/layout';
 import { ListStatus, reasonText } from '../components/status';
 import { t, tLabel, type MessageKey } from '../i18n';
+import { ioPoints, testRows } from '../state/catalog';
 import { formatHex, parseHex } from '../state/hex';
 import { navigate, paths } from '../state/router';
 import { SystemPoll, catalog, deviceList, gateways, groups, loads, modelOf, reload, remoteId } from '../state/system';
@@ -161,9 +162,16 @@ function DeviceForm({ gatewayId, detail, onSaved }: { gatewayId: string; detail?
   const allGroups = groups.value ?? [];
   const loadChoices = (loads.value ?? []).filter((l) => l.kind !== 'water' && l.kind !== 'gas' && l.kind !== 'others');
 
+  function onModel(family: string, modelName: string) {
+    // A position the new model does not have is cleared rather than kept out of range.
+    const n = modelOf(family, modelName)?.positions;
+    const p = num(draft.value.position);
+    set({ family, model: modelName, ...(n && p !== undefined && !(p >= 1 && p <= n) ? { position: '' } : {}) });
+  }
+
   function onFamily(family: string) {
     const ms = models.filter((m) => m.family === family);
-    set({ family, model: ms.length === 1 ? ms[0]!.model : '' });
+    onModel(family, ms.length === 1 ? ms[0]!.model : '');
   }
 
   async function onSave(e: Event) {
@@ -241,7 +249,7 @@ function DeviceForm({ gatewayId, detail, onSaved }: { gatewayId: string; detail?
           </select>
         </Field>
         <Field label={t('dev.model')} name="model" errors={errors} class="grow">
-          <select data-testid="device-model" value={d.model} disabled={!d.family} onChange={(e) => set({ model: e.currentTarget.value })}>
+          <select data-testid="device-model" value={d.model} disabled={!d.family} onChange={(e) => onModel(d.family, e.currentTarget.value)}>
             <option value="">{t('dev.chooseModel')}</option>
             {familyModels.map((m) => <option key={m.model} value={m.model}>{m.label}</option>)}
           </select>
@@ -252,8 +260,15 @@ function DeviceForm({ gatewayId, detail, onSaved }: { gatewayId: string; detail?
           <input data-testid="device-address" value={d.address} inputMode="numeric" onInput={(e) => set({ address: e.currentTarget.value })} />
         </Field>
         {params.includes('position') ? (
-          <Field label={t('dev.position')} name="position" errors={errors} hint={t('dev.positionHint')} class="short">
-            <input data-testid="device-position" value={d.position} inputMode="numeric" onInput={(e) => set({ position: e.currentTarget.value })} />
+          <Field label={t('dev.position')} name="position" errors={errors} hint={model?.positions ? t('dev.positionHint', { max: model.positions }) : undefined} class="short">
+            {model?.positions ? (
+              <select data-testid="device-position" value={d.position} onChange={(e) => set({ position: e.currentTarget.value })}>
+                <option value="">—</option>
+                {Array.from({ length: model.positions }, (_, i) => String(i + 1)).map((p) => <option key={p} value={p}>{p}</option>)}
+              </select>
+            ) : (
+              <input data-testid="device-position" value={d.position} inputMode="numeric" onInput={(e) => set({ position: e.currentTarget.value })} />
+            )}
           </Field>
         ) : null}
         {params.includes('side') ? (
@@ -335,11 +350,11 @@ function DeviceForm({ gatewayId, detail, onSaved }: { gatewayId: string; detail?
         {errors.groupIds ? <span class="field-error" role="alert">{errors.groupIds.join(' ')}</span> : null}
       </fieldset>
       {advanced.value ? (
-        <Advanced draft={d} set={set} errors={errors} family={d.family as Family} deviceId={detail?.id} />
+        <Advanced draft={d} set={set} errors={errors} family={d.family as Family} model={model} />
       ) : null}
       <FormMessage action={save} shown={FIELDS} />
       <FormMessage action={act} testid="toggle-message" />
-      {test.value ? <TestResult result={test.value} /> : null}
+      {test.value ? <TestResult result={test.value} measures={model?.measures ?? []} /> : null}
       <div class="buttons">
         <button type="submit" class="primary-inline" data-testid="device-save" disabled={save.state.value.busy}>{t('cfg.save')}</button>
         {detail ? (
@@ -374,8 +389,8 @@ function defaultName(d: Draft, positional: boolean): string {
 }
 
 /** Advanced (manual §7.15.1.4): exclude from totals, exclude alerts, names of inputs and outputs. */
-function Advanced({ draft: d, set, errors, family, deviceId }: {
-  draft: Draft; set: (p: Partial<Draft>) => void; errors: Record<string, string[]>; family: Family; deviceId?: number;
+function Advanced({ draft: d, set, errors, family, model }: {
+  draft: Draft; set: (p: Partial<Draft>) => void; errors: Record<string, string[]>; family: Family; model: CatalogModel | undefined;
 }) {
   const withLabels = LABEL_FAMILIES.includes(family);
   return (
@@ -392,33 +407,22 @@ function Advanced({ draft: d, set, errors, family, deviceId }: {
           name="excludeAlerts" errors={errors} onChange={(v) => set({ excludeAlerts: v })}
         />
       ) : null}
-      {withLabels ? <IoLabels draft={d} set={set} errors={errors} deviceId={deviceId} /> : null}
+      {withLabels ? <IoLabels draft={d} set={set} errors={errors} measures={model?.measures ?? []} /> : null}
     </fieldset>
   );
 }
 
-/** Custom labels of inputs and outputs, by register key; the keys come from the device's measures. */
-function IoLabels({ draft: d, set, errors, deviceId }: {
-  draft: Draft; set: (p: Partial<Draft>) => void; errors: Record<string, string[]>; deviceId?: number;
+/** Custom labels of inputs and outputs, by register key; the keys come from the model's measures. */
+function IoLabels({ draft: d, set, errors, measures }: {
+  draft: Draft; set: (p: Partial<Draft>) => void; errors: Record<string, string[]>; measures: readonly MeasureDef[];
 }) {
-  const ios = useSignal<Array<{ key: string; label: string }> | null>(null);
-  const error = useSignal<string | null>(null);
-  useEffect(() => {
-    if (deviceId === undefined) return;
-    api.live(deviceId).then((live) => {
-      ios.value = live.measures
-        .filter((m) => m.group === 'io' && m.unit === 'state' && /^(input|output) \d+$/i.test(m.label))
-        .map((m) => ({ key: m.key, label: m.label }));
-    }, (e) => { error.value = problemOf(e).message; });
-  }, [deviceId]);
-  // Labels saved before, whose key the measures do not list (kept, editable).
-  const known = new Set((ios.value ?? []).map((x) => x.key));
-  const rows = [...(ios.value ?? []), ...Object.keys(d.labels).filter((k) => !known.has(k)).map((k) => ({ key: k, label: k }))];
+  const ios = ioPoints(measures);
+  // Labels saved before, whose key the model does not list (kept, editable).
+  const known = new Set(ios.map((x) => x.key));
+  const rows = [...ios.map((m) => ({ key: m.key, label: m.label })), ...Object.keys(d.labels).filter((k) => !known.has(k)).map((k) => ({ key: k, label: k }))];
   return (
     <div class="io-labels" data-testid="device-labels">
       <h3>{t('dev.labels')}</h3>
-      {deviceId === undefined ? <p class="muted">{t('dev.labelsSaveFirst')}</p> : null}
-      {error.value ? <p class="muted">{error.value}</p> : null}
       {rows.map((r) => (
         <Field key={r.key} label={tLabel(r.label)} name={`labels.${r.key}`} errors={errors}>
           <input
@@ -431,12 +435,12 @@ function IoLabels({ draft: d, set, errors, deviceId }: {
   );
 }
 
-function TestResult({ result }: { result: DeviceTestResult | { ok: false; message: string } }) {
+function TestResult({ result, measures }: { result: DeviceTestResult | { ok: false; message: string }; measures: readonly MeasureDef[] }) {
   if (!result.ok) {
     const text = 'message' in result ? result.message : reasonText(result.reason, result.detail);
     return <p class="banner error" role="status" data-testid="device-test-result" data-ok="false">{t('dev.testFailed', { reason: text })}</p>;
   }
-  const values = Object.entries(result.values ?? {});
+  const values = testRows(result.values ?? {}, measures);
   return (
     <div class="test-values" role="status" data-testid="device-test-result" data-ok="true">
       <p class="ok-msg">{t('dev.testOk', { n: values.length })}</p>
@@ -444,7 +448,9 @@ function TestResult({ result }: { result: DeviceTestResult | { ok: false; messag
         <div class="scroll test-scroll">
           <table class="measures">
             <tbody>
-              {values.map(([k, v]) => <tr key={k}><th scope="row">{k}</th><td class="num" data-key={k}>{formatQuantity(v.value, v.unit)}</td></tr>)}
+              {values.map((r) => (
+                <tr key={r.key}><th scope="row">{tLabel(r.label)}</th><td class="num" data-key={r.key} data-value={String(r.value)}>{formatQuantity(r.value, r.unit)}</td></tr>
+              ))}
             </tbody>
           </table>
         </div>

@@ -4,8 +4,8 @@
  * Add, Save, Test, Devices, Scan, ON/OFF and Delete.
  */
 import { useModel, useSignal } from '@preact/signals';
-import type { GatewayInput } from '@ews/shared';
-import { api, type GatewayRow, type GatewayTestResult } from '../api';
+import type { GatewayInput, GatewayTestResult, GatewayView } from '@ews/shared';
+import { api } from '../api';
 import { ConfirmDialog } from '../components/dialog';
 import { Field, FormMessage, OnOff, num, problemOf, useAction } from '../components/form';
 import { Page } from '../components/layout';
@@ -46,7 +46,7 @@ export function GatewaysPage({ selected }: { selected?: string }) {
   );
 }
 
-function GatewayItem({ g, active }: { g: GatewayRow; active: boolean }) {
+function GatewayItem({ g, active }: { g: GatewayView; active: boolean }) {
   const count = deviceList.value?.filter((d) => d.gatewayId === g.id).length;
   return (
     <li>
@@ -66,7 +66,7 @@ function GatewayItem({ g, active }: { g: GatewayRow; active: boolean }) {
 
 interface Draft { name: string; host: string; port: string; description: string; panelBoardId: string; timeoutMs: string }
 
-function draftOf(row?: GatewayRow): Draft {
+function draftOf(row?: GatewayView): Draft {
   return row
     ? { name: row.name, host: row.host, port: String(row.port), description: row.description, panelBoardId: row.panelBoardId ?? '', timeoutMs: String(row.timeoutMs) }
     : { name: '', host: '', port: '502', description: '', panelBoardId: '', timeoutMs: '1000' };
@@ -86,7 +86,7 @@ function bodyOf(d: Draft, local: boolean, enabled: boolean): GatewayInput {
 
 const FIELDS = ['name', 'host', 'port', 'description', 'panelBoardId', 'timeoutMs', 'enabled'];
 
-function GatewayForm({ row }: { row?: GatewayRow }) {
+function GatewayForm({ row }: { row?: GatewayView }) {
   const draft = useSignal<Draft>(draftOf(row));
   const save = useAction();
   const act = useAction();

@@ -1,16 +1,20 @@
 /**
  * Bus scan (CAT-3): probes an address range of one gateway with a live progress bar, proposes
  * the models it recognises as a checklist (addresses already configured are marked and left
- * unchecked) and adds the chosen ones in one step, with the names the technician typed.
+ * unchecked) and adds the chosen ones in one step, with the names the technician typed: one
+ * batch, all or none, one configuration version. A scan still running on the gateway (the page
+ * was left and reopened) is resumed rather than started again.
  */
 import { useModel, useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import { api, type ScanFound, type ScanState } from '../api';
+import type { DeviceInput, ScanFound, ScanState } from '@ews/shared';
+import { ApiClientError, api, isApiClientError } from '../api';
 import { Field, FormMessage, num, problemOf, useAction } from '../components/form';
 import { Page } from '../components/layout';
 import { t, type MessageKey } from '../i18n';
 import { navigate, paths } from '../state/router';
-import { SystemPoll, deviceList, gateways, reload } from '../state/system';
+import { batchErrors } from '../state/catalog';
+import { SystemPoll, deviceList, ensure, gateways, reload } from '../state/system';
 
 export const SCAN_POLL_MS = 500;
 
@@ -45,6 +49,21 @@ export function ScanPage({ gatewayId }: { gatewayId: string }) {
     if (changed) rows.value = out;
   }
 
+  // A scan of this gateway still running (the page was left and reopened): show its progress.
+  useEffect(() => {
+    let stopped = false;
+    (async () => {
+      const [list] = await Promise.all([api.scans(gatewayId), ensure('devices').catch(() => undefined)]);
+      const current = list.find((x) => x.state === 'running');
+      // Not over a scan the technician started meanwhile.
+      if (stopped || !current || scan.value || start.state.value.busy) return;
+      from.value = String(current.from);
+      to.value = String(current.to);
+      merge(current);
+    })().catch(() => { /* nothing to resume: the form starts a new scan */ });
+    return () => { stopped = true; };
+  }, [gatewayId]);
+
   // Poll the running scan every 500 ms.
   useEffect(() => {
     if (!s || s.state !== 'running') return;
@@ -75,29 +94,39 @@ export function ScanPage({ gatewayId }: { gatewayId: string }) {
   async function onAdd() {
     if (!s) return;
     const chosen = s.found.filter((f) => rows.value[keyOf(f)]?.checked && !rows.value[keyOf(f)]?.added);
-    let failed = 0;
-    await add.run(async () => {
-      for (const f of chosen) {
-        const k = keyOf(f);
-        const r = rows.value[k]!;
-        try {
-          await api.createDevice({
-            gatewayId, family: f.family, model: f.model, address: f.address,
-            ...(f.position !== undefined ? { position: f.position } : {}), name: r.name.trim(),
-          });
-          rows.value = { ...rows.value, [k]: { ...r, added: true, checked: false, error: undefined } };
-        } catch (err) {
-          failed++;
-          const p = problemOf(err);
-          const msg = [...Object.values(p.fields).flat()].join(' ') || p.message;
-          rows.value = { ...rows.value, [k]: { ...r, error: msg } };
+    if (!chosen.length) return;
+    const inputs: DeviceInput[] = chosen.map((f) => ({
+      gatewayId, family: f.family, model: f.model, address: f.address,
+      ...(f.position !== undefined ? { position: f.position } : {}), name: rows.value[keyOf(f)]!.name.trim(),
+    }));
+    rows.value = Object.fromEntries(Object.entries(rows.value).map(([k, r]) => [k, r.error ? { ...r, error: undefined } : r]));
+    const ok = await add.run(async () => {
+      try {
+        await api.createDevices(inputs);
+      } catch (err) {
+        // All or none: nothing was added; each refused item's reasons go on its row.
+        if (!isApiClientError(err) || !err.fields) throw err;
+        const { byIndex, rest } = batchErrors(err.fields);
+        const out = { ...rows.value };
+        let refused = 0;
+        for (const [i, msgs] of byIndex) {
+          const f = chosen[i];
+          if (!f) { rest[String(i)] = msgs; continue; }
+          out[keyOf(f)] = { ...out[keyOf(f)]!, error: msgs.join(' ') };
+          refused++;
         }
+        rows.value = out;
+        if (!refused) throw err;
+        // The rows say why; above the button, the summary and what names no row.
+        throw new ApiClientError(err.status, err.code, t('scan.refused'), err.body, rest);
       }
-      await reload('devices');
-      if (failed) throw new Error(t('scan.someFailed', { n: failed, total: chosen.length }));
+      const out = { ...rows.value };
+      for (const f of chosen) out[keyOf(f)] = { ...out[keyOf(f)]!, added: true, checked: false, error: undefined };
+      rows.value = out;
+      await reload('devices').catch(() => undefined);
       return t('scan.added', { n: chosen.length });
     });
-    if (!failed && chosen.length) navigate(paths.devices(gatewayId));
+    if (ok) navigate(paths.devices(gatewayId));
   }
 
   const checkedCount = Object.values(rows.value).filter((r) => r.checked && !r.added).length;
@@ -153,7 +182,10 @@ export function ScanPage({ gatewayId }: { gatewayId: string }) {
                       const isConfigured = configured(f) && !r.added;
                       const setRow = (patch: Partial<RowState>) => { rows.value = { ...rows.value, [k]: { ...r, ...patch } }; };
                       return (
-                        <tr key={k} data-testid="scan-row" data-address={k} data-configured={isConfigured} data-added={r.added ? 'true' : 'false'}>
+                        <tr
+                          key={k} class={r.error ? 'invalid' : undefined} data-testid="scan-row" data-address={k}
+                          data-configured={isConfigured} data-added={r.added ? 'true' : 'false'} data-error={r.error ? 'true' : 'false'}
+                        >
                           <td>
                             <input
                               type="checkbox" data-testid="scan-check" checked={r.checked} disabled={r.added}
@@ -167,7 +199,7 @@ export function ScanPage({ gatewayId }: { gatewayId: string }) {
                               class="inline-input" data-testid="scan-name" value={r.name} placeholder={k} maxLength={40} disabled={r.added}
                               onInput={(e) => setRow({ name: e.currentTarget.value })}
                             />
-                            {r.error ? <span class="field-error" role="alert">{r.error}</span> : null}
+                            {r.error ? <span class="field-error" role="alert" data-testid="scan-row-error">{r.error}</span> : null}
                           </td>
                           <td>
                             {r.added ? <span class="tag ok">{t('scan.addedTag')}</span> : isConfigured ? <span class="tag" data-testid="scan-configured">{t('scan.configured')}</span> : null}

@@ -5,7 +5,7 @@
  * (CAT-2). The last good list stays on screen when a refresh fails.
  */
 import { computed, createModel, effect, signal } from '@preact/signals';
-import type { DeviceSummary, GatewaySummary, PanelBoard } from '@ews/shared';
+import type { DeviceSummary, GatewayView, PanelBoard } from '@ews/shared';
 import { api } from '../api';
 import { startPolling } from './poll';
 
@@ -18,11 +18,8 @@ export const knownDevices = signal<DeviceSummary[] | null>(null);
 const gatewayFilter = signal<string>('all');
 const panelBoardFilter = signal<string>('all');
 
-/** `GET /api/gateways` also carries each gateway's panel board. */
-type GatewayWithBoard = GatewaySummary & { panelBoardId?: string | null };
-
 export const PanelModel = createModel(() => {
-  const gateways = signal<GatewayWithBoard[]>([]);
+  const gateways = signal<GatewayView[]>([]);
   /** Enabled panel boards only: disabled ones are left out of views (CFG-4). */
   const panelBoards = signal<PanelBoard[]>([]);
   const error = signal<string | null>(null);

@@ -6,11 +6,11 @@
  * validates every write; these lists only mirror what it answered.
  */
 import { createModel, effect, signal, untracked, type Signal } from '@preact/signals';
-import type { DeviceSummary, Group, Load, PanelBoard } from '@ews/shared';
-import { api, type CatalogModel, type GatewayRow } from '../api';
+import type { CatalogModel, DeviceSummary, GatewayView, Group, Load, PanelBoard } from '@ews/shared';
+import { api } from '../api';
 import { startPolling } from './poll';
 
-export const gateways = signal<GatewayRow[] | null>(null);
+export const gateways = signal<GatewayView[] | null>(null);
 export const deviceList = signal<DeviceSummary[] | null>(null);
 export const panelBoards = signal<PanelBoard[] | null>(null);
 export const loads = signal<Load[] | null>(null);
@@ -22,7 +22,7 @@ export const loadError = signal<string | null>(null);
 export type Part = 'gateways' | 'devices' | 'panelBoards' | 'loads' | 'groups' | 'catalog';
 
 const LOADERS = {
-  gateways: [gateways, api.gatewayRows],
+  gateways: [gateways, api.gateways],
   devices: [deviceList, api.devices],
   panelBoards: [panelBoards, api.panelBoards],
   loads: [loads, api.loads],
