@@ -9,11 +9,14 @@ import type { Database } from 'lmdb';
 import { ByteWriter } from './varint';
 import { appendCounter, decodeCounter, emptyCounterDay, encodeCounter, regridCounter, type CounterDay } from './counter-bucket';
 import { appendStat, decodeStat, emptyStatDay, encodeStat, regridStat, setStat, type StatDay } from './stat-bucket';
-import { DAY_MS, MINUTE_MS, gcd } from './keys';
+import { gcd } from './keys';
+
+const DAY_MS = 86_400_000, MINUTE_MS = 60_000;
 
 export type BucketDb = Database<Uint8Array, number>;
 
-interface Entry {
+export interface Entry {
+  key: number;
   /** Encoded bytes (append fast path), or null once decoded. */
   w: ByteWriter | null;
   counter: CounterDay | null;
@@ -24,6 +27,8 @@ interface Entry {
 export class BucketCache {
   private entries = new Map<number, Entry>();
   private lastKey: number;
+  /** Bumped whenever cached entries are dropped: callers holding an `Entry` re-fetch it. */
+  generation = 0;
   private readonly scratch = new ByteWriter(1024);
 
   constructor(readonly db: BucketDb) {
@@ -31,7 +36,8 @@ export class BucketCache {
     this.lastKey = typeof last === 'number' ? last : -1;
   }
 
-  private load(key: number): Entry {
+  /** The cached entry of a bucket (loaded on first use); valid while `generation` holds. */
+  load(key: number): Entry {
     let e = this.entries.get(key);
     if (e) return e;
     const stored = fastBytes(this.db, key);
@@ -41,7 +47,7 @@ export class BucketCache {
       w.buf.set(stored);
       w.len = stored.length;
     }
-    e = { w, counter: null, stat: null, dirty: false };
+    e = { key, w, counter: null, stat: null, dirty: false };
     this.entries.set(key, e);
     return e;
   }
@@ -64,21 +70,21 @@ export class BucketCache {
     return fastBytes(this.db, key);
   }
 
-  /** Sets one counter slot; `slotMs` is relative to the day start. */
-  writeCounter(key: number, msInDay: number, rateMin: number, value: number, opts: { flags?: number; offset?: number; raw?: number; hasRaw: boolean; offset0: number }): void {
-    const e = this.load(key);
-    const plain = !opts.flags && opts.offset === undefined && opts.raw === undefined && !Number.isNaN(value);
-    if (plain && e.w && !e.counter) {
-      const rate = e.w.buf[1];
-      if (msInDay % (rate * MINUTE_MS) === 0 && appendCounter(e.w, msInDay / (rate * MINUTE_MS), value)) { e.dirty = true; return; }
+  /** Sets one counter slot (`msInDay` from the UTC day start); positional for the hot path. */
+  writeCounter(e: Entry, msInDay: number, rateMin: number, value: number, flags: number, offset: number | undefined, raw: number | undefined, hasRaw: boolean, offset0: number): void {
+    if (e.w && !e.counter && !flags && offset === undefined && raw === undefined && value === value) {
+      const R = e.w.buf[1] * MINUTE_MS;
+      if (msInDay % R === 0 && appendCounter(e.w, msInDay / R, value)) { e.dirty = true; return; }
     }
-    let day = this.counterDay(key, rateMin, opts.hasRaw, opts.offset0);
+    let day = e.counter;
+    if (!day) day = this.counterDay(e.key, rateMin, hasRaw, offset0);
+    e.dirty = true;
     if (msInDay % (day.rateMin * MINUTE_MS) !== 0) day = e.counter = regridCounter(day, gcd(day.rateMin, rateMin));
     const i = msInDay / (day.rateMin * MINUTE_MS);
-    if (!Number.isNaN(value)) day.values[i] = value;
-    if (opts.flags) day.flags[i] |= opts.flags;
-    if (opts.offset !== undefined) day.offsets.set(i, opts.offset);
-    if (opts.raw !== undefined) day.raw.set(i, opts.raw);
+    if (value === value) day.values[i] = value;
+    if (flags) day.flags[i] |= flags;
+    if (offset !== undefined) day.offsets.set(i, offset);
+    if (raw !== undefined) day.raw.set(i, raw);
   }
 
   /** The decoded day, re-grided if needed so that every multiple of `rateMin` is a slot. */
@@ -89,8 +95,7 @@ export class BucketCache {
     return day;
   }
 
-  writeStat(key: number, msInDay: number, rateMin: number, quantum: number, avg: number, min: number, max: number): void {
-    const e = this.load(key);
+  writeStat(e: Entry, msInDay: number, rateMin: number, quantum: number, avg: number, min: number, max: number): void {
     if (e.w && !e.stat) {
       const rate = e.w.buf[1];
       if (msInDay % (rate * MINUTE_MS) === 0 && appendStat(e.w, msInDay / (rate * MINUTE_MS), quantum, avg, min, max)) { e.dirty = true; return; }
@@ -114,12 +119,14 @@ export class BucketCache {
       puts++;
     }
     this.entries.clear();
+    this.generation++;
     return puts;
   }
 
   /** Drops everything cached (after a failed transaction) and re-reads the last key. */
   reset(): void {
     this.entries.clear();
+    this.generation++;
     const last = [...this.db.getKeys({ reverse: true, limit: 1 })][0];
     this.lastKey = typeof last === 'number' ? last : -1;
   }

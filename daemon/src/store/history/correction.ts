@@ -39,12 +39,14 @@ export interface CounterState {
   pendingRaw: number;
   /** The next reading starts a new baseline (an explicit meter replacement). */
   rebase: boolean;
+  /** Sample interval when the last value was taken: a rate change is not a gap. */
+  intervalMs: number;
 }
 
 export function newCounterState(): CounterState {
   return {
     firstSlotMs: -1, firstValue: 0, lastSlotMs: -1, lastValue: 0, lastRaw: NaN, offset: 0,
-    typical: 0, recentMax: 0, increments: 0, pendingRaw: NaN, rebase: false,
+    typical: 0, recentMax: 0, increments: 0, pendingRaw: NaN, rebase: false, intervalMs: 0,
   };
 }
 
@@ -67,7 +69,8 @@ export type Correction =
   | { kind: 'missing'; raw?: number }
   /** The slot keeps the previous value; the rejected raw reading is kept. */
   | { kind: 'held'; raw: number }
-  | { kind: 'value'; value: number; delta: number; flags: number; raw: number; offset?: number };
+  /** `offset`: corrected − raw from this slot on, when an event changed it. */
+  | { kind: 'value'; value: number; delta: number; flags: number; raw: number; offset: number | undefined };
 
 export const TUNING = {
   dipRelative: 0.01,
@@ -94,7 +97,7 @@ function accept(st: CounterState, raw: number, delta: number, elapsed: number, s
     st.recentMax = Math.max(per, st.recentMax * TUNING.decayPerSlot ** elapsed);
     st.increments++;
   }
-  return { kind: 'value', value, delta, flags, raw, ...(event ? { offset: st.offset } : {}) };
+  return { kind: 'value', value, delta, flags, raw, offset: event ? st.offset : undefined };
 }
 
 /**
@@ -113,7 +116,7 @@ export function correct(st: CounterState, reading: number, slotMs: number, inter
     st.lastValue = st.firstValue;
     st.lastRaw = raw;
     st.lastSlotMs = slotMs;
-    return { kind: 'value', value: st.lastValue, delta: 0, flags: 0, raw };
+    return { kind: 'value', value: st.lastValue, delta: 0, flags: 0, raw, offset: undefined };
   }
   if (slotMs <= st.lastSlotMs) return { kind: 'missing' };
   const elapsed = Math.max(1, (slotMs - st.lastSlotMs) / intervalMs);

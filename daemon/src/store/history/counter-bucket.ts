@@ -234,7 +234,14 @@ export function appendCounter(w: ByteWriter, slot: number, value: number): boole
   if (n === 0 || slot !== first + n || slot >= 1440 / b[1]) return false;
   const d = value - w.view.getFloat64(7, true);
   const mode = bits & 3;
-  if (mode === MODE_ZERO) { if (d !== 0) return false; }
+  if (mode === MODE_ZERO) {
+    if (d !== 0) {
+      // a one-slot day has no increments yet: it can still become an integer day in place
+      if (n !== 1 || !(Number.isInteger(d) && d > 0 && d < 2 ** 53)) return false;
+      b[2] = (bits & ~3) | MODE_INT;
+      w.varint(d);
+    }
+  }
   else if (mode === MODE_INT) { if (!(Number.isInteger(d) && d >= 0 && d < 2 ** 53)) return false; w.varint(d); }
   else if (mode === MODE_MILLI) { if (!isMilli(d)) return false; w.varint(Math.round(d * 1000)); }
   else w.f64(d);

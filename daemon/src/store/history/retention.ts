@@ -35,11 +35,12 @@ export class RetentionRings {
   maintain(latestDay: number, budget: number): number {
     let left = budget;
     const { counters, stats, statsHourly, meta } = this.dbs;
-    const fromDay = latestDay - this.retention.counterDays;
+    // `n` days are kept: the newest stored day and the n − 1 before it
+    const fromDay = latestDay - this.retention.counterDays + 1;
     left -= this.drop(counters, fromDay, left);
     if (fromDay > this.counterFromDay()) meta.putSync(RING_FROM_DAY, fromDay);
     if (left > 0) {
-      const end = bucketKey(latestDay - this.retention.statDays, 0);
+      const end = bucketKey(latestDay - this.retention.statDays + 1, 0);
       const batch = [...stats.getRange({ start: 0, end, limit: left })].map(({ key, value }) => ({ key: key as number, day: decodeStat(value) }));
       for (const { key, day } of batch) {
         const bytes = encodeStat(thinToHourly(day));
@@ -49,7 +50,7 @@ export class RetentionRings {
       }
       left -= batch.length;
     }
-    if (left > 0) left -= this.drop(statsHourly, latestDay - this.retention.hourlyStatDays, left);
+    if (left > 0) left -= this.drop(statsHourly, latestDay - this.retention.hourlyStatDays + 1, left);
     return budget - left;
   }
 

@@ -60,7 +60,7 @@ export class SeriesRegistry {
     const existing = this.byName.get(info.name);
     if (existing) return existing;
     if (this.nextId > MAX_SERIES) throw new HistoryError('too-many-series', `more than ${MAX_SERIES} series`);
-    const s: SeriesInfo = { ...info, id: this.nextId++ };
+    const s: SeriesInfo = Object.assign({ id: this.nextId++ }, info);
     this.meta.putSync(PREFIX + s.name, s);
     this.byName.set(s.name, s); this.byIdMap.set(s.id, s);
     return s;

@@ -42,6 +42,7 @@ export class HistoryStore {
   private latest: number | undefined;
   private fromDay: number;
   private observed = new Map<number, Map<string, Observed>>();
+  private readonly applier: TickApplier;
   private closed = false;
 
   constructor(opts: HistoryStoreOptions) {
@@ -56,12 +57,13 @@ export class HistoryStore {
     this.rings = new RetentionRings({ counters: this.dbs.counters, stats: this.dbs.stats, statsHourly: this.dbs.statsHourly, meta: this.dbs.meta }, { ...DEFAULT_RETENTION, ...opts.retention });
     this.latest = this.dbs.meta.get(LATEST) as number | undefined;
     this.fromDay = this.rings.counterFromDay();
+    this.applier = new TickApplier({ registry: this.registry, states: this.states, counters: this.counters, stats: this.stats }, this.scopesOf);
   }
 
   get sampleIntervalMs(): number { return this.intervalMs; }
   /** New rate for the ticks to come; stored days keep theirs (each bucket carries its rate). */
   setSampleIntervalMs(ms: number): void { intervalMinutes(ms); this.intervalMs = ms; }
-  setScopes(scopesOf: ScopesOf): void { this.scopesOf = scopesOf; }
+  setScopes(scopesOf: ScopesOf): void { this.scopesOf = scopesOf; this.applier.setScopes(scopesOf); }
   /** Slot of the newest tick stored. */
   latestSlotMs(): number | undefined { return this.latest; }
 
@@ -76,10 +78,11 @@ export class HistoryStore {
     let latest = this.latest ?? -Infinity;
     try {
       this.dbs.root.transactionSync(() => {
-        const applier = new TickApplier({
-          registry: this.registry, states: this.states, counters: this.counters, stats: this.stats, intervalMs: I,
-          takeObserved: (id, key) => this.observed.get(id)?.get(key),
-        }, registersOf, this.scopesOf, report);
+        const applier = this.applier;
+        applier.begin({
+          registersOf, intervalMs: I, report,
+          ...(this.observed.size ? { takeObserved: (id: number, key: string) => this.observed.get(id)?.get(key) } : {}),
+        });
         let day = NaN;
         for (const tick of ticks) {
           const slotMs = Math.floor(tick.slotMs / I) * I;
@@ -182,5 +185,6 @@ export class HistoryStore {
     this.stats.reset();
     this.rings.reset();
     this.observed.clear();
+    this.applier.invalidate();
   }
 }

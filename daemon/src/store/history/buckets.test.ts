@@ -1,0 +1,119 @@
+/**
+ * Bucket codecs: random days round-trip, in-place appends equal a full encode, lookups at or
+ * before a slot agree with decoding, and re-gridding to a finer rate keeps every value.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ByteWriter } from './varint';
+import { appendCounter, counterAtOrBefore, decodeCounter, emptyCounterDay, encodeCounter, regridCounter, FLAG } from './counter-bucket';
+import { appendStat, decodeStat, emptyStatDay, encodeStat, setStat, thinToHourly } from './stat-bucket';
+
+let seed = 7;
+const rnd = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+
+function randomCounterDay(rateMin: number) {
+  const d = emptyCounterDay(rateMin, rnd() < 0.5, rnd() < 0.5 ? 0 : 1234.5);
+  const n = d.values.length;
+  const from = Math.floor(rnd() * n / 2), to = from + Math.floor(rnd() * (n - from));
+  const kind = rnd();
+  let v = Math.floor(rnd() * 1e9);
+  for (let i = from; i <= to && i < n; i++) {
+    if (rnd() < 0.1) continue;
+    v += kind < 0.25 ? 0 : kind < 0.5 ? Math.floor(rnd() * 20_000) : kind < 0.75 ? Math.round(rnd() * 1e6) / 1000 : rnd() * 1e3;
+    d.values[i] = v;
+    if (rnd() < 0.05) d.flags[i] = FLAG.ESTIMATED | FLAG.HELD;
+    if (rnd() < 0.02) d.offsets.set(i, -rnd() * 1e6);
+    if (rnd() < 0.02) d.raw.set(i, rnd() * 1e6);
+  }
+  return d;
+}
+
+test('counter days round-trip (dense, sparse, int, milli, float, zero increments)', () => {
+  for (let k = 0; k < 300; k++) {
+    const d = randomCounterDay([1, 5, 15, 60][k % 4]);
+    const back = decodeCounter(encodeCounter(d));
+    assert.equal(back.rateMin, d.rateMin);
+    d.values.forEach((v, i) => {
+      if (Number.isNaN(v)) assert.ok(Number.isNaN(back.values[i]));
+      else assert.ok(Math.abs(back.values[i] - v) < 1e-6 * Math.max(1, Math.abs(v)), `slot ${i}: ${back.values[i]} vs ${v}`);
+    });
+    assert.deepEqual([...back.flags], [...d.flags]);
+    assert.deepEqual([...back.offsets].sort(), [...d.offsets].sort());
+    assert.deepEqual([...back.raw].sort(), [...d.raw].sort());
+    if (d.hasRaw) assert.equal(back.offset0, d.offset0);
+  }
+});
+
+test('counterAtOrBefore agrees with the decoded day', () => {
+  for (let k = 0; k < 100; k++) {
+    const d = randomCounterDay(15);
+    const bytes = encodeCounter(d);
+    let last = NaN;
+    for (let i = 0; i < 96; i++) {
+      if (!Number.isNaN(d.values[i])) last = d.values[i];
+      const got = counterAtOrBefore(bytes, i);
+      if (Number.isNaN(last)) assert.ok(Number.isNaN(got));
+      else assert.ok(Math.abs(got - last) < 1e-6 * Math.max(1, Math.abs(last)));
+    }
+  }
+});
+
+test('appending the next slot in place equals encoding the whole day', () => {
+  const d = emptyCounterDay(15, true);
+  d.values[0] = 1_000_000;
+  const w = new ByteWriter(16);
+  const first = encodeCounter(d);
+  w.ensure(first.length); w.buf.set(first); w.len = first.length;
+  for (let i = 1; i < 96; i++) {
+    const v = d.values[i - 1] + (i % 7) * 113;
+    assert.ok(appendCounter(w, i, v));
+    d.values[i] = v;
+  }
+  assert.deepEqual([...w.bytes()], [...encodeCounter(d)]);
+  assert.equal(appendCounter(w, 95, 1), false, 'not the next slot');
+  assert.ok(w.len < 96 * 2 + 30, `a typical day fits in ${w.len} bytes`);
+});
+
+test('a non-integer increment does not fit an integer day: the caller re-encodes', () => {
+  const d = emptyCounterDay(15, false);
+  d.values[0] = 10; d.values[1] = 12;
+  const w = new ByteWriter(64);
+  const b = encodeCounter(d); w.buf.set(b); w.len = b.length;
+  assert.equal(appendCounter(w, 2, 12.5), false);
+});
+
+test('re-gridding to a finer rate keeps values at their instants', () => {
+  const d = randomCounterDay(15);
+  const fine = regridCounter(d, 5);
+  d.values.forEach((v, i) => assert.ok(Object.is(fine.values[i * 3], v)));
+  assert.ok(Number.isNaN(fine.values[1]));
+});
+
+test('statistics round-trip at the register resolution, appends included', () => {
+  const d = emptyStatDay(15, 0.01);
+  const w = new ByteWriter(16);
+  for (let i = 0; i < 96; i++) {
+    const avg = 230 + Math.sin(i / 5) * 3, min = avg - 1.234, max = avg + 2.345;
+    if (i === 0) { setStat(d, 0, avg, min, max); const b = encodeStat(d); w.ensure(b.length); w.buf.set(b); w.len = b.length; continue; }
+    assert.ok(appendStat(w, i, 0.01, avg, min, max));
+    setStat(d, i, avg, min, max);
+  }
+  assert.deepEqual([...w.bytes()], [...encodeStat(d)]);
+  const back = decodeStat(w.bytes());
+  for (let i = 0; i < 96; i++) {
+    assert.equal(back.avg[i], d.avg[i]);
+    assert.ok(back.min[i] <= back.avg[i] && back.avg[i] <= back.max[i]);
+    assert.ok(Math.abs(back.avg[i] * 0.01 - (230 + Math.sin(i / 5) * 3)) <= 0.005 + 1e-9);
+  }
+  assert.ok(w.len < 96 * 6, `${w.len} bytes for a day of avg/min/max`);
+});
+
+test('thinning to hourly: mean of averages, min of minima, max of maxima', () => {
+  const d = emptyStatDay(15, 1);
+  for (let i = 0; i < 8; i++) setStat(d, i, 10 + i, 5 + i, 20 + i);
+  const h = thinToHourly(d);
+  assert.equal(h.rateMin, 60);
+  assert.deepEqual([h.avg[0], h.min[0], h.max[0]], [12 /* 11.5 rounded */, 5, 23]);
+  assert.deepEqual([h.avg[1], h.min[1], h.max[1]], [16 /* 15.5 */, 9, 27]);
+  assert.ok(Number.isNaN(h.avg[2]));
+});

@@ -1,0 +1,280 @@
+/**
+ * History store benchmark (issue "History"): builds a fresh store of 255 meters × 10 years at
+ * 15 minutes (active energy import/export counters and 6 statistics per meter, default
+ * retention: statistics thinned to hourly after 2 years) through the store's batch ingest, then
+ * prints JSON lines: bytes per stored sample, live ingest time per tick, and query latencies in
+ * process and on the same data in SQLite (better-sqlite3, one row per meter and slot, primary key
+ * (device, slot), queried at its best: each meter's counter read at the N+1 bar boundaries through
+ * the key, summed per load/group in SQL; a plain per-slot GROUP BY scan takes seconds).
+ * Progress goes to stderr.
+ *
+ *   pnpm bench:store                 BENCH_DEVICES=255 BENCH_YEARS=10 BENCH_DIR=/tmp/x
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { CounterKind } from '@ews/shared';
+import { openDatabases, type Databases } from '../../daemon/src/store/db';
+import { HistoryStore, type IngestRegister, type Tick } from '../../daemon/src/store/history/index';
+import { Energy, OTHERS_LOAD, parseDate, periodBoundaries, previousDate, type DeviceScope, type Period } from '../../daemon/src/energy/index';
+
+export const BENCH_TZ = 'Europe/Paris';
+const SLOT_MS = 15 * 60_000;
+const DAY_MS = 86_400_000;
+
+export interface BenchSpec { devices: number; fromMs: number; days: number }
+
+export function benchSpec(devices = 255, years = 10): BenchSpec {
+  const fromMs = Date.UTC(2016, 0, 1);
+  return { devices, fromMs, days: Math.round((Date.UTC(2016 + years, 0, 1) - fromMs) / DAY_MS) };
+}
+
+/** Loads: the 6 predefined, 7 user loads, and "others" for every 15th device; 20 groups. */
+export function benchScope(id: number): DeviceScope {
+  const loads = ['lighting', 'heating', 'air-conditioning', 'ventilation', 'power-sockets', 'ev-charging', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7'];
+  return {
+    energyType: 'electricity',
+    loadId: id % 15 === 0 ? null : loads[id % loads.length],
+    groupIds: id % 3 === 0 ? [`g${id % 20}`, `g${(id * 7) % 20}`] : [`g${id % 20}`],
+    excludeFromTotals: id % 50 === 0,
+  };
+}
+
+export const BENCH_REGISTERS: IngestRegister[] = [
+  { key: 'activeEnergyImportWh', type: 'u64', scale: 1, unit: 'Wh', counter: 'activeEnergyImport' },
+  { key: 'activeEnergyExportWh', type: 'u64', scale: 1, unit: 'Wh', counter: 'activeEnergyExport' },
+  { key: 'voltageL1V', type: 'u32', scale: 0.01, unit: 'V', statistic: true },
+  { key: 'currentL1A', type: 'u32', scale: 0.001, unit: 'A', statistic: true },
+  { key: 'activePowerW', type: 's32', scale: 1, unit: 'W', statistic: true },
+  { key: 'reactivePowerVar', type: 's32', scale: 1, unit: 'var', statistic: true },
+  { key: 'powerFactor', type: 's16', scale: 0.001, unit: '', statistic: true },
+  { key: 'frequencyHz', type: 'u16', scale: 0.01, unit: 'Hz', statistic: true },
+];
+
+function hash01(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x7f4a7c15, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  h ^= h >>> 13;
+  return (h >>> 0) / 4294967296;
+}
+
+/** Deterministic meter `id` at global slot `k`: Wh imported/exported in the slot, and its instant values. */
+class Meter {
+  importWh: number;
+  exportWh = 0;
+  readonly nominalW: number;
+  readonly producer: boolean;
+  constructor(readonly id: number) {
+    this.nominalW = 2000 + 40_000 * hash01(id, 1);
+    this.producer = id % 10 === 7;
+    this.importWh = Math.round(1e6 * hash01(id, 2));
+  }
+  /** Advances to slot k (UTC hour h) and returns its mean power (W, negative = export). */
+  step(k: number, hourUtc: number, weekday: number): number {
+    const r = hash01(this.id, k);
+    const working = weekday >= 1 && weekday <= 5 && hourUtc >= 7 && hourUtc < 18;
+    let p = this.nominalW * (working ? 0.55 : 0.12) * (0.7 + 0.6 * r);
+    if (this.producer && hourUtc >= 9 && hourUtc < 16) p -= this.nominalW * 0.9 * (0.5 + 0.5 * r);
+    const wh = Math.round(Math.abs(p) * 0.25);
+    if (p >= 0) this.importWh += wh; else this.exportWh += wh;
+    return p;
+  }
+}
+
+/** The ticks of one day, generated lazily one tick at a time into shared reading objects. */
+function dayTicks(meters: Meter[], day0: number): Tick[] {
+  const readings = meters.map((m) => ({ deviceId: m.id, ok: true, values: Object.fromEntries(BENCH_REGISTERS.map((r) => [r.key, { value: 0 }])) as Record<string, { value: number }> }));
+  const ticks: Tick[] = [];
+  for (let i = 0; i < 96; i++) {
+    const slotMs = day0 + i * SLOT_MS;
+    ticks.push({
+      slotMs,
+      get readings() {
+        const k = slotMs / SLOT_MS, d = new Date(slotMs), h = d.getUTCHours(), wd = d.getUTCDay();
+        meters.forEach((m, j) => {
+          const p = m.step(k, h, wd), v = readings[j].values, r = hash01(m.id + 7, k);
+          const volts = Math.round((229 + 4 * r) * 100) / 100, pf = Math.round((0.9 + 0.09 * r) * 1000) / 1000;
+          v.activeEnergyImportWh.value = m.importWh; v.activeEnergyExportWh.value = m.exportWh;
+          v.voltageL1V.value = volts; v.currentL1A.value = Math.round((Math.abs(p) / volts / 3) * 1000) / 1000;
+          v.activePowerW.value = Math.round(p); v.reactivePowerVar.value = Math.round(p * Math.tan(Math.acos(pf)));
+          v.powerFactor.value = pf; v.frequencyHz.value = Math.round((49.95 + 0.1 * r) * 100) / 100;
+        });
+        return readings;
+      },
+    });
+  }
+  return ticks;
+}
+
+export interface BenchStore { dir: string; dbs: Databases; store: HistoryStore; energy: Energy; spec: BenchSpec; buildMs: number; meters: Meter[] }
+
+/** Builds the benchmark store into `dir` (fresh) through `ingestBatch`, one day per transaction. */
+export function buildBenchStore(dir: string, spec = benchSpec(), progress: (msg: string) => void = () => {}): BenchStore {
+  const dbs = openDatabases(dir);
+  const store = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: SLOT_MS });
+  const energy = new Energy({ store, timezone: BENCH_TZ, scopes: benchScope });
+  const meters = Array.from({ length: spec.devices }, (_, i) => new Meter(i + 1));
+  const t0 = performance.now();
+  for (let d = 0; d < spec.days; d++) {
+    store.ingestBatch(dayTicks(meters, spec.fromMs + d * DAY_MS), () => BENCH_REGISTERS);
+    if (d % 100 === 99) progress(`day ${d + 1}/${spec.days} ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  return { dir, dbs, store, energy, spec, buildMs: performance.now() - t0, meters };
+}
+
+/** The same meters in SQLite: one row per meter and slot, primary key (device_id, slot). */
+export function buildSqlite(path: string, spec: BenchSpec, progress: (msg: string) => void = () => {}): Database.Database {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -262144');
+  db.exec(`CREATE TABLE devices (id INTEGER PRIMARY KEY, load_id TEXT, excluded INTEGER NOT NULL);
+    CREATE TABLE device_groups (group_id TEXT NOT NULL, device_id INTEGER NOT NULL, PRIMARY KEY (group_id, device_id));
+    CREATE TABLE samples (device_id INTEGER NOT NULL, slot INTEGER NOT NULL, import_wh INTEGER NOT NULL, export_wh INTEGER NOT NULL,
+      PRIMARY KEY (device_id, slot)) WITHOUT ROWID;`);
+  const insert = db.prepare('INSERT INTO samples VALUES (?, ?, ?, ?)');
+  const slots = spec.days * 96;
+  for (let id = 1; id <= spec.devices; id++) {
+    const s = benchScope(id);
+    db.prepare('INSERT INTO devices VALUES (?, ?, ?)').run(id, s.loadId ?? OTHERS_LOAD, s.excludeFromTotals ? 1 : 0);
+    for (const g of new Set(s.groupIds)) db.prepare('INSERT INTO device_groups VALUES (?, ?)').run(g, id);
+    const m = new Meter(id);
+    db.transaction(() => {
+      for (let i = 0; i < slots; i++) {
+        const slotMs = spec.fromMs + i * SLOT_MS, d = new Date(slotMs);
+        m.step(slotMs / SLOT_MS, d.getUTCHours(), d.getUTCDay());
+        insert.run(id, slotMs / SLOT_MS, m.importWh, m.exportWh);
+      }
+    })();
+    if (id % 25 === 0) progress(`sqlite device ${id}/${spec.devices}`);
+  }
+  db.exec('ANALYZE');
+  return db;
+}
+
+export interface BenchQuery { name: string; scope: string; period: Period; date: string; byLoad?: boolean }
+
+/** The same question answered from SQLite: counters summed per bar boundary, differenced. */
+export function sqliteQuery(db: Database.Database, q: BenchQuery, spec: BenchSpec): number[][] {
+  const run = (date: string) => {
+    const bounds = periodBoundaries(BENCH_TZ, q.period, parseDate(date));
+    const first = spec.fromMs / SLOT_MS, last = first + spec.days * 96 - 1;
+    const slots = bounds.map((ms) => Math.max(first, Math.min(Math.floor(ms / SLOT_MS), last)));
+    const inList = slots.join(',');
+    let rows: Array<{ k: string; slot: number; v: number }>;
+    if (q.scope === 'total') {
+      rows = db.prepare(`SELECT ${q.byLoad === false ? "'total'" : 'd.load_id'} AS k, s.slot AS slot, SUM(s.import_wh) AS v FROM devices d CROSS JOIN samples s ON s.device_id = d.id
+        WHERE d.excluded = 0 AND s.slot IN (${inList}) GROUP BY k, s.slot`).all() as typeof rows;
+    } else if (q.scope.startsWith('group:')) {
+      rows = db.prepare(`SELECT 'g' AS k, s.slot AS slot, SUM(s.import_wh) AS v FROM device_groups g CROSS JOIN samples s ON s.device_id = g.device_id
+        WHERE g.group_id = ? AND s.slot IN (${inList}) GROUP BY s.slot`).all(q.scope.slice(6)) as typeof rows;
+    } else {
+      rows = db.prepare(`SELECT 'd' AS k, slot, import_wh AS v FROM samples WHERE device_id = ? AND slot IN (${inList})`).all(Number(q.scope.slice(7))) as typeof rows;
+    }
+    const byKey = new Map<string, Map<number, number>>();
+    for (const r of rows) { if (!byKey.has(r.k)) byKey.set(r.k, new Map()); byKey.get(r.k)!.set(r.slot, r.v); }
+    return [...byKey.keys()].sort().map((k) => slots.slice(0, -1).map((s, i) => {
+      const a = byKey.get(k)!.get(s), b = byKey.get(k)!.get(slots[i + 1]);
+      return a === undefined || b === undefined ? NaN : b - a;
+    }));
+  };
+  const d = parseDate(q.date);
+  const prev = previousDate(q.period, d);
+  return [...run(q.date), ...run(`${prev.year}-${String(prev.month).padStart(2, '0')}-${String(prev.day).padStart(2, '0')}`)];
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+function timeIt(fn: () => unknown, runs: number): { p50Ms: number; p95Ms: number } {
+  for (let i = 0; i < 5; i++) fn();
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) { const t = performance.now(); fn(); ms.push(performance.now() - t); }
+  ms.sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return { p50Ms: r(percentile(ms, 0.5)), p95Ms: r(percentile(ms, 0.95)) };
+}
+
+/** Query mix: random dates within the stored decade (fixed seed), random device/group. */
+export function benchQueries(spec: BenchSpec, n: number): BenchQuery[][] {
+  const date = (i: number, salt: number) => {
+    const t = new Date(spec.fromMs + Math.floor(hash01(i, salt) * (spec.days - 40)) * DAY_MS + 20 * DAY_MS);
+    return `${t.getUTCFullYear()}-${String(t.getUTCMonth() + 1).padStart(2, '0')}-${String(t.getUTCDate()).padStart(2, '0')}`;
+  };
+  const lastYear = `${new Date(spec.fromMs + (spec.days - 1) * DAY_MS).getUTCFullYear()}-06-15`;
+  const idx = Array.from({ length: n }, (_, i) => i);
+  return [
+    idx.map((i) => ({ name: 'total-year-by-load', scope: 'total', period: 'year' as const, date: date(i, 11) })),
+    idx.map(() => ({ name: 'total-decade', scope: 'total', period: 'decade' as const, date: lastYear, byLoad: false })),
+    idx.map((i) => ({ name: 'device-day', scope: `device:${1 + Math.floor(hash01(i, 13) * spec.devices)}`, period: 'day' as const, date: date(i, 14) })),
+    idx.map((i) => ({ name: 'group-month', scope: `group:g${Math.floor(hash01(i, 15) * 20)}`, period: 'month' as const, date: date(i, 16) })),
+  ];
+}
+
+export function liveIngest(b: BenchStore, ticks: number): { meanMs: number; p95Ms: number } {
+  const start = b.spec.fromMs + b.spec.days * DAY_MS;
+  const all = dayTicks(b.meters, start).slice(0, ticks);
+  const ms: number[] = [];
+  for (const t of all) {
+    const tick = { slotMs: t.slotMs, readings: t.readings.map((r) => ({ ...r, values: Object.fromEntries(Object.entries(r.values ?? {}).map(([k, v]) => [k, { ...v }])) })) };
+    const t0 = performance.now();
+    b.store.ingest(tick, () => BENCH_REGISTERS);
+    ms.push(performance.now() - t0);
+  }
+  const mean = ms.reduce((a, x) => a + x, 0) / ms.length;
+  ms.sort((a, x) => a - x);
+  return { meanMs: Math.round(mean * 100) / 100, p95Ms: Math.round(percentile(ms, 0.95) * 100) / 100 };
+}
+
+function storedSamples(b: BenchStore): { counter: number; statistic: number } {
+  const count = (db: typeof b.dbs.history.counters) => {
+    let n = 0;
+    for (const { value } of db.getRange({})) n += value[5] | (value[6] << 8);
+    return n;
+  };
+  return { counter: count(b.dbs.history.counters), statistic: count(b.dbs.history.stats) + count(b.dbs.history.statsHourly) };
+}
+
+async function main(): Promise<void> {
+  const devices = Number(process.env.BENCH_DEVICES ?? 255), years = Number(process.env.BENCH_YEARS ?? 10);
+  const runs = Number(process.env.BENCH_RUNS ?? 200);
+  const dir = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'ews-bench-store-'));
+  const log = (m: string) => process.stderr.write(`[bench:store] ${m}\n`);
+  const print = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
+  const spec = benchSpec(devices, years);
+  log(`building ${devices} meters × ${spec.days} days at 15 min into ${dir}`);
+  const b = buildBenchStore(join(dir, 'lmdb'), spec, log);
+  log(`built in ${(b.buildMs / 1000).toFixed(1)} s`);
+  const sizes = b.store.sizes();
+  const samples = storedSamples(b);
+  print({ metric: 'bytesPerSample', kind: 'counter', value: Math.round((sizes.counters.bytes / samples.counter) * 100) / 100, bytes: sizes.counters.bytes, samples: samples.counter });
+  const statBytes = sizes.stats.bytes + sizes.statsHourly.bytes;
+  print({ metric: 'bytesPerSample', kind: 'statistic', value: Math.round((statBytes / samples.statistic) * 100) / 100, bytes: statBytes, samples: samples.statistic, note: 'per slot of one quantity (avg+min+max)' });
+  const sqliteStart = performance.now();
+  const sql = buildSqlite(join(dir, 'baseline.sqlite'), spec, log);
+  log(`sqlite built in ${((performance.now() - sqliteStart) / 1000).toFixed(1)} s`);
+  for (const qs of benchQueries(spec, runs)) {
+    const mismatch = qs.slice(0, 5).find((q) => {
+      const r = b.energy.consumption(q);
+      const norm = (xs: number[][]) => xs.map((v) => JSON.stringify(v.map((x) => (Number.isNaN(x) || x === 0 ? 0 : x)))).sort().join();
+      const ours = [...r.series, ...r.previous.series].map((s) => s.values.map((v) => v ?? NaN));
+      return norm(ours) !== norm(sqliteQuery(sql, q, spec));
+    });
+    if (mismatch) log(`WARNING: in-process and SQLite answers differ for ${JSON.stringify(mismatch)}`);
+    let i = 0;
+    const inproc = timeIt(() => b.energy.consumption(qs[i++ % qs.length]), runs);
+    i = 0;
+    const sqlite = timeIt(() => sqliteQuery(sql, qs[i++ % qs.length], spec), runs);
+    print({ metric: 'query', name: qs[0].name, where: 'inprocess', ...inproc });
+    print({ metric: 'query', name: qs[0].name, where: 'sqlite', ...sqlite });
+  }
+  const live = liveIngest(b, 96);
+  print({ metric: 'ingestMsPerTick', devices, value: live.meanMs, p95Ms: live.p95Ms });
+  sql.close();
+  await b.dbs.close();
+  if (!process.env.BENCH_DIR) rmSync(dir, { recursive: true, force: true });
+}
+
+if (/bench[\\/]store\.ts$/.test(process.argv[1] ?? "")) main().catch((err) => { console.error(err); process.exit(1); });
