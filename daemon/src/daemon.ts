@@ -17,6 +17,8 @@ import { Poller, type PollDevice } from './poll/index';
 import { createApi } from './api/index';
 import { createSystem, type SystemAdapter } from './system/index';
 import { Scanner } from './scan/index';
+import { HistoryStore } from './store/history/index';
+import { Energy, scopeProvider, scopeLabels } from './energy/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
 
@@ -49,6 +51,7 @@ export interface Daemon {
   readonly gateways: GatewayManager;
   readonly dbs: Databases;
   readonly system: SystemAdapter;
+  readonly energy: Energy;
   /** Every route of the HTTP app (the rights test checks each has an entry). */
   readonly routes: Array<{ method: string; path: string }>;
   stop(): Promise<void>;
@@ -94,6 +97,24 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }));
   };
 
+  // History (STO-1…6): every sample tick is one write transaction; scopes follow the structure.
+  // The store keeps the configured rate; a test may tick the poller faster (only aligned ticks are stored).
+  const storeIntervalMs = () => config.general().sampleRateMin * 60_000;
+  const history = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: storeIntervalMs() });
+  const energy = new Energy({ store: history, timezone: config.time().timezone, scopes: scopeProvider(config, catalog), labelOf: scopeLabels(config) });
+  const offSample = poller.events.on('sample', (tick) => {
+    if (tick.slotMs % storeIntervalMs() !== 0) return;
+    try {
+      const r = history.ingest(tick, (id) => poller.plan(id)?.registers);
+      log.debug('tick stored', { slot: new Date(tick.slotMs).toISOString(), ...r });
+    } catch (err) {
+      log.error('storing the sample tick failed', { slot: new Date(tick.slotMs).toISOString(), err });
+    }
+  });
+  const offState = poller.events.on('state', (id, s) => {
+    if (s.status === 'on') history.observe(id, s.values);
+  });
+
   await gateways.sync(config.gateways());
   poller.setDevices(pollDevices());
   poller.start();
@@ -105,14 +126,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       if (what === 'modbus') await gateways.applyModbusSettings(config.modbus());
       if (what === 'gateways') await gateways.sync(config.gateways());
       if (what === 'gateways' || what === 'devices') poller.setDevices(pollDevices());
-      if (what === 'csv') poller.setSampleInterval(sampleIntervalMs());
+      if (what === 'devices' || what === 'loads' || what === 'groups') energy.setScopes(scopeProvider(config, catalog));
+      if (what === 'csv') { poller.setSampleInterval(sampleIntervalMs()); history.setSampleIntervalMs(storeIntervalMs()); }
+      if (what === 'time') energy.setTimezone(config.time().timezone);
     }).catch((err) => log.error('applying configuration failed', { what, err }));
   });
 
   const system = opts.system ?? createSystem();
   const scanner = new Scanner(gateways, catalog, log.child('scan'));
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, scanner, version: opts.version ?? packageVersion(), webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, version: opts.version ?? packageVersion(), webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const server = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host, createServer });
@@ -125,14 +148,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   log.info('listening', { url, dataDir: opts.dataDir });
 
   return {
-    url, port, config, poller, gateways, dbs, system,
+    url, port, config, poller, gateways, dbs, system, energy,
     routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       offConfig();
+      offSample();
+      offState();
       poller.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await chain;
       await gateways.stop();
+      history.close();
       await dbs.close();
     },
   };

@@ -64,7 +64,8 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
     log: captureLogs ? createLogger('ews', { spec: 'debug', sink: (l) => logs.push(l) })
       : process.env.EWS_TEST_LOG ? createLogger('ews', { spec: process.env.EWS_TEST_LOG }) : silentLogger,
     sampleIntervalMs: 1000, refreshMs: 200, minBackoffMs: 100, maxBackoffMs: 800,
-    seed: { devices, gateways: gateways ?? [], modbus: { timeoutMs: 80, retries: 0, ...modbus } },
+    // Timeouts generous enough for a loaded CI machine: a healthy reply must never look late.
+    seed: { devices, gateways: gateways ?? [], modbus: { timeoutMs: 250, retries: 0, ...modbus } },
     ...rest,
   });
   const client = () => {

@@ -12,6 +12,7 @@ import type { Logger } from '../util/log';
 import type { Clock } from '../util/clock';
 import type { SystemAdapter } from '../system/index';
 import type { Scanner } from '../scan/index';
+import type { Energy } from '../energy/index';
 
 export interface ApiDeps {
   config: ConfigStore;
@@ -23,6 +24,7 @@ export interface ApiDeps {
   clock: Clock;
   system: SystemAdapter;
   scanner: Scanner;
+  energy: Energy;
   version: string;
   /** Built SPA to serve at / (optional in API-only tests). */
   webDir?: string;

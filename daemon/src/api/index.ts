@@ -16,6 +16,7 @@ import { structureRoutes } from './structure';
 import { settingsRoutes } from './settings';
 import { userRoutes, kioskRoutes } from './users';
 import { staticFiles } from './static';
+import { consumptionRoutes } from './consumption';
 
 export type { ApiDeps } from './context';
 
@@ -47,6 +48,7 @@ export function createApi(deps: ApiDeps) {
   app.route('/api/settings', settingsRoutes(deps));
   app.route('/api/users', userRoutes(deps));
   app.route('/api/kiosk-tokens', kioskRoutes(deps));
+  app.route('/', consumptionRoutes(deps));
   app.get('/api/catalog', (c) => c.json(deps.catalog.models.map((m): CatalogModel => ({
     family: m.family, model: m.model, label: m.label, energyType: m.energyType, capabilities: m.capabilities, parameters: m.parameters,
     ...(m.positions ? { positions: m.positions.count } : {}),

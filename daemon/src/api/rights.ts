@@ -49,6 +49,8 @@ export const RIGHTS: RightEntry[] = [
   { method: 'GET', path: '/api/users', right: 'users' },
   { method: 'POST', path: '/api/users', right: 'users' },
   { method: 'PUT', path: '/api/users/:id', right: 'users' },
+  { method: 'GET', path: '/api/consumption', right: 'consumptions' },
+  { method: 'GET', path: '/api/consumption.csv', right: 'consumptions' },
   { method: 'GET', path: '/api/kiosk-tokens', right: 'users' },
   { method: 'POST', path: '/api/kiosk-tokens', right: 'users' },
   { method: 'DELETE', path: '/api/kiosk-tokens/:id', right: 'users' },

@@ -51,3 +51,4 @@ export class Energy {
 
   csv(result: ConsumptionResult, opts?: CsvOptions): string { return dataloggerCsv(result, opts); }
 }
+export { scopeProvider, scopeLabels } from './from-config';
