@@ -4,7 +4,7 @@
  * measurement.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../../daemon/src/catalog/index';
@@ -13,6 +13,13 @@ import { serveModbusTcp, serveRtuOverTcp, type TcpServerHandle } from '../sim/se
 import type { SimBus } from '../sim/bus';
 import { seedFor } from './seed';
 import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../../daemon/src/runtime';
+import { openDatabases } from '../../daemon/src/store/db';
+import { ConfigStore, type Seed } from '../../daemon/src/config/index';
+import { HistoryStore } from '../../daemon/src/store/history/index';
+import { Energy, scopeProvider } from '../../daemon/src/energy/index';
+import type { Catalog } from '../../daemon/src/catalog/index';
+import type { Installation } from '../sim/installations';
+import { backfill } from './backfill';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -26,6 +33,11 @@ export interface DemoOptions {
   simGatewayPort?: number;
   /** false: start the daemon with an empty configuration (commissioning tests); the simulator still runs. */
   seed?: boolean;
+  /**
+   * Months of history to generate on a fresh data folder before the daemon starts (BEY-4),
+   * through the same store code as live samples. Default 0 (tests); `pnpm demo` uses 13.
+   */
+  backfillMonths?: number;
   /** Show the daemon's logs on this process's stdout. */
   inheritLogs?: boolean;
   env?: Record<string, string>;
@@ -79,7 +91,11 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     }
   }
   const seedFile = join(dataDir, 'demo-seed.json');
-  writeFileSync(seedFile, JSON.stringify(seedFor(inst, { localRtuPort, gatewayPorts }), null, 2));
+  const seed = seedFor(inst, { localRtuPort, gatewayPorts });
+  writeFileSync(seedFile, JSON.stringify(seed, null, 2));
+  if ((opts.backfillMonths ?? 0) > 0 && opts.seed !== false && !existsSync(join(dataDir, 'ews.lmdb'))) {
+    await backfillFresh(dataDir, catalog, inst, seed, opts.backfillMonths!, opts.inheritLogs ?? false);
+  }
 
   const host = opts.host ?? '127.0.0.1';
   let port = opts.port ?? 0;
@@ -127,4 +143,42 @@ async function freePort(): Promise<number> {
       s.close(() => res(p));
     });
   });
+}
+
+/**
+ * Provisions a fresh data folder as the daemon would (the same seed, so the same device ids)
+ * and writes `months` of simulated history up to the last complete slot.
+ */
+async function backfillFresh(dataDir: string, catalog: Catalog, inst: Installation, seed: Seed, months: number, verbose: boolean): Promise<void> {
+  const dbs = openDatabases(dataDir);
+  try {
+    const config = new ConfigStore(dbs, catalog);
+    await config.applySeed(seed);
+    const intervalMs = config.general().sampleRateMin * 60_000;
+    const store = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: intervalMs });
+    new Energy({ store, timezone: config.time().timezone, scopes: scopeProvider(config, catalog) });
+    const toMs = Math.floor(Date.now() / intervalMs) * intervalMs;
+    const fromMs = Math.floor((toMs - months * 30.5 * 86_400_000) / 86_400_000) * 86_400_000;
+    const gatewayOf = (busIndex: number) => (inst.buses[busIndex].kind === 'local' ? 'local' : `gw-${busIndex}`);
+    const ids = new Map<object, number>();
+    inst.buses.forEach((bus, i) => {
+      for (const d of bus.devices) {
+        const c = config.devices().find((x) => x.gatewayId === gatewayOf(i) && x.address === d.address && x.position === d.position);
+        if (c) ids.set(d, c.id);
+      }
+    });
+    let lastPct = -1;
+    const report = await backfill({
+      store, catalog, installation: inst, fromMs, toMs,
+      deviceIdOf: (d) => ids.get(d),
+      onProgress: (done, total) => {
+        const pct = Math.floor((100 * done) / total);
+        if (verbose && pct >= lastPct + 10) { lastPct = pct; process.stderr.write(`demo history: ${pct} %\n`); }
+      },
+    });
+    if (verbose) process.stderr.write(`demo history: ${months} months for ${report.devices} devices in ${(report.elapsedMs / 1000).toFixed(1)} s\n`);
+    store.close();
+  } finally {
+    await dbs.close();
+  }
 }

@@ -25,10 +25,13 @@ export function seedFor(inst: Installation, endpoints: SimEndpoints): Seed {
     for (const d of bus.devices) {
       devices.push({
         gatewayId, family: d.family, model: d.model, address: d.address, name: d.name,
+        ...(d.loadId ? { loadId: d.loadId } : {}),
+        ...(d.groups ? { groupIds: d.groups.map((g) => `group-${(inst.groups ?? []).indexOf(g) + 1}`) } : {}),
+        ...(d.excludeFromTotals ? { excludeFromTotals: true } : {}),
         ...(d.position !== undefined ? { position: d.position } : {}),
         ...(d.generic ? { generic: d.generic } : {}),
       });
     }
   });
-  return { modbus: { path: `tcp://127.0.0.1:${endpoints.localRtuPort}` }, gateways, devices };
+  return { modbus: { path: `tcp://127.0.0.1:${endpoints.localRtuPort}` }, groups: inst.groups ?? [], gateways, devices };
 }

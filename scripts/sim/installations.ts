@@ -21,6 +21,10 @@ export interface InstallationDevice {
   nominalPowerW?: number;
   /** false: configured in the daemon but absent from the bus (never answers). Default true. */
   simulated?: boolean;
+  /** How the demo's configuration assigns it: load id, measure groups (by name), exclusion. */
+  loadId?: string;
+  groups?: string[];
+  excludeFromTotals?: boolean;
 }
 
 export interface InstallationBus {
@@ -32,36 +36,39 @@ export interface InstallationBus {
 
 export interface Installation {
   name: string;
+  /** Measure groups the devices refer to by name. */
+  groups?: string[];
   buses: InstallationBus[];
 }
 
 /** BEY-4 demo: an office building with its own RS485 bus and a second building behind a gateway. */
 export function demoInstallation(): Installation {
   const local: InstallationDevice[] = [
-    { address: 1, family: 'multifunction', model: 'F3N200', name: 'Main meter', profile: 'office', nominalPowerW: 60_000 },
-    { address: 2, family: 'energyCounter', model: 'F41DM63', name: 'Lighting', profile: 'lighting', nominalPowerW: 8_000 },
-    { address: 3, family: 'energyCounter', model: 'F41DM63', name: 'Heat pump', profile: 'heating', nominalPowerW: 12_000 },
-    { address: 4, family: 'energyCounter', model: 'F41DM63', name: 'Air conditioning', profile: 'hvac', nominalPowerW: 15_000 },
-    { address: 5, family: 'energyCounter', model: 'F41DM63', name: 'EV charger', profile: 'ev', nominalPowerW: 11_000 },
-    { address: 6, family: 'energyCounter', model: 'F21DM63', name: 'Power sockets', profile: 'office', nominalPowerW: 3_500 },
-    { address: 7, family: 'energyCounter', model: 'F21DM63', name: 'Kitchen', profile: 'residential', nominalPowerW: 6_000 },
-    { address: 8, family: 'energyCounter', model: 'F21DM63', name: 'Ventilation', profile: 'flat', nominalPowerW: 1_200 },
+    { address: 1, family: 'multifunction', model: 'F3N200', name: 'Main meter', profile: 'office', nominalPowerW: 60_000, excludeFromTotals: true, groups: ['Building A'] },
+    { address: 2, family: 'energyCounter', model: 'F41DM63', name: 'Lighting', profile: 'lighting', nominalPowerW: 8_000, loadId: 'lighting', groups: ['Building A'] },
+    { address: 3, family: 'energyCounter', model: 'F41DM63', name: 'Heat pump', profile: 'heating', nominalPowerW: 12_000, loadId: 'heating', groups: ['Building A'] },
+    { address: 4, family: 'energyCounter', model: 'F41DM63', name: 'Air conditioning', profile: 'hvac', nominalPowerW: 15_000, loadId: 'air-conditioning', groups: ['Building A'] },
+    { address: 5, family: 'energyCounter', model: 'F41DM63', name: 'EV charger', profile: 'ev', nominalPowerW: 11_000, loadId: 'ev-charging', groups: ['Car park'] },
+    { address: 6, family: 'energyCounter', model: 'F21DM63', name: 'Power sockets', profile: 'office', nominalPowerW: 3_500, loadId: 'power-sockets', groups: ['Building A'] },
+    { address: 7, family: 'energyCounter', model: 'F21DM63', name: 'Kitchen', profile: 'residential', nominalPowerW: 6_000, loadId: 'power-sockets', groups: ['Building A'] },
+    { address: 8, family: 'energyCounter', model: 'F21DM63', name: 'Ventilation', profile: 'flat', nominalPowerW: 1_200, loadId: 'ventilation', groups: ['Building A'] },
     { address: 10, family: 'pulseCounter', model: 'pulse-electricity', position: 1, name: 'Canteen', profile: 'residential', nominalPowerW: 9_000 },
     { address: 10, family: 'pulseCounter', model: 'pulse-water', position: 2, name: 'Water', profile: 'water', nominalPowerW: 3_000 },
     { address: 10, family: 'pulseCounter', model: 'pulse-gas', position: 3, name: 'Gas', profile: 'gas', nominalPowerW: 25_000 },
-    { address: 11, family: 'breaker', model: 'M7COM-MEGATIKER', name: 'Main breaker', profile: 'office', nominalPowerW: 60_000 },
+    { address: 11, family: 'breaker', model: 'M7COM-MEGATIKER', name: 'Main breaker', profile: 'office', nominalPowerW: 60_000, excludeFromTotals: true },
     { address: 12, family: 'powerSupervision', model: 'M7TICIO', name: 'Signalling I/O' },
     { address: 13, family: 'generic', model: 'generic-meter', name: 'Server room (third-party)', profile: 'flat', nominalPowerW: 4_000, generic: { fn: 4, address: 0x0100, words: 2, factor: 10 } },
     { address: 20, family: 'energyCounter', model: 'F41DM63', name: 'Workshop', profile: 'office', nominalPowerW: 10_000, simulated: false },
   ];
   const gateway: InstallationDevice[] = [
-    { address: 1, family: 'multifunction', model: 'EMDX3-412045', name: 'Building B main', profile: 'office', nominalPowerW: 40_000 },
-    { address: 2, family: 'energyCounter', model: 'F41DM63', name: 'Building B lifts', profile: 'office', nominalPowerW: 9_000 },
+    { address: 1, family: 'multifunction', model: 'EMDX3-412045', name: 'Building B main', profile: 'office', nominalPowerW: 40_000, excludeFromTotals: true, groups: ['Building B'] },
+    { address: 2, family: 'energyCounter', model: 'F41DM63', name: 'Building B lifts', profile: 'office', nominalPowerW: 9_000, groups: ['Building B'] },
     { address: 3, family: 'energyCounter', model: 'F41DM63', name: 'Solar inverter', profile: 'pv', nominalPowerW: 20_000 },
-    { address: 4, family: 'energyCounter', model: 'F21DM63', name: 'Caretaker flat', profile: 'residential', nominalPowerW: 4_500 },
+    { address: 4, family: 'energyCounter', model: 'F21DM63', name: 'Caretaker flat', profile: 'residential', nominalPowerW: 4_500, loadId: 'heating', groups: ['Building B'] },
   ];
   return {
     name: 'EWS demo',
+    groups: ['Building A', 'Building B', 'Car park'],
     buses: [
       { name: 'Local', kind: 'local', devices: local },
       { name: 'Building B', kind: 'tcp', devices: gateway },

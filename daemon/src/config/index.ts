@@ -27,6 +27,8 @@ export const seedSchema = z.object({
   modbus: modbusSettingsSchema.partial().optional(),
   gateways: z.array(gatewaySchema.partial({ port: true, description: true, panelBoardId: true, enabled: true, timeoutMs: true })).default([]),
   devices: z.array(z.any()).default([]),
+  /** Measure groups created in order (ids group-1, group-2…), before the devices. */
+  groups: z.array(z.string()).default([]),
   general: z.object({ sampleRateMin: z.number() }).partial().optional(),
   time: z.object({ timezone: z.string() }).partial().optional(),
 });
@@ -365,6 +367,7 @@ export class ConfigStore {
       const full = gatewaySchema.parse(g);
       await this.mutate(user, `add gateway ${full.name}`, (d) => { d.gateways.push(full); });
     }
+    for (const name of s.groups) await this.createGroup({ name }, user);
     for (const d of s.devices) await this.createDevice(d as NewDeviceInput, user);
   }
 }
