@@ -237,6 +237,44 @@ function storedSamples(b: BenchStore): { counter: number; statistic: number } {
   return { counter: count(b.dbs.history.counters), statistic: count(b.dbs.history.stats) + count(b.dbs.history.statsHourly) };
 }
 
+/**
+ * The same queries over HTTP: the daemon's real consumption routes (query validation, JSON
+ * encoding) served by @hono/node-server on loopback, fetched one at a time.
+ */
+async function httpServer(b: BenchStore): Promise<{ url: string; close(): Promise<void> }> {
+  const { Hono } = await import('hono');
+  const { serve } = await import('@hono/node-server');
+  const { consumptionRoutes } = await import('../../daemon/src/api/consumption');
+  const { errorHandler } = await import('../../daemon/src/api/errors');
+  const { silentLogger } = await import('../../daemon/src/util/log');
+  const deps = { energy: b.energy, log: silentLogger, config: { csv: () => ({ decimalSeparator: ',', fieldSeparator: ';', folderPasswordSet: false, sampleRateMin: 15, defaultLanguage: 'en' }) } };
+  const app = new Hono();
+  app.onError(errorHandler(silentLogger));
+  app.route('/', consumptionRoutes(deps as unknown as Parameters<typeof consumptionRoutes>[0]));
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+      resolve({ url: `http://127.0.0.1:${info.port}`, close: () => new Promise((r) => server.close(() => r())) });
+    });
+  });
+}
+
+async function timeHttp(url: string, qs: BenchQuery[], runs: number): Promise<{ p50Ms: number; p95Ms: number }> {
+  const path = (q: BenchQuery) => `${url}/api/consumption?scope=${encodeURIComponent(q.scope)}&period=${q.period}&date=${q.date}${q.byLoad === false ? '&byLoad=0' : ''}`;
+  for (let i = 0; i < 5; i++) {
+    const res = await fetch(path(qs[i % qs.length]));
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+  }
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await (await fetch(path(qs[i % qs.length]))).arrayBuffer();
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return { p50Ms: r(percentile(ms, 0.5)), p95Ms: r(percentile(ms, 0.95)) };
+}
+
 async function main(): Promise<void> {
   const devices = Number(process.env.BENCH_DEVICES ?? 255), years = Number(process.env.BENCH_YEARS ?? 10);
   const runs = Number(process.env.BENCH_RUNS ?? 200);
@@ -255,6 +293,7 @@ async function main(): Promise<void> {
   const sqliteStart = performance.now();
   const sql = buildSqlite(join(dir, 'baseline.sqlite'), spec, log);
   log(`sqlite built in ${((performance.now() - sqliteStart) / 1000).toFixed(1)} s`);
+  const http = await httpServer(b);
   for (const qs of benchQueries(spec, runs)) {
     const mismatch = qs.slice(0, 5).find((q) => {
       const r = b.energy.consumption(q);
@@ -268,8 +307,10 @@ async function main(): Promise<void> {
     i = 0;
     const sqlite = timeIt(() => sqliteQuery(sql, qs[i++ % qs.length], spec), runs);
     print({ metric: 'query', name: qs[0].name, where: 'inprocess', ...inproc });
+    print({ metric: 'query', name: qs[0].name, where: 'http', ...(await timeHttp(http.url, qs, runs)) });
     print({ metric: 'query', name: qs[0].name, where: 'sqlite', ...sqlite });
   }
+  await http.close();
   const live = liveIngest(b, 96);
   print({ metric: 'ingestMsPerTick', devices, value: live.meanMs, p95Ms: live.p95Ms });
   sql.close();
