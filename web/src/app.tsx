@@ -1,4 +1,6 @@
 /** Routes, the login guard and the rights guard (AUTH-2: the daemon enforces, the SPA hides). */
+import type { ComponentChildren } from 'preact';
+import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { SessionUser } from '@ews/shared';
 import { t } from './i18n';
@@ -16,6 +18,38 @@ import { ChangeCodesPage, UsersPage } from './pages/users';
 import { route, type Route } from './state/router';
 import { sessionModel } from './state/session';
 
+type ConsumptionModule = typeof import('./pages/consumption/index');
+
+/** The Consumptions pages and the kiosk, with uPlot: fetched on first use (BEY-5). */
+const consumptionModule = signal<ConsumptionModule | null>(null);
+const consumptionLoadError = signal<string | null>(null);
+let consumptionLoading: Promise<void> | null = null;
+
+function loadConsumption(): void {
+  if (consumptionLoading) return;
+  consumptionLoadError.value = null;
+  consumptionLoading = import('./pages/consumption/index').then(
+    (m) => { consumptionModule.value = m; },
+    (e: unknown) => {
+      consumptionLoading = null;
+      consumptionLoadError.value = e instanceof Error ? e.message : String(e);
+      // Offline for a moment (BEY-5): try again quietly.
+      setTimeout(loadConsumption, 5000);
+    },
+  );
+}
+
+function Lazy({ render }: { render: (m: ConsumptionModule) => ComponentChildren }) {
+  const m = consumptionModule.value;
+  if (m) return <>{render(m)}</>;
+  loadConsumption();
+  return (
+    <p class="muted center" data-testid="lazy-loading">
+      {consumptionLoadError.value ? t('net.offline') : t('common.loading')}
+    </p>
+  );
+}
+
 /** The users page and the change-codes page: administrator and greenUp only (AUTH-3). */
 export const canManageUsers = (u: SessionUser) => u.role === 'administrator' || u.role === 'greenUp';
 
@@ -26,13 +60,17 @@ function allowed(r: Route, u: SessionUser): boolean {
     case 'settings': return u.pages.includes('webServerConfig') || canManageUsers(u);
     case 'setting': return u.pages.includes('webServerConfig');
     case 'users': case 'changeCodes': return canManageUsers(u);
+    case 'consumption': return u.pages.includes('consumptions');
     default: return true;
   }
 }
 
 export function App() {
-  useEffect(() => { void sessionModel.check(); }, []);
   const r = route.value;
+  const kiosk = r.name === 'kiosk';
+  useEffect(() => { if (!kiosk) void sessionModel.check(); }, [kiosk]);
+  // BEY-1: the kiosk authenticates with its token, never with the login page.
+  if (r.name === 'kiosk') return <Lazy render={(m) => <m.KioskPage query={r.query} />} />;
   const user = sessionModel.user.value;
   if (!sessionModel.checked.value) return <p class="muted center">{t('common.loading')}</p>;
   if (!user) {
@@ -58,5 +96,6 @@ export function App() {
     case 'setting': return <SettingsPage key={r.section} section={r.section} />;
     case 'users': return <UsersPage />;
     case 'changeCodes': return <ChangeCodesPage />;
+    case 'consumption': return <Lazy render={(m) => <m.ConsumptionPage key={r.view} view={r.view} deviceId={r.deviceId} />} />;
   }
 }

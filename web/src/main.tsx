@@ -1,6 +1,7 @@
 /** Entry point: styles, language attribute, render. */
 import './polyfills';
 import { render } from 'preact';
+import 'uplot/dist/uPlot.min.css';
 import './app.css';
 import { App } from './app';
 import { lang } from './i18n';

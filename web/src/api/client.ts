@@ -5,7 +5,7 @@
  */
 import { signal } from '@preact/signals';
 import type {
-  ApiError, DeviceSummary, LiveResponse, LoginRequest, SessionResponse,
+  ApiError, CounterKind, DeviceSummary, LiveResponse, LoginRequest, SessionResponse,
   CatalogModel, CsvSettings, CsvSettingsInput, DeviceConfig, DeviceDetail, DeviceInput, DeviceTestResult, Edition,
   Gateway, GatewayInput, GatewayTestResult, GatewayView, Group, Load, ModbusSettings, NetworkSettings, PanelBoard, Page, Role,
   ScanState, TimeSettings, UserSummary,
@@ -17,6 +17,14 @@ export const offline = signal(false);
 /** Called when an authenticated request answers 401 (the session ended elsewhere). */
 let onUnauthorized: (() => void) | null = null;
 export function setUnauthorizedHandler(handler: () => void): void { onUnauthorized = handler; }
+
+/**
+ * BEY-1: a wall tablet authenticates with a read-only kiosk token instead of a session cookie.
+ * While set, requests carry `Authorization: Bearer <token>` and a 401 is left to the kiosk page
+ * (no login prompt).
+ */
+let bearer: string | null = null;
+export function setBearer(token: string | null): void { bearer = token; }
 
 export class ApiClientError extends Error {
   /** HTTP status; 0 when the daemon could not be reached. */
@@ -51,12 +59,15 @@ interface RequestOptions {
 
 async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
   let res: Response;
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
   try {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
       cache: 'no-store',
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {
@@ -75,7 +86,7 @@ async function request<T>(method: string, path: string, body?: unknown, opts: Re
   }
   if (!res.ok) {
     const err = (data && typeof data === 'object' ? data : {}) as Partial<ApiError> & Record<string, unknown>;
-    if (res.status === 401 && !opts.allow401 && onUnauthorized) onUnauthorized();
+    if (res.status === 401 && !opts.allow401 && !bearer && onUnauthorized) onUnauthorized();
     const retryAfter = res.headers.get('Retry-After');
     if (err.retryAfterS === undefined && retryAfter && /^\d+$/.test(retryAfter)) err.retryAfterS = Number(retryAfter);
     throw new ApiClientError(
@@ -96,6 +107,55 @@ export type NetworkAnswer = NetworkSettings & { newUrl?: string; note?: string }
 export type TimeAnswer = Omit<TimeSettings, 'dateTime'> & { now?: string };
 export interface AuditEntry { at: string; user: string; action: string; version: number }
 export interface UserInput { name?: string; role?: Role; pages?: Page[]; enabled?: boolean; pin?: string; puk?: string }
+
+/**
+ * Consumption bars (CON-1…6): `GET /api/consumption`. The shared contract does not describe
+ * this answer yet, so its shape is written here as the daemon sends it (daemon/src/energy/consumption.ts).
+ */
+export type Period = 'day' | 'month' | 'year' | 'decade';
+export interface ConsumptionQuery {
+  /** `total` | `type:electricity|water|gas` | `load:<id>` | `group:<id>` | `device:<id>` */
+  scope: string;
+  period: Period;
+  /** A day of the period, `YYYY-MM-DD` in the installation's zone. */
+  date: string;
+  counter?: CounterKind;
+  /** `total` only: one series per load (default) or the total alone. */
+  byLoad?: boolean;
+}
+export interface BarSeries {
+  key: string;
+  label: string;
+  unit: 'Wh' | 'dm3';
+  /** One value per bar; null where nothing was recorded (before the first value, future). */
+  values: Array<number | null>;
+}
+export interface Bars {
+  /** Bar starts, epoch seconds. */
+  x: number[];
+  series: BarSeries[];
+}
+export interface ConsumptionResult extends Bars {
+  scope: string;
+  period: Period;
+  date: string;
+  timezone: string;
+  counter: CounterKind;
+  previous: Bars;
+}
+/** BEY-1 kiosk tokens. The token itself is only in the answer to the creation. */
+export interface KioskToken { id: string; name: string; createdBy: string; created: string }
+export interface NewKioskToken { id: string; name: string; token: string; url: string }
+
+export function consumptionQueryString(q: ConsumptionQuery): string {
+  const p = [`scope=${encodeURIComponent(q.scope)}`, `period=${q.period}`, `date=${q.date}`];
+  if (q.counter) p.push(`counter=${q.counter}`);
+  if (q.byLoad !== undefined) p.push(`byLoad=${q.byLoad ? 1 : 0}`);
+  return p.join('&');
+}
+
+/** The `datalogger.csv` of a query (CON-6), for a download link. */
+export const consumptionCsvUrl = (q: ConsumptionQuery) => `/api/consumption.csv?${consumptionQueryString(q)}`;
 
 const enc = (id: string | number) => encodeURIComponent(String(id));
 
@@ -158,4 +218,10 @@ export const api = {
   users: () => request<UserSummary[]>('GET', '/api/users'),
   createUser: (body: UserInput) => request<UserSummary>('POST', '/api/users', body),
   updateUser: (id: string, body: UserInput) => request<UserSummary>('PUT', `/api/users/${enc(id)}`, body),
+
+  // Consumptions (CON-1…6) and wall-tablet kiosk tokens (BEY-1)
+  consumption: (q: ConsumptionQuery) => request<ConsumptionResult>('GET', `/api/consumption?${consumptionQueryString(q)}`),
+  kioskTokens: () => request<KioskToken[]>('GET', '/api/kiosk-tokens'),
+  createKioskToken: (name: string) => request<NewKioskToken>('POST', '/api/kiosk-tokens', { name }),
+  revokeKioskToken: (id: string) => request<unknown>('DELETE', `/api/kiosk-tokens/${enc(id)}`),
 };

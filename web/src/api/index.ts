@@ -1,4 +1,5 @@
-export { api, ApiClientError, isApiClientError, offline, setUnauthorizedHandler } from './client';
+export { api, ApiClientError, consumptionCsvUrl, consumptionQueryString, isApiClientError, offline, setBearer, setUnauthorizedHandler } from './client';
 export type {
-  AuditEntry, GroupInput, LoadInput, NetworkAnswer, PanelBoardInput, TimeAnswer, UserInput,
+  AuditEntry, BarSeries, Bars, ConsumptionQuery, ConsumptionResult, GroupInput, KioskToken, LoadInput, NetworkAnswer,
+  NewKioskToken, PanelBoardInput, Period, TimeAnswer, UserInput,
 } from './client';

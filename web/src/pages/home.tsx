@@ -14,7 +14,7 @@ const PAGE_ORDER: readonly PageName[] = [
 
 /** Pages that exist in this build, with their route. */
 const BUILT: Partial<Record<PageName, string>> = {
-  webServerConfig: '#/settings', systemConfig: '#/system', myPanelBoard: '#/panel',
+  webServerConfig: '#/settings', systemConfig: '#/system', myPanelBoard: '#/panel', consumptions: '#/consumption',
 };
 
 export function HomePage() {

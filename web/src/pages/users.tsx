@@ -6,10 +6,11 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { Page as PageName, Role, UserSummary } from '@ews/shared';
-import { api, type UserInput } from '../api';
+import { api, type KioskToken, type NewKioskToken, type UserInput } from '../api';
+import { ConfirmDialog } from '../components/dialog';
 import { Check, Field, FormMessage, problemOf, useAction } from '../components/form';
 import { Page } from '../components/layout';
-import { t, type MessageKey } from '../i18n';
+import { formatDateTime, t, type MessageKey } from '../i18n';
 import { sessionModel } from '../state/session';
 
 const ROLES: Role[] = ['administrator', 'greenUp', 'installer', 'user'];
@@ -71,7 +72,108 @@ export function UsersPage() {
           ) : <p class="muted">{t('users.choose')}</p>}
         </section>
       </div>
+      <KioskTokens />
     </Page>
+  );
+}
+
+/**
+ * BEY-1: kiosk tokens for wall tablets (create, show the URL once with a copy button, list,
+ * revoke). The daemon keeps only a hash of each token.
+ */
+function KioskTokens() {
+  const tokens = useSignal<KioskToken[] | null>(null);
+  const listError = useSignal<string | null>(null);
+  const name = useSignal('');
+  const created = useSignal<NewKioskToken | null>(null);
+  const copied = useSignal(false);
+  const revoking = useSignal<KioskToken | null>(null);
+  const create = useAction();
+  const revoke = useAction();
+  const load = () => api.kioskTokens().then((k) => { tokens.value = k; listError.value = null; }, (e) => { listError.value = problemOf(e).message; });
+  useEffect(() => { void load(); }, []);
+  const url = created.value ? `${location.origin}${created.value.url}` : '';
+
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(url);
+    } catch {
+      // No clipboard API (plain http on a LAN address): select the text and copy it the old way.
+      const input = document.querySelector<HTMLInputElement>('[data-testid=kiosk-url]');
+      input?.select();
+      try { document.execCommand('copy'); } catch { /* the URL stays selected for a manual copy */ }
+    }
+    copied.value = true;
+  }
+
+  return (
+    <section class="card kiosk-tokens" data-testid="kiosk-tokens">
+      <h2>{t('kiosk.tokens')}</h2>
+      <p class="muted note-small">{t('kiosk.tokensHint')}</p>
+      <form
+        class="row" noValidate autocomplete="off"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create.run(async () => {
+            const k = await api.createKioskToken(name.value.trim());
+            created.value = k;
+            copied.value = false;
+            name.value = '';
+            await load();
+          });
+        }}
+      >
+        <Field label={t('kiosk.name')} name="name" errors={create.errors()} hint={t('kiosk.nameHint')} class="grow">
+          <input data-testid="kiosk-name" value={name.value} maxLength={40} onInput={(e) => { name.value = e.currentTarget.value; }} />
+        </Field>
+        <div class="buttons bottom">
+          <button type="submit" class="primary-inline" data-testid="kiosk-create" disabled={create.state.value.busy || !name.value.trim()}>{t('kiosk.create')}</button>
+        </div>
+      </form>
+      <FormMessage action={create} shown={['name']} testid="kiosk-message" />
+      {created.value ? (
+        <div class="banner warn kiosk-created" data-testid="kiosk-created" role="status">
+          <p>{t('kiosk.created', { name: created.value.name })}</p>
+          <div class="row">
+            <input class="inline-input grow" readOnly data-testid="kiosk-url" value={url} onFocus={(e) => e.currentTarget.select()} />
+            <button type="button" data-testid="kiosk-copy" onClick={() => { void copy(); }}>{copied.value ? t('kiosk.copied') : t('kiosk.copy')}</button>
+            <a class="button" href={url} target="_blank" rel="noopener" data-testid="kiosk-open">{t('kiosk.open')}</a>
+          </div>
+          <p class="note-small">{t('kiosk.options')}</p>
+        </div>
+      ) : null}
+      {listError.value ? <p class="error" role="alert">{listError.value}</p> : null}
+      {!tokens.value ? (listError.value ? null : <p class="muted">{t('common.loading')}</p>) : tokens.value.length === 0 ? (
+        <p class="muted" data-testid="kiosk-none">{t('kiosk.none')}</p>
+      ) : (
+        <ul class="items" data-testid="kiosk-list">
+          {tokens.value.map((k) => (
+            <li key={k.id} class="item kiosk-item" data-testid="kiosk-item" data-id={k.id}>
+              <span class="item-main"><b>{k.name}</b><small class="muted">{t('kiosk.createdBy', { date: formatDateTime(k.created), user: k.createdBy })}</small></span>
+              <button type="button" class="danger-outline" data-testid="kiosk-revoke" onClick={() => { revoke.clear(); revoking.value = k; }}>{t('kiosk.revoke')}</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {revoking.value ? (
+        <ConfirmDialog
+          title={t('kiosk.revokeTitle')} confirmLabel={t('kiosk.revoke')} danger busy={revoke.state.value.busy}
+          error={revoke.state.value.problem?.message ?? null}
+          onCancel={() => { revoking.value = null; }}
+          onConfirm={() => {
+            const k = revoking.value!;
+            void revoke.run(async () => {
+              await api.revokeKioskToken(k.id);
+              if (created.value?.id === k.id) created.value = null;
+              revoking.value = null;
+              await load();
+            });
+          }}
+        >
+          <p>{t('kiosk.revokeConfirm', { name: revoking.value.name })}</p>
+        </ConfirmDialog>
+      ) : null}
+    </section>
   );
 }
 

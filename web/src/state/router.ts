@@ -7,6 +7,8 @@
  *   `#/system/loads|groups|panelboards`, `#/system/audit`
  * - Web server configuration: `#/settings`, `#/settings/network|modbus|time|csv|edition|users`
  * - `#/change-codes` (AUTH-5)
+ * - Consumptions: `#/consumption[/total|overall|partials|compare|details[/<deviceId>]]` (CON-1…6)
+ * - `#/kiosk?token=…&views=…&every=…` (BEY-1: wall tablet, no login)
  */
 import { signal } from '@preact/signals';
 
@@ -14,6 +16,8 @@ export type StructureKind = 'loads' | 'groups' | 'panelboards';
 export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition';
 export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition'];
 const STRUCTURE_KINDS: readonly StructureKind[] = ['loads', 'groups', 'panelboards'];
+export type ConsumptionView = 'total' | 'overall' | 'partials' | 'compare' | 'details';
+export const CONSUMPTION_VIEWS: readonly ConsumptionView[] = ['total', 'overall', 'partials', 'compare', 'details'];
 
 export type Route =
   | { name: 'login' }
@@ -32,10 +36,30 @@ export type Route =
   | { name: 'setting'; section: SettingsSection }
   | { name: 'users' }
   | { name: 'changeCodes' }
+  /** `deviceId`: the device shown in Details. */
+  | { name: 'consumption'; view: ConsumptionView; deviceId?: number }
+  /** The query of the kiosk URL (`token`, `views`, `every`). */
+  | { name: 'kiosk'; query: Record<string, string> }
   | { name: 'notFound' };
 
+/** `a=1&b=x` → `{a: '1', b: 'x'}` (the part of the hash after `?`). */
+export function parseQuery(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of text.split('&')) {
+    if (!pair) continue;
+    const i = pair.indexOf('=');
+    const dec = (v: string) => { try { return decodeURIComponent(v.replace(/\+/g, ' ')); } catch { return v; } };
+    out[dec(i < 0 ? pair : pair.slice(0, i))] = dec(i < 0 ? '' : pair.slice(i + 1));
+  }
+  return out;
+}
+
 export function parseHash(hash: string): Route {
-  const path = hash.replace(/^#/, '').replace(/\/+$/, '') || '/';
+  const full = hash.replace(/^#/, '');
+  const q = full.indexOf('?');
+  const path = (q < 0 ? full : full.slice(0, q)).replace(/\/+$/, '') || '/';
+  const query = q < 0 ? '' : full.slice(q + 1);
+  if (path === '/kiosk') return { name: 'kiosk', query: parseQuery(query) };
   if (path === '/' || path === '') return { name: 'home' };
   if (path === '/login') return { name: 'login' };
   if (path === '/panel') return { name: 'panel' };
@@ -60,6 +84,14 @@ export function parseHash(hash: string): Route {
         if (m) return { name: 'devices', gatewayId: id, deviceId: Number(m[1]) };
       }
     }
+    return { name: 'notFound' };
+  }
+  if (parts[0] === 'consumption') {
+    const [, view, id, more] = parts;
+    if (view === undefined) return { name: 'consumption', view: 'total' };
+    if (!(CONSUMPTION_VIEWS as readonly string[]).includes(view) || more !== undefined) return { name: 'notFound' };
+    if (id === undefined) return { name: 'consumption', view: view as ConsumptionView };
+    if (view === 'details' && /^\d+$/.test(id)) return { name: 'consumption', view: 'details', deviceId: Number(id) };
     return { name: 'notFound' };
   }
   if (parts[0] === 'settings') {

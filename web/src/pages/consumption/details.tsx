@@ -1,0 +1,180 @@
+/**
+ * Details (CON-5): one device, chosen in a list browsable by measure group, by load or all;
+ * its energy histogram (Ea+ or Ea− for electricity, the counter for water and gas) and, for
+ * measuring devices, its measure tables (CON-7, the Measure page's components, live).
+ */
+import { signal, useComputed, useModel, useSignal } from '@preact/signals';
+import { useEffect, useMemo } from 'preact/hooks';
+import type { CounterKind, DeviceSummary } from '@ews/shared';
+import { api, offline, type ConsumptionQuery } from '../../api';
+import { MeasureSectionView } from '../../components/measure-tables';
+import { ListStatus } from '../../components/status';
+import { formatTime, t, type MessageKey } from '../../i18n';
+import { stackedChart } from '../../state/consumption';
+import { LiveModel } from '../../state/live';
+import { layoutMeasures } from '../../state/measure-layout';
+import { navigate } from '../../state/router';
+import { sessionModel } from '../../state/session';
+import { BarChart } from './chart';
+import { ChartPanel, Pending, PeriodBar, Select, Switch } from './controls';
+import { date, period, useConsumption, useList } from './data';
+import { deviceLabel, withEnergy } from './partials';
+
+/** `all`, `group:<id>` or `load:<id>`. */
+const browse = signal<string>('all');
+const electricCounter = signal<CounterKind>('activeEnergyImport');
+
+interface Membership { loadId: string | null; groupIds: string[] }
+/**
+ * Loads and groups of each device. The device list (`GET /api/devices`) does not carry them,
+ * so each device's detail is read once, when a group or a load is chosen.
+ */
+const memberships = signal<Map<number, Membership>>(new Map());
+
+async function loadMemberships(devices: DeviceSummary[]): Promise<void> {
+  const missing = devices.filter((d) => !memberships.value.has(d.id));
+  const found = new Map(memberships.value);
+  for (let i = 0; i < missing.length; i += 6) {
+    const batch = await Promise.all(missing.slice(i, i + 6).map((d) => api.device(d.id).then((x) => [d.id, x] as const, () => null)));
+    for (const b of batch) if (b) found.set(b[0], { loadId: b[1].loadId ?? null, groupIds: b[1].groupIds ?? [] });
+  }
+  memberships.value = found;
+}
+
+export function DetailsView({ deviceId }: { deviceId?: number }) {
+  const devices = useList(api.devices);
+  const groups = useList(api.groups);
+  const loads = useList(api.loads);
+  const all = withEnergy(devices.list);
+  const filter = browse.value;
+  const busy = useSignal(false);
+
+  useEffect(() => {
+    if (filter === 'all' || !devices.list) return;
+    busy.value = true;
+    void loadMemberships(all).finally(() => { busy.value = false; });
+  }, [filter, devices.list]);
+
+  const m = memberships.value;
+  const shown = filter === 'all' ? all : all.filter((d) => {
+    const x = m.get(d.id);
+    if (!x) return false;
+    return filter.startsWith('group:') ? x.groupIds.includes(filter.slice(6)) : (x.loadId ?? 'others') === filter.slice(5);
+  });
+  const device = all.find((d) => d.id === deviceId);
+
+  return (
+    <div class="split details">
+      <section class="pane list-pane">
+        <Select label={t('cons.browse')} testid="details-browse" value={filter} onChange={(v) => { browse.value = v; }}>
+          <option value="all">{t('cons.allDevices')}</option>
+          {(groups.list ?? []).filter((g) => g.enabled).length ? (
+            <optgroup label={t('cons.groups')}>
+              {(groups.list ?? []).filter((g) => g.enabled).map((g) => <option key={g.id} value={`group:${g.id}`}>{g.name}</option>)}
+            </optgroup>
+          ) : null}
+          <optgroup label={t('cons.loads')}>
+            {(loads.list ?? []).filter((l) => l.enabled).map((l) => (
+              <option key={l.id} value={`load:${l.id}`}>{l.id === 'others' ? t('cons.others') : l.name}</option>
+            ))}
+          </optgroup>
+        </Select>
+        {!devices.list ? <Pending error={devices.error} /> : busy.value && shown.length === 0 ? <p class="muted">{t('common.loading')}</p> : shown.length === 0 ? (
+          <p class="muted">{t('cons.noDevice')}</p>
+        ) : (
+          <ul class="items" data-testid="details-devices">
+            {shown.map((d) => (
+              <li key={d.id}>
+                <button
+                  type="button" class={`item status-${d.status}${d.id === deviceId ? ' active' : ''}`} data-testid="details-device" data-id={d.id}
+                  data-family={d.family} onClick={() => navigate(`/consumption/details/${d.id}`)}
+                >
+                  <span class="item-addr">{d.addressLabel}</span>
+                  <span class="item-main"><b>{d.name}</b><small class="muted">{d.modelLabel}</small></span>
+                  <span class="item-side">
+                    <span>{t(`energy.${d.energyType}` as MessageKey)}</span>
+                    <ListStatus status={d.status} reason={d.statusReason} detail={d.statusDetail} />
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section class="pane form-pane">
+        {device ? <DeviceDetails key={device.id} device={device} /> : deviceId !== undefined && devices.list ? (
+          <p class="error" role="alert">{t('cons.deviceGone')}</p>
+        ) : <p class="muted">{t('cons.chooseDevice')}</p>}
+      </section>
+    </div>
+  );
+}
+
+function DeviceDetails({ device }: { device: DeviceSummary }) {
+  const electric = device.energyType === 'electricity';
+  const q: ConsumptionQuery = {
+    scope: `device:${device.id}`, period: period.value, date: date.value,
+    ...(electric ? { counter: electricCounter.value } : {}),
+  };
+  const { results, error } = useConsumption([q]);
+  const chart = useMemo(() => (results?.[0] ? stackedChart(results[0], () => device.name) : null), [results]);
+  const user = sessionModel.user.value;
+  const canMeasure = !!user && user.pages.includes('myPanelBoard');
+  const measuring = device.family !== 'generic' && device.family !== 'wsmeasure';
+  return (
+    <>
+      <ChartPanel title={`${t('cons.view.details')} · ${deviceLabel(device)}`}>
+        <div class="period-extra">
+          {electric ? (
+            <Switch
+              testid="details-counter" value={electricCounter.value} onChange={(v) => { electricCounter.value = v; }}
+              options={[{ value: 'activeEnergyImport', label: t('cons.eaImport') }, { value: 'activeEnergyExport', label: t('cons.eaExport') }]}
+            />
+          ) : null}
+        </div>
+        <PeriodBar csv={[{ label: device.name, query: q }]} />
+        {chart ? <BarChart data={chart} testid="chart-details" /> : <Pending error={error} />}
+      </ChartPanel>
+      {!measuring ? <p class="muted note-small" data-testid="details-energy-only">{t('cons.energyOnly')}</p> : canMeasure ? (
+        <DetailsMeasures deviceId={device.id} />
+      ) : <p class="muted note-small" data-testid="details-no-measures">{t('cons.measuresNeedPanel')}</p>}
+    </>
+  );
+}
+
+/** The Measure page's tables (CON-7), refreshed every 2 s. */
+function DetailsMeasures({ deviceId }: { deviceId: number }) {
+  const m = useModel(() => new LiveModel(deviceId));
+  const sections = useComputed(() => layoutMeasures(m.live.value?.measures ?? []));
+  const live = m.live.value;
+  const secs = sections.value;
+  const tab = secs.some((s) => s.group === m.tab.value) ? m.tab.value : 'all';
+  const shown = tab === 'all' ? secs : secs.filter((s) => s.group === tab);
+  const stale = live?.status === 'error' || offline.value || m.error.value !== null;
+  return (
+    <section class="details-measures" data-testid="details-measures" data-status={live?.status ?? ''}>
+      <div class="measure-head">
+        <h2>{t('measure.title')}</h2>
+        <span class="muted" data-at={live?.at ?? ''}>
+          {live?.at ? t(stale ? 'measure.staleAt' : 'measure.readAt', { time: formatTime(live.at) }) : live ? t('measure.never') : t('common.loading')}
+        </span>
+      </div>
+      {m.error.value && !live ? <p class="error" role="alert">{t('common.error', { message: m.error.value })}</p> : null}
+      {secs.length > 1 ? (
+        <div class="tabs" role="tablist">
+          {[{ group: 'all' }, ...secs].map((s) => (
+            <button
+              key={s.group} type="button" role="tab" class={s.group === tab ? 'tab active' : 'tab'} data-tab={s.group}
+              aria-selected={s.group === tab} onClick={() => m.setTab(s.group)}
+            >{s.group === 'all' ? t('measure.all') : t(`group.${s.group}` as MessageKey)}</button>
+          ))}
+        </div>
+      ) : null}
+      {live ? (
+        <div id="measure-tables" class={stale ? 'measure-body stale' : 'measure-body'}>
+          {shown.map((s) => <MeasureSectionView key={s.group} section={s} values={live.values} showTitle={tab === 'all'} />)}
+        </div>
+      ) : null}
+    </section>
+  );
+}
