@@ -32,7 +32,8 @@ test('every route of the app has a rights entry, and every entry a route', () =>
   }
 });
 
-function allowed(role: string, right: Right): boolean {
+function allowed(role: string, right: Right | string[]): boolean {
+  if (Array.isArray(right)) return right.some((r) => allowed(role, r as Right));
   if (right === 'public' || right === 'authenticated') return true;
   if (right === 'users') return role === 'administrator' || role === 'greenUp';
   return (ROLE_PAGES as Record<string, string[]>)[role].includes(right);

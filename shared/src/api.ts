@@ -17,6 +17,7 @@ export type Page = z.infer<typeof pageSchema>;
 export const roleSchema = z.enum(['administrator', 'greenUp', 'installer', 'user']);
 export type Role = z.infer<typeof roleSchema>;
 
+
 /** PIN: 5 digits; PUK: 14 digits. Spaces are ignored (AUTH-1). */
 export const pinSchema = z.string().transform((s) => s.replace(/\s+/g, '')).pipe(z.string().regex(/^\d{5}$/, 'the PIN has 5 digits'));
 export const pukSchema = z.string().transform((s) => s.replace(/\s+/g, '')).pipe(z.string().regex(/^\d{14}$/, 'the PUK has 14 digits'));
@@ -69,6 +70,10 @@ export const deviceSummarySchema = z.object({
   /** Exception code when statusReason is `exception`. */
   statusDetail: z.string().optional(),
   breakerState: breakerStateSchema.optional(),
+  /** Structure, for consumption views filtered by load or group. */
+  loadId: z.string().nullable(),
+  groupIds: z.array(z.string()),
+  excludeFromTotals: z.boolean(),
 });
 export type DeviceSummary = z.infer<typeof deviceSummarySchema>;
 

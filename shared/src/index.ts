@@ -4,3 +4,5 @@ export * from './api';
 export * from './units';
 export * from './structure';
 export * from './settings';
+export * from './consumption';
+export * from './roles';

@@ -11,7 +11,7 @@ import { ApiError } from './errors';
 /** `users`: the users page, administrator and greenUp only (AUTH-3). */
 export type Right = 'public' | 'authenticated' | 'users' | Page;
 
-export interface RightEntry { method: string; path: string; right: Right }
+export interface RightEntry { method: string; path: string; right: Right | Page[] }
 
 const crud = (path: string, read: Right, write: Right): RightEntry[] => [
   { method: 'GET', path, right: read },
@@ -37,7 +37,8 @@ export const RIGHTS: RightEntry[] = [
   ...crud('/api/devices', 'authenticated', 'systemConfig'),
   { method: 'GET', path: '/api/devices/:id', right: 'authenticated' },
   { method: 'POST', path: '/api/devices/:id/test', right: 'systemConfig' },
-  { method: 'GET', path: '/api/devices/:id/live', right: 'myPanelBoard' },
+  // Live measures: My panel board, and the Details view of Consumptions (CON-5).
+  { method: 'GET', path: '/api/devices/:id/live', right: ['myPanelBoard', 'consumptions'] },
   ...crud('/api/loads', 'authenticated', 'systemConfig'),
   ...crud('/api/groups', 'authenticated', 'systemConfig'),
   ...crud('/api/panelboards', 'authenticated', 'systemConfig'),
@@ -61,7 +62,7 @@ const compiled = RIGHTS.map((r) => ({
   re: new RegExp('^' + r.path.replace(/:[A-Za-z]+/g, '[^/]+') + '/?$'),
 }));
 
-export function findRight(method: string, path: string): Right | undefined {
+export function findRight(method: string, path: string): RightEntry['right'] | undefined {
   const m = method === 'HEAD' ? 'GET' : method;
   return compiled.find((r) => r.method === m && r.re.test(path))?.right;
 }
@@ -73,9 +74,10 @@ export function rightsMiddleware(sessionOf: (c: Parameters<MiddlewareHandler>[0]
     const user = await sessionOf(c);
     if (!user) throw new ApiError(401, 'no-session', 'log in first');
     if (right === undefined) throw new ApiError(403, 'no-right', `no rights entry for ${c.req.method} ${c.req.path}`);
-    if (right === 'users' ? !(user.role === 'administrator' || user.role === 'greenUp') : right !== 'authenticated' && !user.pages.includes(right)) {
-      throw new ApiError(403, 'forbidden', `this needs the "${right}" right`);
-    }
+    const granted = Array.isArray(right) ? right.some((r) => user.pages.includes(r))
+      : right === 'users' ? user.role === 'administrator' || user.role === 'greenUp'
+      : right === 'authenticated' || user.pages.includes(right);
+    if (!granted) throw new ApiError(403, 'forbidden', `this needs the "${Array.isArray(right) ? right.join('" or "') : right}" right`);
     c.set('user', user);
     return next();
   };

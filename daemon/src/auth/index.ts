@@ -5,7 +5,7 @@
  * login: PIN only); Lock forgets it (next login: PIN and PUK).
  */
 import type { Page, Role, SessionUser, UserSummary } from '@ews/shared';
-import { userInputSchema, userUpdateSchema } from '@ews/shared';
+import { userInputSchema, userUpdateSchema, ROLE_PAGES } from '@ews/shared';
 import type { z } from 'zod';
 import type { Databases } from '../store/db';
 import { hashCode, verifyCode, newToken, tokenId } from './codes';
@@ -15,12 +15,7 @@ import { systemClock, type Clock } from '../util/clock';
 export type AuthErrorCode = 'bad-code' | 'need-puk' | 'disabled' | 'no-session' | 'not-found' | 'conflict' | 'invalid';
 export class AuthError extends DomainError<AuthErrorCode> {}
 
-export const ROLE_PAGES: Record<Role, Page[]> = {
-  administrator: ['webServerConfig', 'systemConfig', 'myPanelBoard', 'consumptions', 'reports', 'alarms'],
-  greenUp: ['webServerConfig', 'systemConfig', 'myPanelBoard', 'consumptions', 'reports', 'alarms', 'greenUp'],
-  installer: ['systemConfig', 'myPanelBoard', 'consumptions', 'alarms'],
-  user: ['consumptions', 'alarms'],
-};
+export { ROLE_PAGES } from '@ews/shared';
 
 export const DEFAULT_USERS: Array<{ id: string; name: string; role: Role; pin: string; puk: string }> = [
   { id: 'administrator', name: 'administrator', role: 'administrator', pin: '99999', puk: '00000999900000' },

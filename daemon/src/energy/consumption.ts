@@ -6,47 +6,14 @@
  * The answer is uPlot's columnar shape, with the previous period beside it. For `total`, one
  * series per load (stacked; devices without a load are in "others"): they add up to the total.
  */
-import type { CounterKind } from '@ews/shared';
+import type { CounterKind, ConsumptionQuery, Bars, BarSeries, ConsumptionResult } from '@ews/shared';
 import type { HistoryStore } from '../store/history/index';
 import { counterUnit } from '../store/history/index';
 import { PERIODS, parseDate, periodBoundaries, previousDate, formatDate, type Period } from './calendar';
 import { OTHERS_LOAD, defaultLabel, parseScope, scopeKey } from './scopes';
 import { EnergyError } from './errors';
 
-export interface ConsumptionQuery {
-  /** `total` | `type:electricity|water|gas` | `load:<id>` | `group:<id>` | `device:<id>` */
-  scope: string;
-  period: Period;
-  /** A day of the period, `YYYY-MM-DD` in the installation's zone. */
-  date: string;
-  /** Which counter; default: active energy import, or the water/gas counter of such scopes. */
-  counter?: CounterKind;
-  /** `total` only: one series per load (default) or the total alone. */
-  byLoad?: boolean;
-}
-
-export interface BarSeries {
-  key: string;
-  label: string;
-  unit: 'Wh' | 'dm3';
-  /** One value per bar; null where nothing was recorded (before the first value, future). */
-  values: Array<number | null>;
-}
-
-export interface Bars {
-  /** Bar starts, epoch seconds. */
-  x: number[];
-  series: BarSeries[];
-}
-
-export interface ConsumptionResult extends Bars {
-  scope: string;
-  period: Period;
-  date: string;
-  timezone: string;
-  counter: CounterKind;
-  previous: Bars;
-}
+export type { ConsumptionQuery, BarSeries, Bars, ConsumptionResult } from '@ews/shared';
 
 export interface ConsumptionOptions {
   timezone: string;

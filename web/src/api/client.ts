@@ -108,44 +108,8 @@ export type TimeAnswer = Omit<TimeSettings, 'dateTime'> & { now?: string };
 export interface AuditEntry { at: string; user: string; action: string; version: number }
 export interface UserInput { name?: string; role?: Role; pages?: Page[]; enabled?: boolean; pin?: string; puk?: string }
 
-/**
- * Consumption bars (CON-1…6): `GET /api/consumption`. The shared contract does not describe
- * this answer yet, so its shape is written here as the daemon sends it (daemon/src/energy/consumption.ts).
- */
-export type Period = 'day' | 'month' | 'year' | 'decade';
-export interface ConsumptionQuery {
-  /** `total` | `type:electricity|water|gas` | `load:<id>` | `group:<id>` | `device:<id>` */
-  scope: string;
-  period: Period;
-  /** A day of the period, `YYYY-MM-DD` in the installation's zone. */
-  date: string;
-  counter?: CounterKind;
-  /** `total` only: one series per load (default) or the total alone. */
-  byLoad?: boolean;
-}
-export interface BarSeries {
-  key: string;
-  label: string;
-  unit: 'Wh' | 'dm3';
-  /** One value per bar; null where nothing was recorded (before the first value, future). */
-  values: Array<number | null>;
-}
-export interface Bars {
-  /** Bar starts, epoch seconds. */
-  x: number[];
-  series: BarSeries[];
-}
-export interface ConsumptionResult extends Bars {
-  scope: string;
-  period: Period;
-  date: string;
-  timezone: string;
-  counter: CounterKind;
-  previous: Bars;
-}
-/** BEY-1 kiosk tokens. The token itself is only in the answer to the creation. */
-export interface KioskToken { id: string; name: string; createdBy: string; created: string }
-export interface NewKioskToken { id: string; name: string; token: string; url: string }
+export type { Period, ConsumptionQuery, BarSeries, Bars, ConsumptionResult, KioskToken, NewKioskToken } from '@ews/shared';
+import type { ConsumptionQuery, ConsumptionResult, KioskToken, NewKioskToken } from '@ews/shared';
 
 export function consumptionQueryString(q: ConsumptionQuery): string {
   const p = [`scope=${encodeURIComponent(q.scope)}`, `period=${q.period}`, `date=${q.date}`];

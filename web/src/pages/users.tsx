@@ -5,7 +5,7 @@
  */
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import type { Page as PageName, Role, UserSummary } from '@ews/shared';
+import { ROLE_PAGES, type Page as PageName, type Role, type UserSummary } from '@ews/shared';
 import { api, type KioskToken, type NewKioskToken, type UserInput } from '../api';
 import { ConfirmDialog } from '../components/dialog';
 import { Check, Field, FormMessage, problemOf, useAction } from '../components/form';
@@ -15,13 +15,7 @@ import { sessionModel } from '../state/session';
 
 const ROLES: Role[] = ['administrator', 'greenUp', 'installer', 'user'];
 const PAGES: PageName[] = ['webServerConfig', 'systemConfig', 'myPanelBoard', 'consumptions', 'reports', 'alarms', 'greenUp'];
-/** AUTH-2 defaults, to preset the pages when a role is chosen for a new user. */
-const ROLE_PAGES: Record<Role, PageName[]> = {
-  administrator: ['webServerConfig', 'systemConfig', 'myPanelBoard', 'consumptions', 'reports', 'alarms'],
-  greenUp: ['webServerConfig', 'systemConfig', 'myPanelBoard', 'consumptions', 'reports', 'alarms', 'greenUp'],
-  installer: ['systemConfig', 'myPanelBoard', 'consumptions', 'alarms'],
-  user: ['consumptions', 'alarms'],
-};
+/** AUTH-2 defaults preset the pages when a role is chosen for a new user. */
 
 function useUsers() {
   const users = useSignal<UserSummary[] | null>(null);

@@ -24,23 +24,6 @@ import { deviceLabel, withEnergy } from './partials';
 const browse = signal<string>('all');
 const electricCounter = signal<CounterKind>('activeEnergyImport');
 
-interface Membership { loadId: string | null; groupIds: string[] }
-/**
- * Loads and groups of each device. The device list (`GET /api/devices`) does not carry them,
- * so each device's detail is read once, when a group or a load is chosen.
- */
-const memberships = signal<Map<number, Membership>>(new Map());
-
-async function loadMemberships(devices: DeviceSummary[]): Promise<void> {
-  const missing = devices.filter((d) => !memberships.value.has(d.id));
-  const found = new Map(memberships.value);
-  for (let i = 0; i < missing.length; i += 6) {
-    const batch = await Promise.all(missing.slice(i, i + 6).map((d) => api.device(d.id).then((x) => [d.id, x] as const, () => null)));
-    for (const b of batch) if (b) found.set(b[0], { loadId: b[1].loadId ?? null, groupIds: b[1].groupIds ?? [] });
-  }
-  memberships.value = found;
-}
-
 export function DetailsView({ deviceId }: { deviceId?: number }) {
   const devices = useList(api.devices);
   const groups = useList(api.groups);
@@ -48,19 +31,8 @@ export function DetailsView({ deviceId }: { deviceId?: number }) {
   const all = withEnergy(devices.list);
   const filter = browse.value;
   const busy = useSignal(false);
-
-  useEffect(() => {
-    if (filter === 'all' || !devices.list) return;
-    busy.value = true;
-    void loadMemberships(all).finally(() => { busy.value = false; });
-  }, [filter, devices.list]);
-
-  const m = memberships.value;
-  const shown = filter === 'all' ? all : all.filter((d) => {
-    const x = m.get(d.id);
-    if (!x) return false;
-    return filter.startsWith('group:') ? x.groupIds.includes(filter.slice(6)) : (x.loadId ?? 'others') === filter.slice(5);
-  });
+  // The device list carries each device's load and groups.
+  const shown = filter === 'all' ? all : all.filter((d) => (filter.startsWith('group:') ? d.groupIds.includes(filter.slice(6)) : (d.loadId ?? 'others') === filter.slice(5)));
   const device = all.find((d) => d.id === deviceId);
 
   return (
@@ -119,7 +91,8 @@ function DeviceDetails({ device }: { device: DeviceSummary }) {
   const { results, error } = useConsumption([q]);
   const chart = useMemo(() => (results?.[0] ? stackedChart(results[0], () => device.name) : null), [results]);
   const user = sessionModel.user.value;
-  const canMeasure = !!user && user.pages.includes('myPanelBoard');
+  // The live measures route admits Consumptions too (CON-5).
+  const canMeasure = !!user && (user.pages.includes('myPanelBoard') || user.pages.includes('consumptions'));
   const measuring = device.family !== 'generic' && device.family !== 'wsmeasure';
   return (
     <>
