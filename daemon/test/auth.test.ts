@@ -68,7 +68,8 @@ test('kiosk tokens: read-only, survive a daemon restart, revocable', async () =>
   const anon = rig.client();
   const bearer = { headers: { authorization: `Bearer ${made.body.token}` } };
   assert.equal((await anon('/api/devices', bearer)).status, 200);
-  assert.equal((await anon('/api/devices/1/live', bearer)).status, 403, 'kiosk: Consumptions only');
+  assert.equal((await anon('/api/settings/network', bearer)).status, 403, 'kiosk: Consumptions only');
+  assert.equal((await anon('/api/users', bearer)).status, 403);
   assert.equal((await anon('/api/loads', { ...bearer, method: 'POST', body: '{"name":"x"}' })).status, 401, 'kiosk: no writes');
   const list = await rig.api<Array<{ id: string }>>('/api/kiosk-tokens');
   assert.ok(!JSON.stringify(list.body).includes(made.body.token), 'the token is shown once, never listed');

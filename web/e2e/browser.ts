@@ -3,6 +3,42 @@
  * polling helpers the browser tests share.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDemo, type Demo, type DemoOptions } from '../../scripts/demo/harness';
+
+const DIST_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta.url));
+
+/**
+ * One demo (simulator + the built daemon on a fresh data folder, free ports) and one Chromium
+ * for a test file: started in `before`, stopped in `after`. Read `env.demo` and `env.browser`
+ * inside tests. `EWS_E2E_LOGS=1` shows the daemon's logs.
+ */
+export function e2eEnvironment(prefix: string, opts: Omit<DemoOptions, 'dataDir'> = {}): { readonly demo: Demo; readonly browser: Browser } {
+  let browser: Browser | undefined;
+  let demo: Demo | undefined;
+  let dataDir = '';
+  before(async () => {
+    assert.ok(existsSync(DIST_INDEX), 'web/dist is missing: run the web build first (cd web && npx tsup)');
+    dataDir = await mkdtemp(join(tmpdir(), prefix));
+    demo = await startDemo({ simRtuPort: 0, simGatewayPort: 0, inheritLogs: process.env.EWS_E2E_LOGS === '1', ...opts, dataDir });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await demo?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+  return {
+    get demo() { if (!demo) throw new Error('the demo is not started'); return demo; },
+    get browser() { if (!browser) throw new Error('the browser is not started'); return browser; },
+  };
+}
 
 export const CHROMIUM_PATH = process.env.EWS_CHROMIUM ?? '/usr/bin/chromium';
 

@@ -9,38 +9,17 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { startDemo, type Demo } from '../../scripts/demo/harness';
-import { launchBrowser, login, waitFor } from './browser';
+import { type Demo } from '../../scripts/demo/harness';
+import { login, waitFor, e2eEnvironment } from './browser';
 
-const DIST_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 
 const PIN = '99999';
 const PUK = '00000 9999 00000';
 
 const tid = (id: string) => `[data-testid="${id}"]`;
 
-let browser: Browser;
-let demo: Demo | undefined;
-let dataDir: string;
-
-before(async () => {
-  assert.ok(existsSync(DIST_INDEX), 'web/dist is missing: run the web build first (cd web && npx tsup)');
-  dataDir = await mkdtemp(join(tmpdir(), 'ews-e2e-commissioning-'));
-  demo = await startDemo({ dataDir, seed: false, simRtuPort: 0, simGatewayPort: 0, inheritLogs: process.env.EWS_E2E_LOGS === '1' });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const env = e2eEnvironment('ews-e2e-commissioning-', { seed: false });
 
 /** Goes back with the title bar's back link until `selector` shows. */
 async function backTo(page: Page, selector: string): Promise<void> {
@@ -79,14 +58,14 @@ function apiGet<T>(page: Page, path: string): Promise<T> {
 }
 
 test('a technician commissions an empty box: gateway, test, scan, structure, My panel board', { timeout: 180_000 }, async () => {
-  const gatewayPort = demo!.simPorts.gateways['Building B'];
+  const gatewayPort = env.demo.simPorts.gateways['Building B'];
   assert.ok(gatewayPort, 'the simulated Building B gateway runs');
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   try {
-    await page.goto(demo!.url);
+    await page.goto(env.demo.url);
 
     // AUTH-5: the first administrator login leads to "Change the default codes".
     assert.equal(await login(page, PIN, PUK, { codesPage: 'stay' }), 'puk');
@@ -274,7 +253,7 @@ test('a technician commissions an empty box: gateway, test, scan, structure, My 
 });
 
 test('web server configuration: field errors next to the inputs, saved values, users', { timeout: 90_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -285,7 +264,7 @@ test('web server configuration: field errors next to the inputs, saved values, u
   };
   const saved = () => page.waitForSelector(`${tid('form-message')}[data-ok="true"]`);
   try {
-    await page.goto(demo!.url);
+    await page.goto(env.demo.url);
     await login(page, PIN, PUK);
     await page.click('a[data-page=webServerConfig]');
     await page.waitForSelector('#settings-page');
@@ -307,7 +286,7 @@ test('web server configuration: field errors next to the inputs, saved values, u
     const modbus = await apiGet<{ baudRate: number; parity: string }>(page, '/api/settings/modbus');
     assert.deepEqual([modbus.baudRate, modbus.parity], [9600, 'none']);
 
-    // SYS-2: the time zones come from the browser.
+    // SYS-2: the time zones come from the env.browser.
     await openSection('time');
     const zones = await page.$$eval(`${tid('time-timezone')} option`, (o) => o.map((x) => (x as HTMLOptionElement).value));
     assert.ok(zones.length > 100 && zones.includes('Europe/Paris'), 'a time zone list');
@@ -364,12 +343,12 @@ test('web server configuration: field errors next to the inputs, saved values, u
 });
 
 test('logout keeps the browser known (PIN only); lock forgets it (PIN and PUK)', { timeout: 60_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   try {
-    await page.goto(demo!.url);
+    await page.goto(env.demo.url);
     assert.equal(await login(page, PIN, PUK), 'puk', 'a new browser gives the PUK');
 
     await page.click('#logout');

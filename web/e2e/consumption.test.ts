@@ -5,19 +5,13 @@
  * Details with the measure tables.
  * Run the web build first: `cd web && npx tsup`, and the daemon's (`pnpm --filter ./daemon build`).
  */
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { DeviceSummary } from '@ews/shared';
-import { startDemo, type Demo } from '../../scripts/demo/harness';
-import { launchBrowser, login, waitFor } from './browser';
+import { type Demo } from '../../scripts/demo/harness';
+import { login, waitFor, e2eEnvironment } from './browser';
 
-const DIST_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 const PIN = '99999';
 const PUK = '00000 9999 00000';
 
@@ -53,32 +47,17 @@ function legendSums(page: Page, testid: string): Promise<Array<{ key: string; su
   })));
 }
 
-let browser: Browser;
-let demo: Demo | undefined;
-let dataDir: string;
-
-before(async () => {
-  assert.ok(existsSync(DIST_INDEX), 'web/dist is missing: run the web build first (cd web && npx tsup)');
-  dataDir = await mkdtemp(join(tmpdir(), 'ews-e2e-cons-'));
-  demo = await startDemo({ dataDir, simRtuPort: 0, simGatewayPort: 0, backfillMonths: 2 });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const env = e2eEnvironment('ews-e2e-cons-', { backfillMonths: 2 });
 
 test('Consumptions: grand total, periods, CSV, full screen, overall, partials, compare, details', { timeout: 180_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   try {
-    await page.goto(demo!.url);
+    await page.goto(env.demo.url);
     await login(page, PIN, PUK);
-    const devices = await (await context.request.get(`${demo!.url}/api/devices`)).json() as DeviceSummary[];
+    const devices = await (await context.request.get(`${env.demo.url}/api/devices`)).json() as DeviceSummary[];
     const byName = (name: string) => {
       const d = devices.find((x) => x.name === name);
       assert.ok(d, `device ${name}`);
@@ -110,7 +89,7 @@ test('Consumptions: grand total, periods, CSV, full screen, overall, partials, c
     // datalogger.csv of the period shown.
     const href = await page.getAttribute('[data-testid=csv-link]', 'href');
     assert.match(href ?? '', /^\/api\/consumption\.csv\?scope=total&period=day&date=\d{4}-\d{2}-\d{2}/);
-    const csv = await context.request.get(`${demo!.url}${href}`);
+    const csv = await context.request.get(`${env.demo.url}${href}`);
     assert.equal(csv.status(), 200);
     assert.match(csv.headers()['content-type'] ?? '', /^text\/csv/);
     assert.match(csv.headers()['content-disposition'] ?? '', /datalogger\.csv/);

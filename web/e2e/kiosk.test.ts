@@ -7,16 +7,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { startDemo, type Demo } from '../../scripts/demo/harness';
-import { launchBrowser, login, waitFor } from './browser';
+import { type Demo } from '../../scripts/demo/harness';
+import { login, waitFor, e2eEnvironment } from './browser';
 
-const DIST_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 const PIN = '99999';
 const PUK = '00000 9999 00000';
 
@@ -41,40 +36,25 @@ async function kiosk(page: Page): Promise<KioskState | null> {
   };
 }
 
-let browser: Browser;
-let demo: Demo | undefined;
-let dataDir: string;
-
-before(async () => {
-  assert.ok(existsSync(DIST_INDEX), 'web/dist is missing: run the web build first (cd web && npx tsup)');
-  dataDir = await mkdtemp(join(tmpdir(), 'ews-e2e-kiosk-'));
-  demo = await startDemo({ dataDir, simRtuPort: 0, simGatewayPort: 0, backfillMonths: 2 });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const env = e2eEnvironment('ews-e2e-kiosk-', { backfillMonths: 2 });
 
 test('kiosk: token from the Users page, no login, survives a daemon restart, revocable', { timeout: 180_000 }, async () => {
-  const admin = await browser.newContext();
-  const tablet = await browser.newContext({ viewport: { width: 1024, height: 600 } });
+  const admin = await env.browser.newContext();
+  const tablet = await env.browser.newContext({ viewport: { width: 1024, height: 600 } });
   const errors: string[] = [];
   try {
     // An administrator creates the kiosk URL (shown once, with a copy button).
     const page = await admin.newPage();
     page.on('pageerror', (e) => errors.push(`admin: ${e.message}`));
-    await page.goto(demo!.url);
+    await page.goto(env.demo.url);
     await login(page, PIN, PUK);
-    await page.goto(`${demo!.url}/#/settings/users`);
+    await page.goto(`${env.demo.url}/#/settings/users`);
     await page.waitForSelector('[data-testid=kiosk-tokens]');
     await page.fill('[data-testid=kiosk-name]', 'Entrance hall');
     await page.click('[data-testid=kiosk-create]');
     await page.waitForSelector('[data-testid=kiosk-created]');
     const url = await page.inputValue('[data-testid=kiosk-url]');
-    assert.match(url, new RegExp(`^${demo!.url.replace(/[.]/g, '\\.')}/#/kiosk\\?token=[\\w-]+$`));
+    assert.match(url, new RegExp(`^${env.demo.url.replace(/[.]/g, '\\.')}/#/kiosk\\?token=[\\w-]+$`));
     assert.ok(await page.$('[data-testid=kiosk-copy]'), 'a copy button');
     await waitFor(() => page.$$eval('[data-testid=kiosk-item]', (els) => els.map((e) => e.textContent ?? '')), (l) => l.some((x) => x.includes('Entrance hall')), 10_000, 'the token listed');
 
@@ -101,7 +81,7 @@ test('kiosk: token from the Users page, no login, survives a daemon restart, rev
         await new Promise((r) => setTimeout(r, 250));
       }
     })();
-    await demo!.restartDaemon();
+    await env.demo.restartDaemon();
     const restarted = (await kiosk(wall))!.fetches;
     const after = await waitFor(() => kiosk(wall), (k) => !!k && (k.login || (k.fetches > restarted && k.status === 'ok' && (k.view === 'overall' || k.drawn > 0))), 30_000, 'new data after the restart');
     watching = false;
@@ -110,7 +90,7 @@ test('kiosk: token from the Users page, no login, survives a daemon restart, rev
     assert.ok(!seen.has('login') && !seen.has('unauthorized'), `states seen: ${[...seen].join(', ')}`);
 
     // A reload without the token in the address keeps working (localStorage).
-    await wall.goto(`${demo!.url}/#/kiosk?views=total-decade,total-year&every=5`);
+    await wall.goto(`${env.demo.url}/#/kiosk?views=total-decade,total-year&every=5`);
     await waitFor(() => kiosk(wall), (k) => !!k && (k.login || (k.status === 'ok' && k.drawn > 0)), 20_000, 'the kiosk after a reload');
     assert.equal((await kiosk(wall))!.login, false);
 

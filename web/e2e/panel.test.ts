@@ -5,16 +5,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { startDemo, type Demo } from '../../scripts/demo/harness';
-import { launchBrowser, login, waitFor } from './browser';
+import { type Demo } from '../../scripts/demo/harness';
+import { login, waitFor, e2eEnvironment } from './browser';
 
-const DIST_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 
 const PIN = '99999';
 const PUK = '00000 9999 00000';
@@ -46,30 +41,15 @@ function shownValues(page: Page, key: string, label: RegExp): Promise<string[]> 
   }, [key, label.source]);
 }
 
-let browser: Browser;
-let demo: Demo | undefined;
-let dataDir: string;
-
-before(async () => {
-  assert.ok(existsSync(DIST_INDEX), 'web/dist is missing: run the web build first (cd web && npx tsup)');
-  dataDir = await mkdtemp(join(tmpdir(), 'ews-e2e-'));
-  demo = await startDemo({ dataDir });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const env = e2eEnvironment('ews-e2e-', {});
 
 test('login with PIN and PUK, panel board, live measures, logout', { timeout: 150_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   try {
-    await page.goto(demo!.url);
+    await page.goto(env.demo.url);
 
     // AUTH-4: a fresh browser gives the PIN, is asked the PUK, then lands on the home page.
     assert.equal(await login(page, PIN, PUK), 'puk', 'a new browser must be asked the PUK');
