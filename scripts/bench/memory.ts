@@ -1,8 +1,9 @@
 /**
- * pnpm bench:memory — runs the demo (simulated installation + the built daemon as its own
- * process) for BENCH_MINUTES (10), with a client watching My panel board and a Measure page
- * as a browser would (device list every 5 s, live values every 2 s), and samples the daemon's
- * resident memory (VmRSS from /proc/<pid>/status) every 5 s.
+ * pnpm bench:memory — runs the demo as `pnpm demo` does (simulated installation, 13 months of
+ * back-filled history, the built daemon as its own process) for BENCH_MINUTES (10), with a client
+ * watching as residents do (device list every 5 s, live values every second, a consumption
+ * chart every 10 s: day, month, year, 10 years in turn), and samples the daemon's resident memory
+ * (VmRSS from /proc/<pid>/status) every 5 s.
  * Prints one JSON line: {metric:"daemonRss", minutes, maxRssMB, finalRssMB, samples}.
  */
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { startDemo } from '../demo/harness';
 
 const minutes = Number(process.env.BENCH_MINUTES ?? 10);
 const dataDir = mkdtempSync(join(tmpdir(), 'ews-mem-'));
-const demo = await startDemo({ dataDir, simRtuPort: 0, simGatewayPort: 0 });
+const demo = await startDemo({ dataDir, simRtuPort: 0, simGatewayPort: 0, backfillMonths: Number(process.env.BENCH_BACKFILL_MONTHS ?? 13) });
 
 function rssMB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -33,6 +34,11 @@ const samples: number[] = [];
 let i = 0;
 while (Date.now() < end) {
   if (i % 5 === 0) await get('/api/devices');
+  if (i % 10 === 0) {
+    const period = ['day', 'month', 'year', 'decade'][(i / 10) % 4];
+    const scope = ['total', 'type:electricity', 'group:group-1', 'device:1'][Math.floor(i / 40) % 4];
+    await get(`/api/consumption?scope=${scope}&period=${period}&date=${new Date().toISOString().slice(0, 10)}`);
+  }
   await get(`/api/devices/${1 + (Math.floor(i / 10) % 19)}/live`);
   if (i % 5 === 0) samples.push(rssMB(demo.daemon.pid!));
   await new Promise((r) => setTimeout(r, 1000));

@@ -45,7 +45,9 @@ export function openHistoryDatabases(root: RootDatabase): HistoryDatabases {
 
 export function openDatabases(dataDir: string): Databases {
   mkdirSync(dataDir, { recursive: true });
-  const root = open({ path: join(dataDir, 'ews.lmdb'), maxDbs: 32 });
+  // No OS read-ahead on the map: charts read scattered day buckets, and read-ahead would pull
+  // neighbouring pages into memory for nothing (MDB_NORDAHEAD; the box has 512 MB).
+  const root = open({ path: join(dataDir, 'ews.lmdb'), maxDbs: 32, noReadAhead: true });
   const config = root.openDB<unknown, string>({ name: 'config' });
   const audit = root.openDB<unknown, string>({ name: 'audit' });
   const auth = root.openDB<unknown, string>({ name: 'auth' });
