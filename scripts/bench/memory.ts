@@ -45,9 +45,19 @@ while (Date.now() < end) {
   i++;
 }
 samples.push(rssMB(demo.daemon.pid!));
+// Where the resident memory is: the node executable's own pages (code, ICU data: shared,
+// read-only), the LMDB map (page cache), and private anonymous memory (heaps).
+const parts: Record<string, number> = {};
+let region = '';
+for (const line of readFileSync(`/proc/${demo.daemon.pid}/smaps`, 'utf8').split('\n')) {
+  const m = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+  if (m) { region = /\/node$/.test(m[1]) ? 'nodeExecutable' : m[1].endsWith('ews.lmdb') ? 'lmdbMap' : !m[1] || m[1] === '[heap]' ? 'anonymous' : 'otherFiles'; continue; }
+  if (line.startsWith('Rss:')) parts[region] = (parts[region] ?? 0) + Number(line.split(/\s+/)[1]) / 1024;
+}
+const breakdownMB = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, Math.round(v * 10) / 10]));
 console.log(JSON.stringify({
   metric: 'daemonRss', minutes, maxRssMB: Math.max(...samples), finalRssMB: samples[samples.length - 1],
-  firstRssMB: samples[0], samples: samples.length, how: 'VmRSS of the daemon process, demo installation, client polling',
+  firstRssMB: samples[0], samples: samples.length, breakdownMB, how: 'VmRSS of the daemon process, demo installation, client polling',
 }));
 await demo.stop();
 rmSync(dataDir, { recursive: true, force: true });

@@ -47,7 +47,9 @@ export function openDatabases(dataDir: string): Databases {
   mkdirSync(dataDir, { recursive: true });
   // No OS read-ahead on the map: charts read scattered day buckets, and read-ahead would pull
   // neighbouring pages into memory for nothing (MDB_NORDAHEAD; the box has 512 MB).
-  const root = open({ path: join(dataDir, 'ews.lmdb'), maxDbs: 32, noReadAhead: true });
+  // `noReadAhead` is a documented lmdb-js option missing from its type declarations.
+  const options: Parameters<typeof open>[0] & { noReadAhead: boolean } = { path: join(dataDir, 'ews.lmdb'), maxDbs: 32, noReadAhead: true };
+  const root = open(options);
   const config = root.openDB<unknown, string>({ name: 'config' });
   const audit = root.openDB<unknown, string>({ name: 'audit' });
   const auth = root.openDB<unknown, string>({ name: 'auth' });
