@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { startDemo } from '../demo/harness';
 
 const minutes = Number(process.env.BENCH_MINUTES ?? 10);
+/** `full` (default): panel, live values and charts; `live`: panel and live values; `none`: the demo alone. */
+const client = process.env.BENCH_CLIENT ?? 'full';
 const dataDir = mkdtempSync(join(tmpdir(), 'ews-mem-'));
 const demo = await startDemo({ dataDir, simRtuPort: 0, simGatewayPort: 0, backfillMonths: Number(process.env.BENCH_BACKFILL_MONTHS ?? 13) });
 
@@ -33,13 +35,13 @@ const end = Date.now() + minutes * 60_000;
 const samples: number[] = [];
 let i = 0;
 while (Date.now() < end) {
-  if (i % 5 === 0) await get('/api/devices');
-  if (i % 10 === 0) {
+  if (client !== 'none' && i % 5 === 0) await get('/api/devices');
+  if (client === 'full' && i % 10 === 0) {
     const period = ['day', 'month', 'year', 'decade'][(i / 10) % 4];
     const scope = ['total', 'type:electricity', 'group:group-1', 'device:1'][Math.floor(i / 40) % 4];
     await get(`/api/consumption?scope=${scope}&period=${period}&date=${new Date().toISOString().slice(0, 10)}`);
   }
-  await get(`/api/devices/${1 + (Math.floor(i / 10) % 19)}/live`);
+  if (client !== 'none') await get(`/api/devices/${1 + (Math.floor(i / 10) % 19)}/live`);
   if (i % 5 === 0) samples.push(rssMB(demo.daemon.pid!));
   await new Promise((r) => setTimeout(r, 1000));
   i++;
@@ -57,7 +59,7 @@ for (const line of readFileSync(`/proc/${demo.daemon.pid}/smaps`, 'utf8').split(
 const breakdownMB = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, Math.round(v * 10) / 10]));
 console.log(JSON.stringify({
   metric: 'daemonRss', minutes, maxRssMB: Math.max(...samples), finalRssMB: samples[samples.length - 1],
-  firstRssMB: samples[0], samples: samples.length, breakdownMB, how: 'VmRSS of the daemon process, demo installation, client polling',
+  firstRssMB: samples[0], samples: samples.length, client, breakdownMB, how: 'VmRSS of the daemon process, demo installation, client polling',
 }));
 await demo.stop();
 rmSync(dataDir, { recursive: true, force: true });
