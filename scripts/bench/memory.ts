@@ -59,7 +59,7 @@ for (const line of readFileSync(`/proc/${demo.daemon.pid}/smaps`, 'utf8').split(
 const breakdownMB = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, Math.round(v * 10) / 10]));
 console.log(JSON.stringify({
   metric: 'daemonRss', minutes, maxRssMB: Math.max(...samples), finalRssMB: samples[samples.length - 1],
-  firstRssMB: samples[0], samples: samples.length, client, breakdownMB, how: 'VmRSS of the daemon process, demo installation, client polling',
+  firstRssMB: samples[0], samples: samples.length, client, breakdownMB, how: 'VmRSS of the daemon process (/proc/<pid>/status), demo with back-filled history',
 }));
 await demo.stop();
 rmSync(dataDir, { recursive: true, force: true });
