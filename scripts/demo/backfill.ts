@@ -15,7 +15,7 @@ import { join } from 'node:path';
 
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { ModelDef } from '@ews/shared';
+import { REGISTER_WORDS, type ModelDef } from '@ews/shared';
 import { createCatalog, loadCatalog, type Catalog, type Clock, type Timer } from '@ews/daemon';
 import { planDevice } from '../../daemon/src/poll/plan';
 import { openDatabases } from '../../daemon/src/store/db';
@@ -26,7 +26,6 @@ import { createSimSlave, type SimSlave } from '../sim/slave';
 import { hashInts } from '../sim/noise';
 
 const DAY_MS = 86_400_000;
-const BITS: Record<string, number> = { u16: 16, s16: 16, u32: 32, s32: 32, u64: 64, s64: 64 };
 
 export interface BackfillOptions {
   store: HistoryStore;
@@ -54,7 +53,7 @@ function quantize(r: IngestRegister, v: number): number {
   if (r.type === 'float32') return Math.fround(v);
   let raw = r.counter ? Math.floor(v / r.scale) : Math.round(v / r.scale);
   if (r.type.startsWith('u') && raw < 0) raw = 0;
-  const bits = BITS[r.type];
+  const bits = REGISTER_WORDS[r.type] * 16;
   if (r.counter && bits && bits < 53) raw %= 2 ** bits;
   return Math.round(raw * r.scale * 1e6) / 1e6;
 }

@@ -6,7 +6,7 @@
  * A pulse concentrator is one slave per Modbus address combining several positions
  * (`combineSlaves`).
  */
-import { resolveRegisters, type GenericRegister, type ModelDef, type ResolvedRegister, type RegisterType } from '@ews/shared';
+import { resolveRegisters, genericRegisters, type GenericRegister, type ModelDef, type ResolvedRegister } from '@ews/shared';
 import { modbus, systemClock, type Clock } from '@ews/daemon';
 import { hash01 } from './noise';
 import { electricalState, type ElectricalParams, type ElectricalState } from './physics';
@@ -60,7 +60,6 @@ export interface SimSlaveOptions {
   gaps?: 'zero' | 'exception';
 }
 
-const GENERIC_TYPES: Record<1 | 2 | 4, RegisterType> = { 1: 'u16', 2: 'u32', 4: 'u64' };
 /** Longest integration step, simulated ms (profiles change slower than this). */
 const STEP_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -76,13 +75,6 @@ function gapWordKeys(registers: readonly ResolvedRegister[], maxGap: number): nu
     }
   }
   return out;
-}
-
-function genericRegisters(g: GenericRegister): ResolvedRegister[] {
-  return [{
-    key: 'activeEnergyImportWh', address: g.address, fn: g.fn, type: GENERIC_TYPES[g.words], words: g.words,
-    scale: g.factor, unit: 'Wh', group: 'energy', counter: 'activeEnergyImport', statistic: false, phase: 'total',
-  }];
 }
 
 interface Sample { activeW: number; reactiveVar: number; apparentVA: number; flowDm3PerH: number }

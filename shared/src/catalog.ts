@@ -176,3 +176,17 @@ export function resolveRegisters(model: ModelDef, position?: number): ResolvedRe
   }
   return out;
 }
+
+/** Words of a generic meter's register → its type (CAT-1 "Other devices → Generic Modbus meter"). */
+const GENERIC_TYPES: Record<1 | 2 | 4, RegisterType> = { 1: 'u16', 2: 'u32', 4: 'u64' };
+
+/**
+ * The one register of a generic Modbus meter, from its device configuration (read code,
+ * register, words, Wh per raw unit): positive active energy only.
+ */
+export function genericRegisters(g: { fn: 3 | 4; address: number; words: 1 | 2 | 4; factor: number }): ResolvedRegister[] {
+  return [{
+    key: 'activeEnergyImportWh', address: g.address, fn: g.fn, type: GENERIC_TYPES[g.words], words: g.words, scale: g.factor,
+    unit: 'Wh', group: 'energy', label: 'Active energy +', phase: 'total', counter: 'activeEnergyImport', statistic: false,
+  }];
+}

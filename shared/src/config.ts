@@ -4,13 +4,13 @@
  */
 import { z } from 'zod';
 import { familySchema } from './catalog';
+import { BAUD_RATES } from './constants';
 
 export const LOCAL_GATEWAY_ID = 'local';
 
 export const paritySchema = z.enum(['none', 'even', 'odd']);
 export type Parity = z.infer<typeof paritySchema>;
 
-export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
 
 /** BUS-2 Modbus settings of the Local RS485 port. */
 export const modbusSettingsSchema = z.object({

@@ -6,3 +6,4 @@ export * from './structure';
 export * from './settings';
 export * from './consumption';
 export * from './roles';
+export * from './constants';

@@ -4,6 +4,7 @@
  * settings. Secrets (the history folder password) are write-only: answers say only whether set.
  */
 import { z } from 'zod';
+import { LANGUAGES, SAMPLE_RATES_MIN } from './constants';
 
 const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/, 'an IPv4 address such as 192.168.1.100');
 
@@ -41,8 +42,6 @@ export const timeSettingsSchema = z.object({
 export type TimeSettings = z.infer<typeof timeSettingsSchema>;
 export const DEFAULT_TIME: Omit<TimeSettings, 'dateTime'> = { timezone: 'Europe/Paris', ntpEnabled: true, ntpServer: 'pool.ntp.org' };
 
-export const LANGUAGES = ['zh', 'de', 'en', 'es', 'fr', 'fr-BE', 'el', 'it', 'nl-BE', 'nl', 'pl', 'pt', 'ru'] as const;
-export const SAMPLE_RATES_MIN = [1, 5, 10, 15, 30, 60] as const;
 
 export const csvSettingsSchema = z.object({
   decimalSeparator: z.enum(['.', ',']).default(','),

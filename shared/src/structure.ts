@@ -4,6 +4,7 @@
  * limits, and the API inputs that create and edit gateways and devices.
  */
 import { z } from 'zod';
+import { EDITIONS } from './constants';
 import { familySchema } from './catalog';
 import { genericRegisterSchema, gatewaySchema } from './config';
 
@@ -51,13 +52,7 @@ export type Group = z.infer<typeof groupSchema>;
 export const groupInputSchema = groupSchema.omit({ id: true, remoteId: true }).strict();
 
 /** BUS-6: the edition is a setting; its limits are checked with a clear message. */
-export const editionSchema = z.enum(['PM1WS10', 'PM1WS32', 'PM1WS255']);
-export type Edition = z.infer<typeof editionSchema>;
-export const EDITION_LIMITS: Record<Edition, { devices: number; perGateway: number }> = {
-  PM1WS10: { devices: 10, perGateway: 10 },
-  PM1WS32: { devices: 32, perGateway: 32 },
-  PM1WS255: { devices: 255, perGateway: 32 },
-};
+export const editionSchema = z.enum(EDITIONS);
 
 /** POST /api/gateways, PUT /api/gateways/:id (IP gateways; Local accepts name, description, panel board, ON/OFF). */
 export const gatewayInputSchema = gatewaySchema.omit({ id: true, kind: true }).extend({

@@ -38,8 +38,7 @@ export function errorHandler(log: Logger) {
       return body(status, { error: err.message, code: err.code, ...(err.fields ? { fields: err.fields } : {}) });
     }
     if (err instanceof AuthError) {
-      const [field, ...rest] = err.message.split(': ');
-      const fields = rest.length ? { [field]: [rest.join(': ')] } : undefined;
+      const fields = err.field ? { [err.field]: [err.message] } : undefined;
       const status = err.code === 'not-found' ? 404 : err.code === 'conflict' ? 409 : 400;
       return body(status, { error: err.message, code: err.code, ...(fields ? { fields } : {}) });
     }

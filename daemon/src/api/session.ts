@@ -58,7 +58,7 @@ export function sessionRoutes(deps: ApiDeps) {
       if (err.code === 'need-puk') throw new ApiError(401, 'need-puk', 'enter the PUK', undefined, { needPuk: true });
       if (err.code === 'disabled') throw new ApiError(403, 'disabled', 'this user is disabled');
       const lockMs = limiter.fail(client);
-      const userId = (err as AuthError & { userId?: string }).userId;
+      const userId = err.userId;
       if (userId) limiter.fail(`user:${userId}`);
       deps.log.warn('login refused', { reason: err.code, client, ...(userId ? { user: userId } : {}), lockedForS: Math.ceil(lockMs / 1000) });
       throw new ApiError(401, 'bad-code', 'wrong code');

@@ -13,7 +13,11 @@ import { DomainError } from '../util/errors';
 import { systemClock, type Clock } from '../util/clock';
 
 export type AuthErrorCode = 'bad-code' | 'need-puk' | 'disabled' | 'no-session' | 'not-found' | 'conflict' | 'invalid';
-export class AuthError extends DomainError<AuthErrorCode> {}
+export class AuthError extends DomainError<AuthErrorCode> {
+  constructor(code: AuthErrorCode, message: string, readonly field?: string, readonly userId?: string) {
+    super(code, message);
+  }
+}
 
 export { ROLE_PAGES } from '@ews/shared';
 
@@ -90,9 +94,9 @@ export class AuthService {
 
   async createUser(input: z.input<typeof userInputSchema>): Promise<UserSummary> {
     const p = userInputSchema.parse(input);
-    if (!p.pin || !p.puk) throw new AuthError('invalid', !p.pin ? 'pin: a new user needs a PIN' : 'puk: a new user needs a PUK');
-    if (this.users().some((u) => u.name.toLowerCase() === p.name.toLowerCase())) throw new AuthError('conflict', 'name: already used');
-    if (await this.pinTaken(p.pin)) throw new AuthError('conflict', 'pin: already used by another user');
+    if (!p.pin || !p.puk) throw new AuthError('invalid', `a new user needs a ${!p.pin ? 'PIN' : 'PUK'}`, !p.pin ? 'pin' : 'puk');
+    if (this.users().some((u) => u.name.toLowerCase() === p.name.toLowerCase())) throw new AuthError('conflict', 'the name is already used', 'name');
+    if (await this.pinTaken(p.pin)) throw new AuthError('conflict', 'the PIN is already used by another user', 'pin');
     let n = 1;
     while (this.dbs.auth.get(`user:u${n}`)) n++;
     const user: StoredUser = {
@@ -107,8 +111,8 @@ export class AuthService {
     const p = userUpdateSchema.parse(input);
     const u = this.dbs.auth.get(`user:${id}`) as StoredUser | undefined;
     if (!u) throw new AuthError('not-found', `no user ${id}`);
-    if (p.name && this.users().some((o) => o.id !== id && o.name.toLowerCase() === p.name!.toLowerCase())) throw new AuthError('conflict', 'name: already used');
-    if (p.pin && (await this.pinTaken(p.pin, id))) throw new AuthError('conflict', 'pin: already used by another user');
+    if (p.name && this.users().some((o) => o.id !== id && o.name.toLowerCase() === p.name!.toLowerCase())) throw new AuthError('conflict', 'the name is already used', 'name');
+    if (p.pin && (await this.pinTaken(p.pin, id))) throw new AuthError('conflict', 'the PIN is already used by another user', 'pin');
     const next: StoredUser = {
       ...u,
       ...(p.name ? { name: p.name } : {}),
@@ -123,16 +127,10 @@ export class AuthService {
       next.defaultCodes = def ? (await verifyCode(def.pin, next.pinHash)) || (await verifyCode(def.puk, next.pukHash)) : false;
     }
     if (u.role === 'administrator' && next.enabled === false && this.users().filter((o) => o.enabled && o.role === 'administrator').length <= 1) {
-      throw new AuthError('invalid', 'enabled: the last administrator cannot be disabled');
+      throw new AuthError('invalid', 'the last administrator cannot be disabled', 'enabled');
     }
     await this.dbs.auth.put(`user:${id}`, next);
     return this.listUsers().find((x) => x.id === id)!;
-  }
-
-  /** The user whose PIN this is (for per-user throttling), without logging in. */
-  async userOfPin(pin: string): Promise<string | undefined> {
-    for (const u of this.users()) if (await verifyCode(pin, u.pinHash)) return u.id;
-    return undefined;
   }
 
   /** PIN, then PUK unless this browser is trusted for the user the PIN belongs to. */
@@ -148,7 +146,7 @@ export class AuthService {
     if (!trust || trust.userId !== user.id) {
       if (puk === undefined) throw new AuthError('need-puk', 'this browser needs the PUK');
       hooks.beforePuk?.(user.id);
-      if (!(await verifyCode(puk, user.pukHash))) throw Object.assign(new AuthError('bad-code', 'wrong code'), { userId: user.id });
+      if (!(await verifyCode(puk, user.pukHash))) throw new AuthError('bad-code', 'wrong code', undefined, user.id);
       newTrust = newToken();
       await this.dbs.auth.put(`trust:${tokenId(newTrust)}`, { userId: user.id, createdMs: this.clock.now() } satisfies StoredTrust);
     }

@@ -7,7 +7,7 @@
 import {
   gatewaySchema, gatewayInputSchema, deviceInputSchema, deviceConfigSchema, modbusSettingsSchema, networkSettingsSchema,
   timeSettingsSchema, csvSettingsSchema, panelBoardInputSchema, loadInputSchema, groupInputSchema, editionSchema,
-  LOCAL_GATEWAY_ID, type Gateway, type DeviceConfig, type ModbusSettings, type NetworkSettings, type PanelBoard, type Load,
+  LOCAL_GATEWAY_ID, deviceAddressLabel, type Gateway, type DeviceConfig, type ModbusSettings, type NetworkSettings, type PanelBoard, type Load,
   type Group, type Edition, type CsvSettings, type GatewayInput, type DeviceInput, type NewDeviceInput,
 } from '@ews/shared';
 import { z } from 'zod';
@@ -17,7 +17,7 @@ import { Emitter } from '../util/events';
 import { systemClock, type Clock } from '../util/clock';
 import { hashCode } from '../auth/codes';
 import { CONFIG_PARTS, STRUCTURAL_PARTS, defaultDocument, LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredTimeSettings } from './document';
-import { ConfigError, fail, checkDevice, checkLimits, checkLoads, checkNamed, checkGateways, defaultDeviceName } from './rules';
+import { ConfigError, fail, checkDevice, checkLimits, checkLoads, checkNamed, checkGateways } from './rules';
 
 export { ConfigError, type ConfigErrorCode } from './rules';
 export { LOCAL_GATEWAY, type ConfigDocument, type ConfigPart } from './document';
@@ -176,18 +176,23 @@ export class ConfigStore {
     let loadId = p.loadId;
     if (model?.energyType === 'water') loadId = 'water';
     if (model?.energyType === 'gas') loadId = 'gas';
-    const dev = deviceConfigSchema.parse({ ...p, id, loadId, name: p.name || defaultDeviceName(p) });
+    const dev = deviceConfigSchema.parse({ ...p, id, loadId, name: p.name || deviceAddressLabel(p) });
     if (!model) fail('invalid', 'model', `unknown model ${p.family}/${p.model}`);
     return dev;
   }
 
+  /** The permanent ID of a new device: the wanted one if free, else the next free one. */
+  private freeDeviceId(d: ConfigDocument, wanted = 1): number {
+    const used = new Set(d.devices.map((x) => x.id));
+    let id = wanted;
+    while (used.has(id)) id++;
+    return id;
+  }
+
   createDevice(input: DeviceInput | NewDeviceInput, user: string): Promise<DeviceConfig> {
     return this.mutate(user, `add device ${input.name || input.address}`, (d) => {
-      const used = new Set(d.devices.map((x) => x.id));
-      let id = 'id' in input && typeof input.id === 'number' ? input.id : 1;
-      while (used.has(id)) id++;
-      const { id: _ignored, ...rest } = input as NewDeviceInput;
-      const dev = this.buildDevice(d, id, rest as DeviceInput);
+      const { id: wanted, ...rest } = input as NewDeviceInput;
+      const dev = this.buildDevice(d, this.freeDeviceId(d, typeof wanted === 'number' ? wanted : 1), rest as DeviceInput);
       d.devices.push(dev);
       checkDevice(d, dev, this.catalog.get(dev.family, dev.model));
       return dev;
@@ -197,12 +202,9 @@ export class ConfigStore {
   /** Several devices in one step (the scan's "Add selected"): all or none, one version. */
   createDevices(inputs: DeviceInput[], user: string): Promise<DeviceConfig[]> {
     return this.mutate(user, `add ${inputs.length} devices`, (d) => inputs.map((input, i) => {
-      const used = new Set(d.devices.map((x) => x.id));
-      let id = 1;
-      while (used.has(id)) id++;
       let dev: DeviceConfig;
       try {
-        dev = this.buildDevice(d, id, input);
+        dev = this.buildDevice(d, this.freeDeviceId(d), input);
         d.devices.push(dev);
         checkDevice(d, dev, this.catalog.get(dev.family, dev.model));
       } catch (err) {

@@ -3,7 +3,7 @@
  * The installation's rules (CAT-2, CFG-1…4, BUS-6), checked on a draft document before it is
  * saved. Each failure names the field, so the SPA can show it next to the input (CFG-6).
  */
-import { EDITION_LIMITS, LOCAL_GATEWAY_ID, MAX_LOADS, MAX_USER_LOADS, type DeviceConfig } from '@ews/shared';
+import { deviceAddressLabel, EDITION_LIMITS, LOCAL_GATEWAY_ID, MAX_LOADS, MAX_USER_LOADS, type DeviceConfig } from '@ews/shared';
 import type { ModelDef } from '@ews/shared';
 import type { ConfigDocument } from './document';
 import { DomainError } from '../util/errors';
@@ -21,12 +21,6 @@ export function fail(code: ConfigErrorCode, field: string, message: string): nev
 
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
-export function defaultDeviceName(d: Pick<DeviceConfig, 'address' | 'position' | 'side'>): string {
-  if (d.position !== undefined) return `${d.address}-${d.position}`;
-  if (d.side !== undefined) return `${d.address}-${d.side}`;
-  return String(d.address);
-}
-
 /** Checks one device against the document it is going into (the device is already in `doc`). */
 export function checkDevice(doc: ConfigDocument, d: DeviceConfig, model: ModelDef | undefined): void {
   const gw = doc.gateways.find((g) => g.id === d.gatewayId);
@@ -42,7 +36,7 @@ export function checkDevice(doc: ConfigDocument, d: DeviceConfig, model: ModelDe
   if (params.includes('phase') && d.phase === undefined && model.simulation?.phases === 1) fail('invalid', 'phase', 'a single-phase station needs its phase');
   if (doc.devices.some((o) => o.id !== d.id && same(o.name, d.name))) fail('conflict', 'name', `the name "${d.name}" is already used`);
   const clash = doc.devices.find((o) => o.id !== d.id && o.gatewayId === d.gatewayId && o.address === d.address && o.position === d.position && o.side === d.side);
-  if (clash) fail('conflict', 'address', `address ${defaultDeviceName(d)} is already used on ${gw.name} by "${clash.name}"`);
+  if (clash) fail('conflict', 'address', `address ${deviceAddressLabel(d)} is already used on ${gw.name} by "${clash.name}"`);
   // A Modbus address is one physical slave: a pulse concentrator's address cannot also be a meter's.
   const sameAddr = doc.devices.filter((o) => o.id !== d.id && o.gatewayId === d.gatewayId && o.address === d.address);
   if (sameAddr.some((o) => (o.position === undefined) !== (d.position === undefined) || o.family !== d.family && d.position !== undefined)) {

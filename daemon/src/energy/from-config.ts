@@ -8,11 +8,12 @@ import type { Catalog } from '../catalog/index';
 import type { ScopeProvider } from './scopes';
 
 export function scopeProvider(config: ConfigStore, catalog: Catalog): ScopeProvider {
+  // Re-created on every change of devices, loads or groups (daemon.ts), so computed once here.
+  const enabledGroups = new Set(config.groups().filter((g) => g.enabled).map((g) => g.id));
   return (deviceId) => {
     const d = config.device(deviceId);
     if (!d) return undefined;
     const model = catalog.get(d.family, d.model);
-    const enabledGroups = new Set(config.groups().filter((g) => g.enabled).map((g) => g.id));
     return {
       energyType: model?.energyType ?? 'none',
       loadId: d.loadId,

@@ -5,7 +5,7 @@
  * values. Never sees bytes.
  */
 import type { ModelDef, ResolvedRegister, WordOrder, Unit, GenericRegister } from '@ews/shared';
-import { resolveRegisters } from '@ews/shared';
+import { resolveRegisters, genericRegisters } from '@ews/shared';
 import { decodeRegister } from '../modbus/codec';
 
 export interface ReadBlock {
@@ -59,15 +59,6 @@ export function decodeBlock(block: ReadBlock, words: ArrayLike<number>, order: W
     if (r.type !== 'float32') value = Math.round(value * 1e6) / 1e6; // scale noise (0.1 × 3 = 0.30000000000000004)
     into[r.key] = { value: Number.isFinite(value) ? value : 0, unit: r.unit };
   }
-}
-
-/** The one register of a generic Modbus meter, built from its device configuration. */
-export function genericRegisters(g: GenericRegister): ResolvedRegister[] {
-  const type = g.words === 1 ? 'u16' : g.words === 2 ? 'u32' : 'u64';
-  return [{
-    key: 'activeEnergyImportWh', address: g.address, fn: g.fn, type, words: g.words, scale: g.factor, unit: 'Wh',
-    group: 'energy', label: 'Active energy +', counter: 'activeEnergyImport', statistic: false,
-  }];
 }
 
 /** Everything the poller needs to read one device. */

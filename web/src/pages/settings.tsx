@@ -6,7 +6,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import type { CsvSettings, Edition, ModbusSettings } from '@ews/shared';
+import { BAUD_RATES, EDITIONS, EDITION_LIMITS, SAMPLE_RATES_MIN, type CsvSettings, type Edition, type ModbusSettings } from '@ews/shared';
 import { api, type NetworkAnswer, type TimeAnswer } from '../api';
 import { Check, Field, FormMessage, num, problemOf, useAction, type Action } from '../components/form';
 import { Page } from '../components/layout';
@@ -14,13 +14,6 @@ import { t, formatDateTime, type MessageKey } from '../i18n';
 import { SETTINGS_SECTIONS, type SettingsSection } from '../state/router';
 import { sessionModel } from '../state/session';
 
-// Choices as the shared contract defines them (copied: importing them would bundle zod).
-const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200];
-const SAMPLE_RATES_MIN = [1, 5, 10, 15, 30, 60];
-const EDITIONS: Edition[] = ['PM1WS10', 'PM1WS32', 'PM1WS255'];
-const EDITION_LIMITS: Record<Edition, { devices: number; perGateway: number }> = {
-  PM1WS10: { devices: 10, perGateway: 10 }, PM1WS32: { devices: 32, perGateway: 32 }, PM1WS255: { devices: 255, perGateway: 32 },
-};
 /** SYS-3: the 13 languages, each named in itself. */
 export const LANGUAGE_NAMES: Array<[string, string]> = [
   ['zh', '中文'], ['de', 'Deutsch'], ['en', 'English'], ['es', 'Español'], ['fr', 'Français'], ['fr-BE', 'Français (Belgique)'],
