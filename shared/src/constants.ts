@@ -16,3 +16,18 @@ export const EDITION_LIMITS: Record<Edition, { devices: number; perGateway: numb
   PM1WS32: { devices: 32, perGateway: 32 },
   PM1WS255: { devices: 255, perGateway: 32 },
 };
+
+/** COST-2/3: the energy types that have tariffs and cost rules. */
+export const COST_TYPES = ['electricity', 'gas', 'water'] as const;
+export type CostType = (typeof COST_TYPES)[number];
+export const isCostType = (s: string): s is CostType => (COST_TYPES as readonly string[]).includes(s);
+/** COST-2 limits. */
+export const MAX_TARIFFS_PER_TYPE = 5;
+export const MAX_PRICES_PER_TARIFF = 5;
+/** COST-3: rules per type (the vendor's pages show about 20; we allow more). */
+export const MAX_RULES_PER_TYPE = 50;
+/** Days of the week as cost rules name them, Monday first. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+/** CON-2 colours of the energy types in pies and tables. */
+export const ENERGY_COLORS: Record<CostType, string> = { electricity: '#f28c28', gas: '#3aa655', water: '#2f7fd1' };

@@ -4,6 +4,7 @@
  * kiosk tokens (BEY-1).
  */
 import type { CounterKind } from './catalog';
+import type { CostRecompute, CostSeries, TariffEnergySeries } from './costs';
 
 export type Period = 'day' | 'month' | 'year' | 'decade';
 
@@ -17,6 +18,8 @@ export interface ConsumptionQuery {
   counter?: CounterKind;
   /** `total` only: one series per load (default) or the total alone. */
   byLoad?: boolean;
+  /** COST-5: add cost series and energy per tariff (one series per tariff of the scope's type). */
+  costs?: boolean;
 }
 
 export interface BarSeries {
@@ -31,6 +34,10 @@ export interface Bars {
   /** Bar starts, epoch seconds. */
   x: number[];
   series: BarSeries[];
+  /** With `costs=1`: the cost of each bar per tariff (none for export counters). */
+  costs?: CostSeries[];
+  /** With `costs=1`: the energy (or volume) of each bar per tariff. */
+  byTariff?: TariffEnergySeries[];
 }
 
 export interface ConsumptionResult extends Bars {
@@ -40,6 +47,9 @@ export interface ConsumptionResult extends Bars {
   timezone: string;
   counter: CounterKind;
   previous: Bars;
+  /** With `costs=1`: the currency (ISO 4217) and a recomputation under way, if any. */
+  currency?: string;
+  recompute?: CostRecompute | null;
 }
 
 /** BEY-1 kiosk tokens. The token itself is only in the answer to the creation. */

@@ -7,3 +7,5 @@ export * from './settings';
 export * from './consumption';
 export * from './roles';
 export * from './constants';
+export * from './costs';
+export * from './currencies';

@@ -13,6 +13,7 @@ import { GatewaysPage } from './pages/gateways';
 import { DevicesPage } from './pages/devices';
 import { ScanPage } from './pages/scan';
 import { StructurePage } from './pages/structure';
+import { CostsPage } from './pages/costs';
 import { SettingsMenuPage, SettingsPage } from './pages/settings';
 import { ChangeCodesPage, UsersPage } from './pages/users';
 import { route, type Route } from './state/router';
@@ -56,7 +57,7 @@ export const canManageUsers = (u: SessionUser) => u.role === 'administrator' || 
 function allowed(r: Route, u: SessionUser): boolean {
   switch (r.name) {
     case 'panel': case 'measure': return u.pages.includes('myPanelBoard');
-    case 'system': case 'gateways': case 'devices': case 'scan': case 'structure': case 'audit': return u.pages.includes('systemConfig');
+    case 'system': case 'gateways': case 'devices': case 'scan': case 'structure': case 'audit': case 'costs': return u.pages.includes('systemConfig');
     case 'settings': return u.pages.includes('webServerConfig') || canManageUsers(u);
     case 'setting': return u.pages.includes('webServerConfig');
     case 'users': case 'changeCodes': return canManageUsers(u);
@@ -88,6 +89,7 @@ export function App() {
     case 'measure': return <MeasurePage key={r.deviceId} deviceId={r.deviceId} />;
     case 'system': return <SystemPage />;
     case 'audit': return <AuditPage />;
+    case 'costs': return <CostsPage key={r.type} type={r.type} />;
     case 'gateways': return <GatewaysPage selected={r.gatewayId} />;
     case 'devices': return <DevicesPage key={r.gatewayId} gatewayId={r.gatewayId} selected={r.deviceId} />;
     case 'scan': return <ScanPage key={r.gatewayId} gatewayId={r.gatewayId} />;

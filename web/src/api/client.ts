@@ -9,6 +9,7 @@ import type {
   CatalogModel, CsvSettings, CsvSettingsInput, DeviceConfig, DeviceDetail, DeviceInput, DeviceTestResult, Edition,
   Gateway, GatewayInput, GatewayTestResult, GatewayView, Group, Load, ModbusSettings, NetworkSettings, PanelBoard, Page, Role,
   ScanState, TimeSettings, UserSummary,
+  CostSettings, Tariff, TariffInput, CostRuleInput, CostRulesView, CostRecompute, CostType,
 } from '@ews/shared';
 
 /** Set when a request could not reach the daemon; cleared by the next answer. */
@@ -115,6 +116,7 @@ export function consumptionQueryString(q: ConsumptionQuery): string {
   const p = [`scope=${encodeURIComponent(q.scope)}`, `period=${q.period}`, `date=${q.date}`];
   if (q.counter) p.push(`counter=${q.counter}`);
   if (q.byLoad !== undefined) p.push(`byLoad=${q.byLoad ? 1 : 0}`);
+  if (q.costs) p.push('costs=1');
   return p.join('&');
 }
 
@@ -177,6 +179,20 @@ export const api = {
   setCsv: (body: CsvSettingsInput) => request<CsvSettings>('PUT', '/api/settings/csv', body),
   edition: () => request<{ edition: Edition }>('GET', '/api/settings/edition'),
   setEdition: (edition: Edition) => request<{ edition: Edition }>('PUT', '/api/settings/edition', { edition }),
+
+  // Bill of consumptions (COST-1…4)
+  costSettings: () => request<CostSettings>('GET', '/api/settings/costs'),
+  setCostSettings: (body: CostSettings) => request<CostSettings>('PUT', '/api/settings/costs', body),
+  /** All tariffs, or those of one energy type. */
+  tariffs: (type?: CostType) => request<Tariff[]>('GET', `/api/tariffs${type ? `?type=${type}` : ''}`),
+  createTariff: (body: TariffInput) => request<Tariff>('POST', '/api/tariffs', body),
+  updateTariff: (id: string, body: TariffInput) => request<Tariff>('PUT', `/api/tariffs/${enc(id)}`, body),
+  deleteTariff: (id: string) => request<unknown>('DELETE', `/api/tariffs/${enc(id)}`),
+  costRules: (type: CostType) => request<CostRulesView>('GET', `/api/cost-rules/${type}`),
+  /** The whole ordered list; field errors are keyed `<index>.<field>`. */
+  setCostRules: (type: CostType, rules: CostRuleInput[]) => request<CostRulesView>('PUT', `/api/cost-rules/${type}`, rules),
+  /** The background recomputation after a rule change, if one is under way. */
+  costStatus: () => request<{ recompute: CostRecompute | null }>('GET', '/api/costs/status'),
 
   // Users (AUTH-3)
   users: () => request<UserSummary[]>('GET', '/api/users'),

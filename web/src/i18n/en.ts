@@ -1,5 +1,10 @@
+import { costsEn } from './costs.en';
+import { tariffsEn } from './tariffs.en';
+
 /** English strings: the reference dictionary. Every other language must have the same keys. */
 export const en = {
+  ...costsEn,
+  ...tariffsEn,
   'lang.name': 'English',
   'app.title': 'Energy Web Server',
   'net.offline': 'Offline, retrying…',

@@ -6,11 +6,12 @@ import { api, type AuditEntry } from '../api';
 import { t, formatDateTime } from '../i18n';
 import { problemOf } from '../components/form';
 
-const ENTRIES: Array<{ href: string; key: 'gateways' | 'panelboards' | 'loads' | 'groups' | 'audit' }> = [
+const ENTRIES: Array<{ href: string; key: 'gateways' | 'panelboards' | 'loads' | 'groups' | 'costs' | 'audit' }> = [
   { href: '#/system/gateways', key: 'gateways' },
   { href: '#/system/panelboards', key: 'panelboards' },
   { href: '#/system/loads', key: 'loads' },
   { href: '#/system/groups', key: 'groups' },
+  { href: '#/system/costs', key: 'costs' },
   { href: '#/system/audit', key: 'audit' },
 ];
 

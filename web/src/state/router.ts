@@ -4,20 +4,22 @@
  * - `#/login`, `#/`, `#/panel`, `#/panel/<deviceId>`
  * - System configuration: `#/system`, `#/system/gateways[/<id>|/new]`,
  *   `#/system/gateways/<id>/devices[/<deviceId>|/new]`, `#/system/gateways/<id>/scan`,
- *   `#/system/loads|groups|panelboards`, `#/system/audit`
+ *   `#/system/loads|groups|panelboards`, `#/system/audit`, `#/system/costs[/electricity|gas|water]` (COST-1…4)
  * - Web server configuration: `#/settings`, `#/settings/network|modbus|time|csv|edition|users`
  * - `#/change-codes` (AUTH-5)
- * - Consumptions: `#/consumption[/total|overall|partials|compare|details[/<deviceId>]]` (CON-1…6)
+ * - Consumptions: `#/consumption[/total|overall|partials|compare|details[/<deviceId>]]` (CON-1…6),
+ *   Tariffs views `#/consumption/tariffs`, `#/consumption/tariff-details[/<deviceId>]` (COST-5)
  * - `#/kiosk?token=…&views=…&every=…` (BEY-1: wall tablet, no login)
  */
 import { signal } from '@preact/signals';
+import { isCostType, type CostType } from '@ews/shared';
 
 export type StructureKind = 'loads' | 'groups' | 'panelboards';
 export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition';
 export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition'];
 const STRUCTURE_KINDS: readonly StructureKind[] = ['loads', 'groups', 'panelboards'];
-export type ConsumptionView = 'total' | 'overall' | 'partials' | 'compare' | 'details';
-export const CONSUMPTION_VIEWS: readonly ConsumptionView[] = ['total', 'overall', 'partials', 'compare', 'details'];
+export type ConsumptionView = 'total' | 'overall' | 'partials' | 'compare' | 'details' | 'tariffs' | 'tariff-details';
+export const CONSUMPTION_VIEWS: readonly ConsumptionView[] = ['total', 'overall', 'partials', 'compare', 'details', 'tariffs', 'tariff-details'];
 
 export type Route =
   | { name: 'login' }
@@ -32,6 +34,8 @@ export type Route =
   | { name: 'scan'; gatewayId: string }
   | { name: 'structure'; kind: StructureKind }
   | { name: 'audit' }
+  /** Bill of consumptions: tariffs and cost rules of one energy type. */
+  | { name: 'costs'; type: CostType }
   | { name: 'settings' }
   | { name: 'setting'; section: SettingsSection }
   | { name: 'users' }
@@ -72,6 +76,10 @@ export function parseHash(hash: string): Route {
     const [, what, id, sub, devId] = parts;
     if (what === undefined) return { name: 'system' };
     if (what === 'audit' && id === undefined) return { name: 'audit' };
+    if (what === 'costs' && sub === undefined) {
+      if (id === undefined) return { name: 'costs', type: 'electricity' };
+      if (isCostType(id)) return { name: 'costs', type: id };
+    }
     if ((STRUCTURE_KINDS as readonly string[]).includes(what) && id === undefined) return { name: 'structure', kind: what as StructureKind };
     if (what === 'gateways') {
       if (id === undefined) return { name: 'gateways' };
@@ -91,7 +99,7 @@ export function parseHash(hash: string): Route {
     if (view === undefined) return { name: 'consumption', view: 'total' };
     if (!(CONSUMPTION_VIEWS as readonly string[]).includes(view) || more !== undefined) return { name: 'notFound' };
     if (id === undefined) return { name: 'consumption', view: view as ConsumptionView };
-    if (view === 'details' && /^\d+$/.test(id)) return { name: 'consumption', view: 'details', deviceId: Number(id) };
+    if ((view === 'details' || view === 'tariff-details') && /^\d+$/.test(id)) return { name: 'consumption', view, deviceId: Number(id) };
     return { name: 'notFound' };
   }
   if (parts[0] === 'settings') {

@@ -9,6 +9,7 @@ import { ConsumptionTabs } from './controls';
 import { DetailsView } from './details';
 import { CompareView, PartialsView } from './partials';
 import { OverallView, TotalView } from './total';
+import { TariffDetailsView, TariffsView } from './tariffs';
 
 export { KioskPage } from './kiosk';
 
@@ -21,6 +22,8 @@ export function ConsumptionPage({ view, deviceId }: { view: ConsumptionView; dev
           : view === 'overall' ? <OverallView />
           : view === 'partials' ? <PartialsView />
           : view === 'compare' ? <CompareView />
+          : view === 'tariffs' ? <TariffsView />
+          : view === 'tariff-details' ? <TariffDetailsView deviceId={deviceId} />
           : <DetailsView deviceId={deviceId} />}
       </div>
     </Page>
