@@ -6,7 +6,9 @@
  */
 import {
   DEFAULT_MODBUS_SETTINGS, DEFAULT_NETWORK, DEFAULT_TIME, LOCAL_GATEWAY_ID, PREDEFINED_LOADS,
+  DEFAULT_COST_SETTINGS,
   type Gateway, type DeviceConfig, type ModbusSettings, type NetworkSettings, type PanelBoard, type Load, type Group, type Edition,
+  type CostSettings, type CostRule, type CostType, type Tariff,
 } from '@ews/shared';
 
 export interface StoredCsvSettings {
@@ -24,6 +26,14 @@ export interface StoredTimeSettings {
   ntpServer: string;
 }
 
+/** Bill of consumptions (COST-1…4). */
+export interface StoredCosts {
+  settings: CostSettings;
+  tariffs: Tariff[];
+  /** Ordered cost rules per energy type: the first true rule gives the tariff. */
+  rules: Record<CostType, CostRule[]>;
+}
+
 export interface ConfigDocument {
   version: number;
   edition: Edition;
@@ -36,10 +46,11 @@ export interface ConfigDocument {
   panelBoards: PanelBoard[];
   loads: Load[];
   groups: Group[];
+  costs: StoredCosts;
 }
 
 export type ConfigPart = Exclude<keyof ConfigDocument, 'version'>;
-export const CONFIG_PARTS: ConfigPart[] = ['edition', 'modbus', 'network', 'time', 'csv', 'gateways', 'devices', 'panelBoards', 'loads', 'groups'];
+export const CONFIG_PARTS: ConfigPart[] = ['edition', 'modbus', 'network', 'time', 'csv', 'gateways', 'devices', 'panelBoards', 'loads', 'groups', 'costs'];
 /** Parts whose change is structural (CFG-5: a new configuration version). */
 export const STRUCTURAL_PARTS = new Set<ConfigPart>(['gateways', 'devices', 'panelBoards', 'loads', 'groups']);
 
@@ -70,5 +81,8 @@ export function defaultDocument(): ConfigDocument {
     panelBoards: [],
     loads: defaultLoads(),
     groups: [],
+    costs: defaultCosts(),
   };
 }
+
+export const defaultCosts = (): StoredCosts => ({ settings: { ...DEFAULT_COST_SETTINGS }, tariffs: [], rules: { electricity: [], gas: [], water: [] } });

@@ -9,6 +9,8 @@ import {
   timeSettingsSchema, csvSettingsSchema, panelBoardInputSchema, loadInputSchema, groupInputSchema, editionSchema,
   LOCAL_GATEWAY_ID, deviceAddressLabel, type Gateway, type DeviceConfig, type ModbusSettings, type NetworkSettings, type PanelBoard, type Load,
   type Group, type Edition, type CsvSettings, type GatewayInput, type DeviceInput, type NewDeviceInput,
+  costSettingsSchema, tariffInputSchema, costRulesSchema, COST_TYPES,
+  type CostSettings, type CostRule, type CostRuleInput, type CostType, type Tariff, type TariffInput,
 } from '@ews/shared';
 import { z } from 'zod';
 import type { Databases } from '../store/db';
@@ -16,11 +18,16 @@ import type { Catalog } from '../catalog/index';
 import { Emitter } from '../util/events';
 import { systemClock, type Clock } from '../util/clock';
 import { hashCode } from '../auth/codes';
-import { CONFIG_PARTS, STRUCTURAL_PARTS, defaultDocument, LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredTimeSettings } from './document';
+import { CONFIG_PARTS, STRUCTURAL_PARTS, defaultDocument, defaultCosts, LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredCosts, type StoredTimeSettings } from './document';
+import { checkCosts, importAveragePrices, rulesUsing, sortPrices } from './costs';
 import { ConfigError, fail, checkDevice, checkLimits, checkLoads, checkNamed, checkGateways } from './rules';
 
 export { ConfigError, type ConfigErrorCode } from './rules';
-export { LOCAL_GATEWAY, type ConfigDocument, type ConfigPart } from './document';
+export { LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredCosts } from './document';
+export { importAveragePrices } from './costs';
+
+/** COST-4: the older scheme, one average price per energy type. */
+const averagePricesSchema = z.object({ electricity: z.number().min(0), gas: z.number().min(0), water: z.number().min(0) }).partial().strict();
 
 /** A provisioning file for a fresh box (the demo uses one): applied only to an empty store. */
 export const seedSchema = z.object({
@@ -31,6 +38,8 @@ export const seedSchema = z.object({
   groups: z.array(z.string()).default([]),
   general: z.object({ sampleRateMin: z.number() }).partial().optional(),
   time: z.object({ timezone: z.string() }).partial().optional(),
+  /** Cost settings, and the older scheme's average prices (COST-4: become DEFAULT rules). */
+  costs: z.object({ currency: z.string(), gasKwhPerM3: z.number(), averagePrices: averagePricesSchema }).partial().optional(),
 });
 export type Seed = z.input<typeof seedSchema>;
 
@@ -56,6 +65,7 @@ export class ConfigStore {
     }
     this.doc = { ...fresh, ...stored, version: (this.dbs.config.get('version') as number | undefined) ?? 1 };
     this.doc.modbus = { ...fresh.modbus, ...this.doc.modbus };
+    this.doc.costs = migrateCosts(this.doc.costs as unknown);
     if (this.dbs.config.get('version') === undefined) {
       this.dbs.config.transactionSync(() => {
         for (const part of CONFIG_PARTS) this.dbs.config.putSync(part, this.doc[part]);
@@ -82,6 +92,11 @@ export class ConfigStore {
     const c = this.doc.csv;
     return { decimalSeparator: c.decimalSeparator, fieldSeparator: c.fieldSeparator, folderPasswordSet: c.folderPasswordHash !== null, sampleRateMin: c.sampleRateMin, defaultLanguage: c.defaultLanguage as CsvSettings['defaultLanguage'] };
   }
+  costSettings(): CostSettings { return this.doc.costs.settings; }
+  tariffs(type?: CostType): Tariff[] { return type ? this.doc.costs.tariffs.filter((t) => t.type === type) : this.doc.costs.tariffs; }
+  tariff(id: string): Tariff | undefined { return this.doc.costs.tariffs.find((t) => t.id === id); }
+  costRules(type: CostType): CostRule[] { return this.doc.costs.rules[type]; }
+  costs(): Readonly<StoredCosts> { return this.doc.costs; }
   gateway(id: string): Gateway | undefined { return this.doc.gateways.find((g) => g.id === id); }
   device(id: number): DeviceConfig | undefined { return this.doc.devices.find((d) => d.id === id); }
 
@@ -104,6 +119,7 @@ export class ConfigStore {
       checkNamed(draft.groups, 'measure group');
       checkLoads(draft);
       checkLimits(draft);
+      checkCosts(draft);
       const changed = CONFIG_PARTS.filter((p) => json(draft[p]) !== json(this.doc[p]));
       if (changed.length === 0) return result;
       if (changed.some((p) => STRUCTURAL_PARTS.has(p))) draft.version = this.doc.version + 1;
@@ -358,6 +374,53 @@ export class ConfigStore {
   }
   // #endregion
 
+  // #region bill of consumptions (COST-1…4)
+  setCostSettings(input: CostSettings, user: string): Promise<CostSettings> {
+    const p = costSettingsSchema.parse(input);
+    return this.mutate(user, 'cost settings', (d) => { d.costs.settings = p; return p; });
+  }
+
+  createTariff(input: TariffInput, user: string): Promise<Tariff> {
+    const p = tariffInputSchema.parse(input);
+    return this.mutate(user, `add ${p.type} tariff ${p.name}`, (d) => {
+      const t: Tariff = { id: this.nextId('tariff', d.costs.tariffs.map((x) => x.id)), type: p.type, name: p.name, color: p.color.toLowerCase(), prices: sortPrices(p.prices) };
+      d.costs.tariffs.push(t);
+      return t;
+    });
+  }
+
+  updateTariff(id: string, input: TariffInput, user: string): Promise<Tariff> {
+    const p = tariffInputSchema.parse(input);
+    return this.mutate(user, `edit ${p.type} tariff ${p.name}`, (d) => {
+      const i = d.costs.tariffs.findIndex((x) => x.id === id);
+      if (i < 0) throw new ConfigError('not-found', `no tariff ${id}`);
+      const old = d.costs.tariffs[i];
+      if (old.type !== p.type) fail('forbidden', 'type', `a ${old.type} tariff stays a ${old.type} tariff: create a ${p.type} one instead`);
+      d.costs.tariffs[i] = { id, type: p.type, name: p.name, color: p.color.toLowerCase(), prices: sortPrices(p.prices) };
+      return d.costs.tariffs[i];
+    });
+  }
+
+  deleteTariff(id: string, user: string): Promise<void> {
+    return this.mutate(user, `delete tariff ${id}`, (d) => {
+      const t = d.costs.tariffs.find((x) => x.id === id);
+      if (!t) throw new ConfigError('not-found', `no tariff ${id}`);
+      const used = rulesUsing(d.costs, id);
+      if (used.length > 0) {
+        const where = used.map((u) => `${u.type} rule${u.positions.length > 1 ? 's' : ''} ${u.positions.join(', ')}`).join('; ');
+        fail('conflict', 'id', `"${t.name}" is used by ${where}: change or delete ${used.length === 1 && used[0].positions.length === 1 ? 'that rule' : 'those rules'} first`);
+      }
+      d.costs.tariffs = d.costs.tariffs.filter((x) => x.id !== id);
+    });
+  }
+
+  /** Replaces the ordered rule list of a type (field errors keyed `<index>.<field>`). */
+  setCostRules(type: CostType, input: CostRuleInput[], user: string): Promise<CostRule[]> {
+    const rules = costRulesSchema.parse(input);
+    return this.mutate(user, `${type} cost rules (${rules.length})`, (d) => { d.costs.rules[type] = rules; return rules; });
+  }
+  // #endregion
+
   /** Applies a provisioning seed to a store that has no devices yet. */
   async applySeed(seed: Seed, user = 'seed'): Promise<void> {
     const s = seedSchema.parse(seed);
@@ -369,7 +432,27 @@ export class ConfigStore {
       const full = gatewaySchema.parse(g);
       await this.mutate(user, `add gateway ${full.name}`, (d) => { d.gateways.push(full); });
     }
+    if (s.costs) {
+      const { averagePrices, ...settings } = s.costs;
+      if (settings.currency !== undefined || settings.gasKwhPerM3 !== undefined) await this.setCostSettings({ ...this.costSettings(), ...settings }, user);
+      if (averagePrices) await this.mutate(user, 'average prices imported as DEFAULT rules', (d) => { d.costs = importAveragePrices(d.costs, averagePrices); });
+    }
     for (const name of s.groups) await this.createGroup({ name }, user);
     for (const d of s.devices) await this.createDevice(d as NewDeviceInput, user);
   }
+}
+
+/**
+ * The stored costs part, whatever its age: absent (before costs existed) gives the defaults; the
+ * older scheme `{currency, gasKwhPerM3, averagePrices}` becomes DEFAULT rules (COST-4).
+ */
+function migrateCosts(stored: unknown): StoredCosts {
+  const fresh = defaultCosts();
+  if (!stored || typeof stored !== 'object') return fresh;
+  const s = stored as Partial<StoredCosts> & { currency?: string; gasKwhPerM3?: number; averagePrices?: Partial<Record<CostType, number>> };
+  if (Array.isArray(s.tariffs) && s.settings && s.rules) {
+    return { settings: s.settings, tariffs: s.tariffs, rules: Object.fromEntries(COST_TYPES.map((t) => [t, s.rules?.[t] ?? []])) as StoredCosts['rules'] };
+  }
+  const settings = { ...fresh.settings, ...(s.currency ? { currency: s.currency } : {}), ...(s.gasKwhPerM3 ? { gasKwhPerM3: s.gasKwhPerM3 } : {}) };
+  return importAveragePrices({ ...fresh, settings }, s.averagePrices ?? {});
 }
