@@ -19,6 +19,7 @@ import { createSystem, type SystemAdapter } from './system/index';
 import { Scanner } from './scan/index';
 import { HistoryStore } from './store/history/index';
 import { Energy, scopeProvider, scopeLabels } from './energy/index';
+import { Costs } from './costs/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
 
@@ -52,6 +53,7 @@ export interface Daemon {
   readonly dbs: Databases;
   readonly system: SystemAdapter;
   readonly energy: Energy;
+  readonly costs: Costs;
   /** Every route of the HTTP app (the rights test checks each has an entry). */
   readonly routes: Array<{ method: string; path: string }>;
   stop(): Promise<void>;
@@ -100,7 +102,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   // History (STO-1…6): every sample tick is one write transaction; scopes follow the structure.
   // The store keeps the configured rate; a test may tick the poller faster (only aligned ticks are stored).
   const storeIntervalMs = () => config.general().sampleRateMin * 60_000;
-  const history = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: storeIntervalMs() });
+  const history = new HistoryStore({
+    dbs: dbs.history, sampleIntervalMs: storeIntervalMs(), now: () => clock.now(),
+    onError: (err) => log.error('recomputing costs failed', { err }),
+  });
   const energy = new Energy({ store: history, timezone: config.time().timezone, scopes: scopeProvider(config, catalog), labelOf: scopeLabels(config) });
   const offSample = poller.events.on('sample', (tick) => {
     if (tick.slotMs % storeIntervalMs() !== 0) return;
@@ -111,6 +116,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       log.error('storing the sample tick failed', { slot: new Date(tick.slotMs).toISOString(), err });
     }
   });
+  // Costs (COST-1…5): the rules' schedules go into the store, which checks history in the background.
+  const costs = new Costs({ config, store: history, clock });
+  void costs.start();
   const offState = poller.events.on('state', (id, s) => {
     if (s.status === 'on') history.observe(id, s.values);
   });
@@ -129,13 +137,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       if (what === 'devices' || what === 'loads' || what === 'groups') energy.setScopes(scopeProvider(config, catalog));
       if (what === 'csv') { poller.setSampleInterval(sampleIntervalMs()); history.setSampleIntervalMs(storeIntervalMs()); }
       if (what === 'time') energy.setTimezone(config.time().timezone);
+      if (what === 'costs' || what === 'time') void costs.refresh();
     }).catch((err) => log.error('applying configuration failed', { what, err }));
   });
 
   const system = opts.system ?? createSystem();
   const scanner = new Scanner(gateways, catalog, log.child('scan'));
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, version: opts.version ?? packageVersion(), webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, costs, version: opts.version ?? packageVersion(), webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const server = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host, createServer });
@@ -148,7 +157,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   log.info('listening', { url, dataDir: opts.dataDir });
 
   return {
-    url, port, config, poller, gateways, dbs, system, energy,
+    url, port, config, poller, gateways, dbs, system, energy, costs,
     routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       offConfig();

@@ -16,6 +16,7 @@ export const consumptionQuerySchema = z.object({
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
   counter: z.enum(['activeEnergyImport', 'activeEnergyExport', 'water', 'gas']).optional(),
   byLoad: z.enum(['0', '1', 'true', 'false']).optional(),
+  costs: z.enum(['0', '1', 'true', 'false']).optional(),
 });
 
 export function consumptionRoutes(deps: ApiDeps) {
@@ -25,11 +26,12 @@ export function consumptionRoutes(deps: ApiDeps) {
     if (!parsed.success) throw new ApiError(400, 'invalid', 'invalid query', zodFields(parsed.error));
     const q = parsed.data;
     try {
-      return deps.energy.consumption({
+      const result = deps.energy.consumption({
         scope: q.scope, period: q.period, date: q.date,
         ...(q.counter ? { counter: q.counter } : {}),
         ...(q.byLoad ? { byLoad: q.byLoad === '1' || q.byLoad === 'true' } : {}),
       });
+      return q.costs === '1' || q.costs === 'true' ? deps.costs.addCosts(result) : result;
     } catch (err) {
       if (err instanceof EnergyError) {
         const field = err.code === 'bad-scope' ? 'scope' : err.code === 'bad-period' ? 'period' : err.code === 'bad-date' ? 'date' : 'query';

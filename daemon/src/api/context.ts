@@ -13,6 +13,7 @@ import type { Clock } from '../util/clock';
 import type { SystemAdapter } from '../system/index';
 import type { Scanner } from '../scan/index';
 import type { Energy } from '../energy/index';
+import type { Costs } from '../costs/index';
 
 export interface ApiDeps {
   config: ConfigStore;
@@ -25,6 +26,7 @@ export interface ApiDeps {
   system: SystemAdapter;
   scanner: Scanner;
   energy: Energy;
+  costs: Costs;
   version: string;
   /** Built SPA to serve at / (optional in API-only tests). */
   webDir?: string;

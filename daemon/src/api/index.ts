@@ -17,6 +17,7 @@ import { settingsRoutes } from './settings';
 import { userRoutes, kioskRoutes } from './users';
 import { staticFiles } from './static';
 import { consumptionRoutes } from './consumption';
+import { costRoutes } from './costs';
 
 export type { ApiDeps } from './context';
 
@@ -45,7 +46,12 @@ export function createApi(deps: ApiDeps) {
   app.route('/api/loads', structure.loads);
   app.route('/api/groups', structure.groups);
   app.route('/api/panelboards', structure.panelBoards);
+  const costs = costRoutes(deps);
+  app.route('/api/settings/costs', costs.settings);
   app.route('/api/settings', settingsRoutes(deps));
+  app.route('/api/tariffs', costs.tariffs);
+  app.route('/api/cost-rules', costs.rules);
+  app.route('/api/costs', costs.status);
   app.route('/api/users', userRoutes(deps));
   app.route('/api/kiosk-tokens', kioskRoutes(deps));
   app.route('/', consumptionRoutes(deps));

@@ -47,6 +47,14 @@ export const RIGHTS: RightEntry[] = [
     { method: 'PUT', path: `/api/settings/${s}`, right: 'webServerConfig' },
   ]),
   { method: 'GET', path: '/api/settings/audit', right: 'systemConfig' },
+  // Bill of consumptions (COST-1…4): configured in System configuration; currency and tariffs
+  // (names, colours) are read by every page that shows costs.
+  { method: 'GET', path: '/api/settings/costs', right: 'authenticated' },
+  { method: 'PUT', path: '/api/settings/costs', right: 'systemConfig' },
+  ...crud('/api/tariffs', 'authenticated', 'systemConfig'),
+  { method: 'GET', path: '/api/cost-rules/:type', right: ['systemConfig', 'consumptions'] },
+  { method: 'PUT', path: '/api/cost-rules/:type', right: 'systemConfig' },
+  { method: 'GET', path: '/api/costs/status', right: 'authenticated' },
   { method: 'GET', path: '/api/users', right: 'users' },
   { method: 'POST', path: '/api/users', right: 'users' },
   { method: 'PUT', path: '/api/users/:id', right: 'users' },

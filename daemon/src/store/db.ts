@@ -26,6 +26,8 @@ export interface HistoryDatabases {
   counters: Database<Uint8Array, number>;
   /** One UTC day of one statistic at the sample rate per value. */
   stats: Database<Uint8Array, number>;
+  /** Energy per tariff of each counter series (the cost ledger), one UTC day per value. */
+  tariffs: Database<Uint8Array, number>;
   /** Statistics thinned to hourly after their retention. */
   statsHourly: Database<Uint8Array, number>;
   /** Series registry, counter states, ring positions. */
@@ -39,6 +41,7 @@ export function openHistoryDatabases(root: RootDatabase): HistoryDatabases {
     counters: bucket('history.counters'),
     stats: bucket('history.stats'),
     statsHourly: bucket('history.statsHourly'),
+    tariffs: bucket('history.tariffs'),
     meta: root.openDB<unknown, string>({ name: 'history.meta' }),
   };
 }

@@ -23,7 +23,7 @@ export const RING_FROM_DAY = 'ring:counterFromDay';
 export class RetentionRings {
   private hourlyLastKey: number;
 
-  constructor(private readonly dbs: { counters: BucketDb; stats: BucketDb; statsHourly: BucketDb; meta: Database<unknown, string> }, public retention: Retention) {
+  constructor(private readonly dbs: { counters: BucketDb; stats: BucketDb; statsHourly: BucketDb; tariffs?: BucketDb; meta: Database<unknown, string> }, public retention: Retention) {
     const last = [...dbs.statsHourly.getKeys({ reverse: true, limit: 1 })][0];
     this.hourlyLastKey = typeof last === 'number' ? last : -1;
   }
@@ -38,6 +38,7 @@ export class RetentionRings {
     // `n` days are kept: the newest stored day and the n − 1 before it
     const fromDay = latestDay - this.retention.counterDays + 1;
     left -= this.drop(counters, fromDay, left);
+    if (this.dbs.tariffs) left -= this.drop(this.dbs.tariffs, fromDay, left);
     if (fromDay > this.counterFromDay()) meta.putSync(RING_FROM_DAY, fromDay);
     if (left > 0) {
       const end = bucketKey(latestDay - this.retention.statDays + 1, 0);

@@ -15,11 +15,12 @@ import { newCounterState, type CounterState } from './correction';
 export interface SeriesInfo {
   id: number;
   name: string;
-  kind: 'counter' | 'statistic';
+  /** `tariff`: the energy of a counter series that fell in one tariff (costs/ledger). */
+  kind: 'counter' | 'statistic' | 'tariff';
   /** `device:<id>`, `load:<id>`, `group:<id>`, `type:<energy>` or `total`. */
   scope: string;
   counter?: CounterKind;
-  /** Statistic: the register key (`voltageL1V`). */
+  /** Statistic: the register key (`voltageL1V`); tariff: the tariff id. */
   key?: string;
   unit: string;
   /** Statistic: the resolution values are stored at. */

@@ -14,6 +14,7 @@ import { counterAt, counterSlots, statSlots, type CounterSlot, type StatSlot } f
 import { DEFAULT_RETENTION, RetentionRings, type Retention } from './retention';
 import { DAY_MS, dayOf, intervalMinutes } from './keys';
 import { HistoryError } from './errors';
+import { NO_TARIFF, TariffLedger, type CostKind, type LedgerProgress, type ProfileOf, type TariffProfile } from './tariff-ledger';
 
 export interface HistoryStoreOptions {
   dbs: HistoryDatabases;
@@ -22,7 +23,16 @@ export interface HistoryStoreOptions {
   /** Aggregate scopes of a device's counter; default: none (device series only). */
   scopesOf?: ScopesOf;
   retention?: Partial<Retention>;
+  /** The tariff in force at each minute, per cost type (costs/); default: no tariffs. */
+  profiles?: ProfileOf;
+  now?: () => number;
+  /** A background recomputation of costs failed. */
+  onError?: (err: unknown) => void;
 }
+
+const NONE = new Uint8Array(1440).fill(NO_TARIFF);
+/** No rules: no minute has a tariff. */
+export const NO_PROFILE: TariffProfile = { tariffIds: [], key: 'none', utcDay: () => NONE };
 
 export interface CounterSpan { firstSlotMs: number; firstValue: number; lastSlotMs: number; lastValue: number }
 
@@ -43,6 +53,8 @@ export class HistoryStore {
   private fromDay: number;
   private observed = new Map<number, Map<string, Observed>>();
   private readonly applier: TickApplier;
+  private readonly tariffCache: BucketCache;
+  private readonly ledger: TariffLedger;
   private closed = false;
 
   constructor(opts: HistoryStoreOptions) {
@@ -54,10 +66,17 @@ export class HistoryStore {
     this.states = new CounterStates(this.dbs.meta);
     this.counters = new BucketCache(this.dbs.counters);
     this.stats = new BucketCache(this.dbs.stats);
-    this.rings = new RetentionRings({ counters: this.dbs.counters, stats: this.dbs.stats, statsHourly: this.dbs.statsHourly, meta: this.dbs.meta }, { ...DEFAULT_RETENTION, ...opts.retention });
+    this.rings = new RetentionRings({ counters: this.dbs.counters, stats: this.dbs.stats, statsHourly: this.dbs.statsHourly, tariffs: this.dbs.tariffs, meta: this.dbs.meta }, { ...DEFAULT_RETENTION, ...opts.retention });
     this.latest = this.dbs.meta.get(LATEST) as number | undefined;
     this.fromDay = this.rings.counterFromDay();
     this.applier = new TickApplier({ registry: this.registry, states: this.states, counters: this.counters, stats: this.stats }, this.scopesOf);
+    this.tariffCache = new BucketCache(this.dbs.tariffs);
+    this.ledger = new TariffLedger({
+      registry: this.registry, states: this.states, counters: this.counters, tariffs: this.tariffCache,
+      countersDb: this.dbs.counters, tariffsDb: this.dbs.tariffs, meta: this.dbs.meta, root: this.dbs.root,
+      fromDay: () => this.fromDay, latestSlotMs: () => this.latest, ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.onError ? { onError: opts.onError } : {}),
+    }, opts.profiles ?? (() => NO_PROFILE));
   }
 
   get sampleIntervalMs(): number { return this.intervalMs; }
@@ -87,13 +106,15 @@ export class HistoryStore {
         for (const tick of ticks) {
           const slotMs = Math.floor(tick.slotMs / I) * I;
           if (slotMs <= latest) { report.skipped++; continue; }
-          if (dayOf(slotMs) !== day) { report.puts += this.counters.flush() + this.stats.flush(); day = dayOf(slotMs); }
+          if (dayOf(slotMs) !== day) { report.puts += this.counters.flush() + this.stats.flush() + this.tariffCache.flush(); day = dayOf(slotMs); }
           applier.apply({ slotMs, readings: tick.readings });
+          this.ledger.afterTick(slotMs, I);
           this.observed.clear();
           latest = slotMs;
           report.ticks++;
         }
-        report.puts += this.counters.flush() + this.stats.flush();
+        report.puts += this.counters.flush() + this.stats.flush() + this.tariffCache.flush();
+        this.ledger.flush();
         if (report.ticks === 0) return;
         this.dbs.meta.putSync(LATEST, latest);
         const perTick = 64 + Math.ceil((2 * this.registry.size * I) / DAY_MS);
@@ -175,8 +196,27 @@ export class HistoryStore {
     return { counters: one(this.dbs.counters), stats: one(this.dbs.stats), statsHourly: one(this.dbs.statsHourly), meta: one(this.dbs.meta) };
   }
 
+  // #region costs (COST-5)
+  /** New tariff profiles (rules, tariffs or zone changed): history is checked and recomputed in the background. */
+  setProfiles(profiles: ProfileOf, changed: readonly CostKind[] = []): Promise<void> {
+    this.ledger.setProfiles(profiles, changed);
+    return this.ledger.scheduleCheck();
+  }
+  /** Brings the cost ledger up to date with the profiles (resolves when done). */
+  checkCosts(): Promise<void> { return this.ledger.scheduleCheck(); }
+  costProgress(): LedgerProgress | null { return this.ledger.progress(); }
+  /**
+   * Energy of a counter series that fell in a tariff, up to instant `ms`, from an arbitrary
+   * origin (only differences mean something). 0 for series or tariffs without any.
+   */
+  tariffEnergyAt(scope: string, counter: CounterKind, tariffId: string, ms: number): number {
+    const base = this.series(scope, counter);
+    return base ? this.ledger.energyAt(base, tariffId, ms) : 0;
+  }
+  // #endregion
+
   /** Stops accepting ticks; the LMDB environment is closed by its owner. */
-  close(): void { this.closed = true; }
+  close(): void { this.closed = true; this.ledger.stop(); }
 
   private resetCaches(): void {
     this.registry.reload();
@@ -186,5 +226,7 @@ export class HistoryStore {
     this.rings.reset();
     this.observed.clear();
     this.applier.invalidate();
+    this.tariffCache.reset();
+    this.ledger.reset();
   }
 }
