@@ -33,7 +33,7 @@ export function costRoutes(deps: ApiDeps) {
   });
   tariffs.post('/', async (c) => c.json(await config.createTariff(await jsonBody(c, tariffInputSchema), who(c)), 201));
   tariffs.put('/:id', async (c) => c.json(await config.updateTariff(c.req.param('id'), await jsonBody(c, tariffInputSchema), who(c))));
-  tariffs.delete('/:id', async (c) => { await config.deleteTariff(c.req.param('id'), who(c)); return c.json({ ok: true }); });
+  tariffs.delete('/:id', async (c) => { await config.deleteTariff(c.req.param('id'), who(c)); return c.body(null, 204); });
 
   const rules = new Hono<Env>();
   rules.get('/:type', (c) => c.json(costs.rulesView(typeParam(c))));
