@@ -14,6 +14,7 @@ const demo = await startDemo({
   simRtuPort: Number(process.env.EWS_SIM_RTU_PORT ?? 15020),
   simGatewayPort: Number(process.env.EWS_SIM_GATEWAY_PORT ?? 15502),
   backfillMonths: Number(process.env.EWS_DEMO_MONTHS ?? 13),
+  costs: true,
   inheritLogs: true,
 });
 console.log(`\nEWS demo running at ${demo.url}\n  log in with PIN 99999, then PUK 00000 9999 00000 (administrator)\n  data folder: ${demo.dataDir}\n  Ctrl+C stops it.\n`);

@@ -58,7 +58,7 @@ const idle = () => waitFor('the recomputation to end', async () => (await rig.ap
 
 test('tariffs and rules through the API give costs per tariff; a rule change recomputes history with progress, without a restart', async () => {
   assert.deepEqual((await rig.api('/api/settings/costs')).body, { currency: 'EUR', gasKwhPerM3: 10.5 });
-  assert.equal((await put('/api/settings/costs', { currency: 'chf', gasKwhPerM3: 11.2 })).body.currency, 'CHF');
+  assert.equal((await put<{ currency: string }>('/api/settings/costs', { currency: 'chf', gasKwhPerM3: 11.2 })).body.currency, 'CHF');
   const peak = (await post<Tariff>('/api/tariffs', { type: 'electricity', name: 'Peak', color: '#D62728', prices: [{ price: 0.3 }] })).body;
   const off = (await post<Tariff>('/api/tariffs', { type: 'electricity', name: 'Off-peak', color: '#1f77b4', prices: [{ price: 0.1 }] })).body;
   assert.equal(peak.color, '#d62728');

@@ -20,6 +20,8 @@ import { Energy, scopeProvider } from '../../daemon/src/energy/index';
 import type { Catalog } from '../../daemon/src/catalog/index';
 import type { Installation } from '../sim/installations';
 import { backfill } from './backfill';
+import { Costs } from '../../daemon/src/costs/index';
+import { systemClock } from '../../daemon/src/util/clock';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -38,6 +40,8 @@ export interface DemoOptions {
    * through the same store code as live samples. Default 0 (tests); `pnpm demo` uses 13.
    */
   backfillMonths?: number;
+  /** Seed the demo's tariffs and cost rules (`pnpm demo`); tests enter their own. Default false. */
+  costs?: boolean;
   /** Show the daemon's logs on this process's stdout. */
   inheritLogs?: boolean;
   env?: Record<string, string>;
@@ -91,7 +95,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     }
   }
   const seedFile = join(dataDir, 'demo-seed.json');
-  const seed = seedFor(inst, { localRtuPort, gatewayPorts });
+  const seed = seedFor(inst, { localRtuPort, gatewayPorts }, { costs: opts.costs ?? false });
   writeFileSync(seedFile, JSON.stringify(seed, null, 2));
   if ((opts.backfillMonths ?? 0) > 0 && opts.seed !== false && !existsSync(join(dataDir, 'ews.lmdb'))) {
     await backfillFresh(dataDir, catalog, inst, seed, opts.backfillMonths!, opts.inheritLogs ?? false);
@@ -157,6 +161,9 @@ async function backfillFresh(dataDir: string, catalog: Catalog, inst: Installati
     const intervalMs = config.general().sampleRateMin * 60_000;
     const store = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: intervalMs });
     new Energy({ store, timezone: config.time().timezone, scopes: scopeProvider(config, catalog) });
+    // costs are accounted as the history is written, as live ticks are
+    const costs = new Costs({ config, store, clock: systemClock });
+    await costs.start();
     const toMs = Math.floor(Date.now() / intervalMs) * intervalMs;
     const fromMs = Math.floor((toMs - months * 30.5 * 86_400_000) / 86_400_000) * 86_400_000;
     const gatewayOf = (busIndex: number) => (inst.buses[busIndex].kind === 'local' ? 'local' : `gw-${busIndex}`);

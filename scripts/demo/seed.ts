@@ -12,7 +12,31 @@ export interface SimEndpoints {
   gatewayPorts: Record<string, number>;
 }
 
-export function seedFor(inst: Installation, endpoints: SimEndpoints): Seed {
+/**
+ * The demo's bill (COST-1…4): a French-style peak/off-peak electricity contract whose prices
+ * changed on February 1st, 2026, with a cheaper Sunday; gas and water with one average price
+ * each (the older scheme: they become DEFAULT rules).
+ */
+export const DEMO_COSTS: NonNullable<Seed['costs']> = {
+  currency: 'EUR',
+  gasKwhPerM3: 10.9,
+  tariffs: [
+    { type: 'electricity', name: 'Peak', color: '#e4572e', prices: [{ price: 0.2516, from: '2025-02-01' }, { price: 0.2700, from: '2026-02-01' }] },
+    { type: 'electricity', name: 'Off-peak', color: '#2e86ab', prices: [{ price: 0.2068, from: '2025-02-01' }, { price: 0.2081, from: '2026-02-01' }] },
+    { type: 'electricity', name: 'Sunday', color: '#4caf50', prices: [{ price: 0.1500 }] },
+  ],
+  rules: {
+    electricity: [
+      { tariffId: 'tariff-1', from: '2025-12-25', repeatEveryYear: true, timeFrom: '00:00', timeTo: '23:59', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] },
+      { tariffId: 'tariff-3', timeFrom: '00:00', timeTo: '23:59', days: ['sun'] },
+      { tariffId: 'tariff-1', timeFrom: '06:00', timeTo: '21:59', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
+      { tariffId: 'tariff-2', timeFrom: '22:00', timeTo: '05:59', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
+    ],
+  },
+  averagePrices: { gas: 1.12, water: 4.3 },
+};
+
+export function seedFor(inst: Installation, endpoints: SimEndpoints, opts: { costs?: boolean } = {}): Seed {
   const gateways: NonNullable<Seed['gateways']> = [];
   const devices: unknown[] = [];
   inst.buses.forEach((bus, i) => {
@@ -33,5 +57,5 @@ export function seedFor(inst: Installation, endpoints: SimEndpoints): Seed {
       });
     }
   });
-  return { modbus: { path: `tcp://127.0.0.1:${endpoints.localRtuPort}` }, groups: inst.groups ?? [], gateways, devices };
+  return { modbus: { path: `tcp://127.0.0.1:${endpoints.localRtuPort}` }, groups: inst.groups ?? [], gateways, devices, ...(opts.costs ? { costs: DEMO_COSTS } : {}) };
 }

@@ -38,8 +38,14 @@ export const seedSchema = z.object({
   groups: z.array(z.string()).default([]),
   general: z.object({ sampleRateMin: z.number() }).partial().optional(),
   time: z.object({ timezone: z.string() }).partial().optional(),
-  /** Cost settings, and the older scheme's average prices (COST-4: become DEFAULT rules). */
-  costs: z.object({ currency: z.string(), gasKwhPerM3: z.number(), averagePrices: averagePricesSchema }).partial().optional(),
+  /**
+   * Cost settings; tariffs (created in order: ids tariff-1, tariff-2…) and rules per type; or the
+   * older scheme's average prices (COST-4: they become DEFAULT rules).
+   */
+  costs: z.object({
+    currency: z.string(), gasKwhPerM3: z.number(), averagePrices: averagePricesSchema,
+    tariffs: z.array(z.any()), rules: z.partialRecord(z.enum(COST_TYPES), z.array(z.any())),
+  }).partial().optional(),
 });
 export type Seed = z.input<typeof seedSchema>;
 
@@ -433,8 +439,10 @@ export class ConfigStore {
       await this.mutate(user, `add gateway ${full.name}`, (d) => { d.gateways.push(full); });
     }
     if (s.costs) {
-      const { averagePrices, ...settings } = s.costs;
+      const { averagePrices, tariffs, rules, ...settings } = s.costs;
       if (settings.currency !== undefined || settings.gasKwhPerM3 !== undefined) await this.setCostSettings({ ...this.costSettings(), ...settings }, user);
+      for (const t of tariffs ?? []) await this.createTariff(t as TariffInput, user);
+      for (const [type, list] of Object.entries(rules ?? {})) await this.setCostRules(type as CostType, list as CostRuleInput[], user);
       if (averagePrices) await this.mutate(user, 'average prices imported as DEFAULT rules', (d) => { d.costs = importAveragePrices(d.costs, averagePrices); });
     }
     for (const name of s.groups) await this.createGroup({ name }, user);

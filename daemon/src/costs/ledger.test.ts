@@ -193,6 +193,6 @@ test('no rules: no tariff series are written and the check only records fingerpr
     await t.store.checkCosts();
     assert.equal(t.store.listSeries({ kind: 'tariff' }).length, 0);
     assert.equal(t.store.tariffEnergyAt('device:1', 'activeEnergyImport', 'peak', Date.UTC(2026, 2, 3)), 0);
-    assert.equal(t.dbs.history.tariffs.getStats().entryCount, 0);
+    assert.equal((t.dbs.history.tariffs.getStats() as { entryCount: number }).entryCount, 0);
   } finally { await t.dispose(); }
 });
