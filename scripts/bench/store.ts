@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CounterKind } from '@ews/shared';
 import { openDatabases, type Databases } from '../../daemon/src/store/db';
-import { HistoryStore, type IngestRegister, type Tick } from '../../daemon/src/store/history/index';
+import { HistoryStore, type HistoryStoreOptions, type IngestRegister, type Tick } from '../../daemon/src/store/history/index';
 import { Energy, OTHERS_LOAD, parseDate, periodBoundaries, previousDate, type DeviceScope, type Period } from '../../daemon/src/energy/index';
 
 export const BENCH_TZ = 'Europe/Paris';
@@ -110,9 +110,9 @@ function dayTicks(meters: Meter[], day0: number): Tick[] {
 export interface BenchStore { dir: string; dbs: Databases; store: HistoryStore; energy: Energy; spec: BenchSpec; buildMs: number; meters: Meter[] }
 
 /** Builds the benchmark store into `dir` (fresh) through `ingestBatch`, one day per transaction. */
-export function buildBenchStore(dir: string, spec = benchSpec(), progress: (msg: string) => void = () => {}): BenchStore {
+export function buildBenchStore(dir: string, spec = benchSpec(), progress: (msg: string) => void = () => {}, opts: Pick<HistoryStoreOptions, 'profiles'> = {}): BenchStore {
   const dbs = openDatabases(dir);
-  const store = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: SLOT_MS });
+  const store = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: SLOT_MS, ...opts });
   const energy = new Energy({ store, timezone: BENCH_TZ, scopes: benchScope });
   const meters = Array.from({ length: spec.devices }, (_, i) => new Meter(i + 1));
   const t0 = performance.now();

@@ -206,16 +206,18 @@ export class TariffLedger {
     for (const base of this.baseSeries()) {
       const st = this.ctx.states.peek(base.id);
       if (!st || st.lastSlotMs !== slotMs) continue;
+      const kind = costKindOf(base.counter)!;
+      const profile = this.profileOf(kind);
+      // no tariffs: nothing to account (when tariffs come, the check recomputes the blocks)
+      if (profile.tariffIds.length === 0) continue;
       const ls = this.state(base.id);
       if (!ls) { this.setState(base.id, { c: slotMs, v: st.lastValue, b: block, r: {} }); continue; }
       if (slotMs <= ls.c) continue;
-      const kind = costKindOf(base.counter)!;
       if (ls.b !== block) { ls.b = block; ls.r = {}; this.scheduleCheck(); }
       const d = st.lastValue - ls.v;
       const gapMs = slotMs - ls.c;
       if (gapMs > intervalMs) this.markDirty(kind, ls.c, slotMs);
       if (d !== 0) {
-        const profile = this.profileOf(kind);
         for (const [x, share] of this.shares(kind, profile, slotMs, Math.min(gapMs, intervalMs))) {
           const id = profile.tariffIds[x];
           const v = round3((ls.r[id] ?? 0) + d * share);
