@@ -6,7 +6,10 @@
  * period), units for the axis, colours, and the kiosk's view list. No DOM, no fetch: tested
  * with node.
  */
-import type { ConsumptionQuery, ConsumptionResult, Period } from '../api/client';
+import { ENERGY_COLORS } from '@ews/shared';
+import type { Bars, ConsumptionQuery, ConsumptionResult, Period } from '../api/client';
+
+export { ENERGY_COLORS };
 
 export const PERIODS: readonly Period[] = ['day', 'month', 'year', 'decade'];
 
@@ -164,9 +167,6 @@ export function sumOf(values: ReadonlyArray<number | null>): number | null {
 // #endregion
 // #region colours
 
-/** CON-2: orange electricity, green gas, blue water. */
-export const ENERGY_COLORS = { electricity: '#f08a00', gas: '#2e9b4a', water: '#1f78d1' } as const;
-
 const LOAD_COLORS: Record<string, string> = {
   lighting: '#f2c12e', heating: '#d9534f', 'air-conditioning': '#3ba7d9', ventilation: '#5cb8a5',
   'power-sockets': '#8e6fc1', 'ev-charging': '#43a047', others: '#9aa5b1', water: ENERGY_COLORS.water, gas: ENERGY_COLORS.gas,
@@ -202,7 +202,10 @@ export interface ChartData {
   end?: number;
   period: Period;
   timezone: string;
+  /** The energy unit of the scope (of the values unless `currency` is set). */
   unit: EnergyUnit;
+  /** Set when the values are costs: the currency (ISO 4217). */
+  currency?: string;
   /** true: one bar per x, stacked by series; false: the series side by side. */
   stacked: boolean;
   series: ChartSeries[];
@@ -273,13 +276,17 @@ export function stackedChart(r: ConsumptionResult, labelOf: (key: string, label:
 
 /**
  * Several answers of the same period side by side (measure groups, two devices): one series
- * each, their totals when an answer has several. They must share a unit.
+ * each, their totals when an answer has several. They must share a unit. `pick`: which series
+ * of an answer are added up (its consumption, or its costs per tariff).
  */
-export function groupedChart(results: ConsumptionResult[], labels: string[]): ChartData {
+export function groupedChart(
+  results: ConsumptionResult[], labels: string[],
+  pick: (r: ConsumptionResult) => Bars['series'] | NonNullable<Bars['costs']> = (r) => r.series,
+): ChartData {
   const r0 = results[0];
   const n = r0.x.length;
   const series = results.map((r, i): ChartSeries => {
-    const values = totalsPerBar(r.series, n);
+    const values = totalsPerBar(pick(r), n);
     // Groups and devices take the palette in order (so two devices never share a colour).
     const color = r.scope.startsWith('type:') || r.scope.startsWith('load:') ? seriesColor(r.scope, i) : PALETTE[i % PALETTE.length];
     return { key: r.scope, label: labels[i] ?? r.scope, color, values, sum: sumOf(values) };
@@ -335,7 +342,7 @@ export function parseKioskEvery(text: string | undefined): number {
 
 // #endregion
 
-/** The queries of the three energies of the Overall page (CON-2). */
+/** The queries of the three energies of the Overall page (CON-2), with their costs. */
 export function overallQueries(period: Period, date: string): ConsumptionQuery[] {
-  return (['electricity', 'gas', 'water'] as const).map((e) => ({ scope: `type:${e}`, period, date }));
+  return (['electricity', 'gas', 'water'] as const).map((e) => ({ scope: `type:${e}`, period, date, costs: true }));
 }

@@ -29,6 +29,8 @@ const DAY_MS = 86_400_000, MINUTE_MS = 60_000;
 export const BLOCK_DAYS = 32;
 export const blockOf = (day: number): number => Math.floor(day / BLOCK_DAYS);
 export const NO_TARIFF = 255;
+/** Work per background transaction before yielding to the event loop. */
+const CHUNK_MS = 20;
 
 export type CostKind = 'electricity' | 'gas' | 'water';
 export const COST_KINDS: readonly CostKind[] = ['electricity', 'gas', 'water'];
@@ -400,17 +402,20 @@ export class TariffLedger {
       for (const item of todo) {
         const profile = this.profileOf(item.kind);
         if (profile.key !== item.key) { this.again = true; break; }
-        for (let i = 0; i < item.bases.length; i += 8) {
-          const chunk = item.bases.slice(i, i + 8);
+        // transactions of at most ~20 ms, so that polling and requests keep their pace
+        for (let i = 0; i < item.bases.length;) {
+          const start = performance.now();
+          const from = i;
           this.ctx.root.transactionSync(() => {
             this.baseSeries();
-            for (const base of chunk) this.recomputeBlock(base, item.kind, profile, item.block);
-            if (i + 8 >= item.bases.length) this.ctx.meta.putSync(`${HASH}${item.kind}:${item.block}`, item.hash);
+            do this.recomputeBlock(item.bases[i++], item.kind, profile, item.block);
+            while (i < item.bases.length && performance.now() - start < CHUNK_MS);
+            if (i >= item.bases.length) this.ctx.meta.putSync(`${HASH}${item.kind}:${item.block}`, item.hash);
             this.flush();
           });
           this.ctx.tariffs.reset();
           this.totals.clear();
-          done += chunk.length;
+          done += i - from;
           this.progressNow = { ...this.progressNow, percent: Math.min(99, Math.floor((100 * done) / units)) };
           await yieldToLoop();
           if (this.stopped) return;

@@ -10,7 +10,8 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import { formatQuantity } from '@ews/shared';
 import { lang, t } from '../../i18n';
-import { axisUnit, barLabel, barTitle, drawnBars, stack, sumOf, tickText, totalsPerBar, type ChartData } from '../../state/consumption';
+import { axisUnit, barLabel, barTitle, drawnBars, stack, sumOf, tickText, totalsPerBar, type ChartData, type ChartSeries } from '../../state/consumption';
+import { formatMoney, moneyTick } from '../../state/costs-view';
 
 const INK = '#5d6b7c';
 const GRID = '#e8ecf1';
@@ -66,17 +67,30 @@ function sizeOf(el: HTMLElement): { width: number; height: number } {
   return { width: Math.max(200, el.clientWidth), height: Math.max(140, el.clientHeight) };
 }
 
-export function BarChart({ data, testid = 'chart', big = false }: { data: ChartData; testid?: string; big?: boolean }) {
+/** Legend buttons that hide or show series (tariffs toggled off, COST-5). */
+export interface SeriesToggles {
+  /** Every series, the hidden ones too (`data` has only the shown ones). */
+  all: ChartSeries[];
+  hidden: readonly string[];
+  onToggle: (key: string) => void;
+}
+
+/** `toggles`: the legend lists `toggles.all` as buttons; `data` holds the shown series only. */
+export function BarChart({ data, testid = 'chart', big = false, toggles }: {
+  data: ChartData; testid?: string; big?: boolean; toggles?: SeriesToggles;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const hover = useSignal<number | null>(null);
   const language = lang.value;
   const n = data.x.length;
+  const currency = data.currency;
 
   useEffect(() => {
     const el = host.current;
     if (!el) return undefined;
     const built = build(data);
-    const ax = axisUnit(built.max, data.unit);
+    const ax = currency ? { div: 1, label: currency } : axisUnit(built.max, data.unit);
+    const tick = (v: number) => (currency ? moneyTick(v, currency, language, built.max) : tickText(v / ax.div));
     const labels = data.x.map((x) => barLabel(x, data.period, data.timezone, language));
     const font = big ? '600 18px system-ui, sans-serif' : '12px system-ui, sans-serif';
     const opts: uPlot.Options = {
@@ -96,8 +110,8 @@ export function BarChart({ data, testid = 'chart', big = false }: { data: ChartD
         },
         {
           stroke: INK, font, grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID },
-          size: big ? 80 : 56, label: ax.label, labelFont: font, labelSize: big ? 26 : 18,
-          values: (_u, splits) => splits.map((v) => tickText(v / ax.div)),
+          size: big ? 80 : currency ? 64 : 56, label: ax.label, labelFont: font, labelSize: big ? 26 : 18,
+          values: (_u, splits) => splits.map(tick),
         },
       ],
       series: built.series,
@@ -117,10 +131,12 @@ export function BarChart({ data, testid = 'chart', big = false }: { data: ChartD
   const total = sumOf(totals);
   const drawn = drawnBars(data);
   const idx = hover.value;
+  const fmt = (v: number | null | undefined) => fmtChart(v, data, language);
   return (
     <div
       class={big ? 'chart big' : 'chart'} data-testid={testid} data-bars={n} data-drawn={drawn} data-series={data.series.length}
       data-total={total ?? ''} data-period={data.period} data-stacked={data.stacked} data-first={data.x[0] ?? ''}
+      data-unit={currency ?? data.unit}
     >
       <div class="chart-plot" ref={host} />
       {drawn === 0 ? <p class="chart-empty muted" data-testid="no-data">{t('cons.noData')}</p> : null}
@@ -129,14 +145,14 @@ export function BarChart({ data, testid = 'chart', big = false }: { data: ChartD
           <>
             <b>{barTitle(data.x[idx], data.x[idx + 1] ?? data.end, data.period, data.timezone, language)}</b>
             {data.series.length > 1 ? data.series.map((s) => (
-              <span key={s.key}> · <i class="swatch" style={{ background: s.color }} />{s.label} {fmtValue(s.values[idx], data.unit)}</span>
+              <span key={s.key}> · <i class="swatch" style={{ background: s.color }} />{s.label} {fmt(s.values[idx])}</span>
             )) : null}
-            {data.stacked || data.series.length === 1 ? <span> · {t('cons.total')} {fmtValue(totals[idx], data.unit)}</span> : null}
-            {data.previous ? <span class="muted"> · {t('cons.previous')} {fmtValue(data.previous[idx], data.unit)}</span> : null}
+            {data.stacked || data.series.length === 1 ? <span> · {t('cons.total')} {fmt(totals[idx])}</span> : null}
+            {data.previous ? <span class="muted"> · {t('cons.previous')} {fmt(data.previous[idx])}</span> : null}
           </>
         ) : '\u00a0'}
       </p>
-      <Legend data={data} total={total} />
+      <Legend data={data} total={total} fmt={fmt} toggles={toggles} />
     </div>
   );
 }
@@ -145,25 +161,47 @@ export function fmtValue(v: number | null | undefined, unit: 'Wh' | 'dm3'): stri
   return v === null || v === undefined ? '—' : formatQuantity(v, unit);
 }
 
-function Legend({ data, total }: { data: ChartData; total: number | null }) {
+/** A value of a chart: an amount in its currency, or a quantity in its unit. */
+export function fmtChart(v: number | null | undefined, data: ChartData, language: string): string {
+  return data.currency ? formatMoney(v, data.currency, language) : fmtValue(v, data.unit);
+}
+
+function Legend({ data, total, fmt, toggles }: {
+  data: ChartData; total: number | null; fmt: (v: number | null | undefined) => string; toggles?: SeriesToggles;
+}) {
+  const onToggle = toggles?.onToggle;
+  const listed = toggles ? toggles.all : data.series;
   return (
-    <ul class="legend" data-testid="legend">
-      {data.series.map((s) => (
-        <li key={s.key} data-testid="legend-item" data-key={s.key} data-sum={s.sum ?? ''}>
-          <i class="swatch" style={{ background: s.color }} />
-          <span class="legend-label">{s.label}</span>
-          <b class="num">{fmtValue(s.sum, data.unit)}</b>
-        </li>
-      ))}
-      {data.stacked && data.series.length > 1 ? (
+    <ul class={onToggle ? 'legend toggles' : 'legend'} data-testid="legend">
+      {listed.map((s) => {
+        const off = !!toggles?.hidden.includes(s.key);
+        const body = (
+          <>
+            <i class="swatch" style={{ background: s.color }} />
+            <span class="legend-label">{s.label}</span>
+            <b class="num">{fmt(s.sum)}</b>
+          </>
+        );
+        return (
+          <li key={s.key} data-testid="legend-item" data-key={s.key} data-sum={s.sum ?? ''} data-hidden={off} class={off ? 'off' : undefined}>
+            {onToggle ? (
+              <button
+                type="button" class="legend-toggle" aria-pressed={!off} data-testid="legend-toggle" data-key={s.key}
+                title={t(off ? 'cons.tariffs.show' : 'cons.tariffs.hide', { name: s.label })} onClick={() => onToggle(s.key)}
+              >{body}</button>
+            ) : body}
+          </li>
+        );
+      })}
+      {data.stacked && (data.series.length > 1 || listed.length > 1) ? (
         <li class="legend-total" data-testid="legend-total" data-sum={total ?? ''}>
-          <span class="legend-label">{t('cons.total')}</span><b class="num">{fmtValue(total, data.unit)}</b>
+          <span class="legend-label">{t('cons.total')}</span><b class="num">{fmt(total)}</b>
         </li>
       ) : null}
       {data.previous ? (
         <li class="legend-previous" data-testid="legend-previous" data-sum={data.previousSum ?? ''}>
           <i class="swatch" style={{ background: PREVIOUS }} />
-          <span class="legend-label">{t('cons.previousPeriod')}</span><b class="num">{fmtValue(data.previousSum, data.unit)}</b>
+          <span class="legend-label">{t('cons.previousPeriod')}</span><b class="num">{fmt(data.previousSum)}</b>
         </li>
       ) : null}
     </ul>

@@ -1,15 +1,20 @@
 /**
- * The Consumptions pages' shared state (the period shown, kept while moving between the pages)
- * and the hook that fetches `GET /api/consumption` answers, refreshed every 60 s while shown.
+ * The Consumptions pages' shared state (the period and the unit shown, kept while moving
+ * between the pages) and the hook that fetches `GET /api/consumption` answers, refreshed every
+ * 60 s while shown, every few seconds while costs are being recomputed (COST-5).
  */
 import { signal, useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
+import type { CostSettings } from '@ews/shared';
 import { api, type ConsumptionQuery, type ConsumptionResult, type Period } from '../../api';
 import { problemOf } from '../../components/form';
 import { startPolling } from '../../state/poll';
 import { todayIn } from '../../state/consumption';
+import type { DisplayUnit } from '../../state/costs-view';
 
 export const CONSUMPTION_REFRESH_MS = 60_000;
+/** While a recomputation of costs is under way: its progress, then the new costs at once. */
+export const RECOMPUTE_REFRESH_MS = 3_000;
 
 /** The installation's time zone, learned from the answers (the browser's until then). */
 export const timezone = signal<string | undefined>(undefined);
@@ -17,6 +22,10 @@ export const timezone = signal<string | undefined>(undefined);
 export const period = signal<Period>('day');
 /** A day of the period shown, `YYYY-MM-DD`. */
 export const date = signal<string>(todayIn());
+/** Energy, gas in equivalent Wh, or the cost in currency (CON-1…6). */
+export const unit = signal<DisplayUnit>('energy');
+/** The configured currency, learned from the answers with costs or the cost settings (null until then). */
+export const knownCurrency = signal<string | null>(null);
 
 export interface Fetched {
   /** The answers, in the order of the queries; null until they are in. */
@@ -38,13 +47,21 @@ export function useConsumption(queries: ConsumptionQuery[] | null, refreshMs = C
       return undefined;
     }
     let live = true;
+    let soon: ReturnType<typeof setTimeout> | undefined;
     state.value = { key, results: null, error: null };
     const load = async () => {
+      clearTimeout(soon);
       try {
         const results = await Promise.all(queries.map((q) => api.consumption(q)));
         if (!live) return;
         if (results[0]) timezone.value = results[0].timezone;
+        const currency = results.find((r) => r.currency)?.currency;
+        if (currency) knownCurrency.value = currency;
         state.value = { key, results, error: null };
+        // Costs being recomputed: follow the progress; the first answer without it has the new costs.
+        if (results.some((r) => r.recompute)) {
+          soon = setTimeout(() => { if (live && !document.hidden) load().catch(() => { /* shown by the state */ }); }, RECOMPUTE_REFRESH_MS);
+        }
       } catch (e) {
         if (!live) return;
         state.value = { key, results: state.value.results, error: problemOf(e).message };
@@ -52,7 +69,7 @@ export function useConsumption(queries: ConsumptionQuery[] | null, refreshMs = C
       }
     };
     const stop = startPolling(load, refreshMs);
-    return () => { live = false; stop(); };
+    return () => { live = false; clearTimeout(soon); stop(); };
   }, [key]);
   const s = state.value;
   return s.key === key ? { results: s.results, error: s.error } : { results: null, error: null };
@@ -78,4 +95,31 @@ export function useList<T>(load: () => Promise<T[]>): { list: T[] | null; error:
     return () => { live = false; clearTimeout(timer); };
   }, []);
   return state.value;
+}
+
+/**
+ * The cost settings (currency, gas kWh/m³ for "equivalent Wh"), fetched when the page opens;
+ * null while on the way or when this user may not read them (then gas shows in volume only).
+ */
+export function useCostSettings(): CostSettings | null {
+  const state = useSignal<CostSettings | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.costSettings().then((s) => {
+      if (!live) return;
+      state.value = s;
+      knownCurrency.value = s.currency;
+    }, () => { /* volume only */ });
+    return () => { live = false; };
+  }, []);
+  return state.value;
+}
+
+/** The configured currency for labels (the units switch): asked once when not known yet. */
+export function useKnownCurrency(): string | null {
+  useEffect(() => {
+    if (knownCurrency.value) return;
+    api.costSettings().then((s) => { knownCurrency.value = s.currency; }, () => { /* "Currency" meanwhile */ });
+  }, []);
+  return knownCurrency.value;
 }

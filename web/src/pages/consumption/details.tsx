@@ -1,30 +1,41 @@
 /**
  * Details (CON-5): one device, chosen in a list browsable by measure group, by load or all;
- * its energy histogram (Ea+ or Ea− for electricity, the counter for water and gas) and, for
- * measuring devices, its measure tables (CON-7, the Measure page's components, live).
+ * its energy histogram (Ea+ or Ea− for electricity, the counter for water and gas; gas also
+ * in equivalent kWh; or its cost stacked per tariff) and, for measuring devices, its measure
+ * tables (CON-7, the Measure page's components, live).
  */
 import { signal, useComputed, useModel, useSignal } from '@preact/signals';
-import { useEffect, useMemo } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { useMemo } from 'preact/hooks';
 import type { CounterKind, DeviceSummary } from '@ews/shared';
 import { api, offline, type ConsumptionQuery } from '../../api';
 import { MeasureSectionView } from '../../components/measure-tables';
 import { ListStatus } from '../../components/status';
 import { formatTime, t, type MessageKey } from '../../i18n';
 import { stackedChart } from '../../state/consumption';
+import { costChart, equivalentChart, pickUnit, unitsFor, type DisplayUnit } from '../../state/costs-view';
 import { LiveModel } from '../../state/live';
 import { layoutMeasures } from '../../state/measure-layout';
 import { navigate } from '../../state/router';
 import { sessionModel } from '../../state/session';
 import { BarChart } from './chart';
 import { ChartPanel, Pending, PeriodBar, Select, Switch } from './controls';
-import { date, period, useConsumption, useList } from './data';
+import { CostGate, UnitSwitch } from './cost-parts';
+import { date, period, unit, useConsumption, useCostSettings, useList } from './data';
 import { deviceLabel, withEnergy } from './partials';
 
 /** `all`, `group:<id>` or `load:<id>`. */
 const browse = signal<string>('all');
 const electricCounter = signal<CounterKind>('activeEnergyImport');
 
-export function DetailsView({ deviceId }: { deviceId?: number }) {
+/**
+ * The device list browsable by measure group, by load or all (CON-5), beside the pane of the
+ * chosen device: Details and Tariff details. `route`: where a device opens
+ * (`/consumption/<route>/<id>`); `prefix`: of the test ids (`<prefix>-browse`, `<prefix>-device`).
+ */
+export function DeviceSplit({ deviceId, route, prefix, children }: {
+  deviceId?: number; route: 'details' | 'tariff-details'; prefix: string; children: (device: DeviceSummary) => ComponentChildren;
+}) {
   const devices = useList(api.devices);
   const groups = useList(api.groups);
   const loads = useList(api.loads);
@@ -36,9 +47,9 @@ export function DetailsView({ deviceId }: { deviceId?: number }) {
   const device = all.find((d) => d.id === deviceId);
 
   return (
-    <div class="split details">
+    <div class={`split details ${prefix}-split`}>
       <section class="pane list-pane">
-        <Select label={t('cons.browse')} testid="details-browse" value={filter} onChange={(v) => { browse.value = v; }}>
+        <Select label={t('cons.browse')} testid={`${prefix}-browse`} value={filter} onChange={(v) => { browse.value = v; }}>
           <option value="all">{t('cons.allDevices')}</option>
           {(groups.list ?? []).filter((g) => g.enabled).length ? (
             <optgroup label={t('cons.groups')}>
@@ -54,12 +65,12 @@ export function DetailsView({ deviceId }: { deviceId?: number }) {
         {!devices.list ? <Pending error={devices.error} /> : busy.value && shown.length === 0 ? <p class="muted">{t('common.loading')}</p> : shown.length === 0 ? (
           <p class="muted">{t('cons.noDevice')}</p>
         ) : (
-          <ul class="items" data-testid="details-devices">
+          <ul class="items" data-testid={`${prefix}-devices`}>
             {shown.map((d) => (
               <li key={d.id}>
                 <button
-                  type="button" class={`item status-${d.status}${d.id === deviceId ? ' active' : ''}`} data-testid="details-device" data-id={d.id}
-                  data-family={d.family} onClick={() => navigate(`/consumption/details/${d.id}`)}
+                  type="button" class={`item status-${d.status}${d.id === deviceId ? ' active' : ''}`} data-testid={`${prefix}-device`} data-id={d.id}
+                  data-family={d.family} onClick={() => navigate(`/consumption/${route}/${d.id}`)}
                 >
                   <span class="item-addr">{d.addressLabel}</span>
                   <span class="item-main"><b>{d.name}</b><small class="muted">{d.modelLabel}</small></span>
@@ -74,7 +85,7 @@ export function DetailsView({ deviceId }: { deviceId?: number }) {
         )}
       </section>
       <section class="pane form-pane">
-        {device ? <DeviceDetails key={device.id} device={device} /> : deviceId !== undefined && devices.list ? (
+        {device ? children(device) : deviceId !== undefined && devices.list ? (
           <p class="error" role="alert">{t('cons.deviceGone')}</p>
         ) : <p class="muted">{t('cons.chooseDevice')}</p>}
       </section>
@@ -82,14 +93,35 @@ export function DetailsView({ deviceId }: { deviceId?: number }) {
   );
 }
 
+export function DetailsView({ deviceId }: { deviceId?: number }) {
+  return (
+    <DeviceSplit deviceId={deviceId} route="details" prefix="details">
+      {(device) => <DeviceDetails key={device.id} device={device} />}
+    </DeviceSplit>
+  );
+}
+
 function DeviceDetails({ device }: { device: DeviceSummary }) {
   const electric = device.energyType === 'electricity';
+  const settings = useCostSettings();
+  const factor = settings?.gasKwhPerM3 ?? null;
+  const exporting = electric && electricCounter.value === 'activeEnergyExport';
+  const allUnits: DisplayUnit[] = unitsFor([device.energyType], { gasFactor: factor });
+  const offered = unitsFor([device.energyType], { gasFactor: factor, exportCounter: exporting });
+  const u = pickUnit(unit.value, offered);
   const q: ConsumptionQuery = {
     scope: `device:${device.id}`, period: period.value, date: date.value,
     ...(electric ? { counter: electricCounter.value } : {}),
+    ...(u === 'cost' ? { costs: true } : {}),
   };
   const { results, error } = useConsumption([q]);
-  const chart = useMemo(() => (results?.[0] ? stackedChart(results[0], () => device.name) : null), [results]);
+  const chart = useMemo(() => {
+    const r = results?.[0];
+    if (!r) return null;
+    if (u === 'cost') return costChart(r);
+    const c = stackedChart(r, () => device.name);
+    return u === 'equivalent' && factor ? equivalentChart(c, factor) : c;
+  }, [results, u, factor]);
   const user = sessionModel.user.value;
   // The live measures route admits Consumptions too (CON-5).
   const canMeasure = !!user && (user.pages.includes('myPanelBoard') || user.pages.includes('consumptions'));
@@ -104,9 +136,17 @@ function DeviceDetails({ device }: { device: DeviceSummary }) {
               options={[{ value: 'activeEnergyImport', label: t('cons.eaImport') }, { value: 'activeEnergyExport', label: t('cons.eaExport') }]}
             />
           ) : null}
+          <UnitSwitch
+            units={allUnits} offered={offered} value={u} onChange={(v) => { unit.value = v; }}
+            energyUnit={electric ? 'Wh' : 'dm3'} why={t('cons.cost.noExportCost')}
+          />
         </div>
         <PeriodBar csv={[{ label: device.name, query: q }]} />
-        {chart ? <BarChart data={chart} testid="chart-details" /> : <Pending error={error} />}
+        {!results ? <Pending error={error} /> : (
+          <CostGate results={results} cost={u === 'cost'}>
+            {chart ? <BarChart data={chart} testid="chart-details" /> : <Pending error={error} />}
+          </CostGate>
+        )}
       </ChartPanel>
       {!measuring ? <p class="muted note-small" data-testid="details-energy-only">{t('cons.energyOnly')}</p> : canMeasure ? (
         <DetailsMeasures deviceId={device.id} />
