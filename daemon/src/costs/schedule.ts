@@ -11,6 +11,8 @@ import { offsetMs } from '../energy/calendar';
 
 export const NO_TARIFF = 255;
 const DAY_MS = 86_400_000, MINUTE_MS = 60_000;
+/** Days of profiles kept (1.4 KB each): a block check walks 33 consecutive days. */
+const CACHE_DAYS = 72;
 
 interface Compiled {
   tariff: number;
@@ -92,7 +94,7 @@ export class TariffSchedule {
       if (r.tFrom <= r.tTo) p.fill(r.tariff, r.tFrom, r.tTo + 1);
       else { p.fill(r.tariff, r.tFrom, 1440); p.fill(r.tariff, 0, r.tTo + 1); }
     }
-    if (this.localCache.size > 400) this.localCache.clear();
+    if (this.localCache.size > CACHE_DAYS) this.localCache.clear();
     this.localCache.set(dayNum, p);
     return p;
   }
@@ -144,7 +146,7 @@ export class TariffSchedule {
         m += n;
       }
     }
-    if (this.utcCache.size > 400) this.utcCache.clear();
+    if (this.utcCache.size > CACHE_DAYS) this.utcCache.clear();
     this.utcCache.set(day, p);
     return p;
   }

@@ -191,7 +191,7 @@ export class TariffLedger {
       if (x !== NO_TARIFF) counts.set(x, (counts.get(x) ?? 0) + 1);
     }
     const out: Shares = [...counts].map(([x, n]) => [x, n / minutes] as const);
-    if (this.shareMemo.size > 20_000) this.shareMemo.clear();
+    if (this.shareMemo.size > 4096) this.shareMemo.clear();
     this.shareMemo.set(key, out);
     return out;
   }
