@@ -1,4 +1,4 @@
-/** A modal confirmation (Delete, Lock): the action runs only after an explicit second click. */
+/** Modal dialogs: a confirmation (Delete, Lock) whose action runs only after an explicit second click, and an editor over the page. */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { t } from '../i18n';
@@ -33,6 +33,29 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, busy, err
           <button ref={cancelRef} type="button" data-testid="confirm-cancel" onClick={onCancel}>{t('cfg.cancel')}</button>
           <button type="button" class={danger ? 'danger' : 'primary-inline'} data-testid="confirm-ok" disabled={busy} onClick={onConfirm}>{confirmLabel}</button>
         </div>
+      </div>
+    </div>
+  );
+}
+
+/** An editor over the page: Escape or Cancel closes it (a click outside does not: edits would be lost). */
+export function EditorDialog({ title, testid, onClose, children }: { title: string; testid: string; onClose: () => void; children: ComponentChildren }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    ref.current?.querySelector<HTMLElement>('input, select, textarea')?.focus();
+    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape' && !document.querySelector('[data-testid=confirm-dialog]')) onClose(); };
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      if (opener && document.contains(opener)) opener.focus();
+    };
+  }, []);
+  return (
+    <div class="overlay">
+      <div ref={ref} class="card dialog cost-dialog editor-dialog" role="dialog" aria-modal="true" aria-labelledby={`${testid}-title`} data-testid={testid}>
+        <h2 id={`${testid}-title`}>{title}</h2>
+        {children}
       </div>
     </div>
   );
