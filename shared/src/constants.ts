@@ -3,6 +3,8 @@
  * Choices of the contract the SPA needs at run time (selects, limits). No zod here: importing
  * this from the SPA must not bundle the schemas.
  */
+import type { CounterKind } from './catalog';
+
 export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
 /** STO-1 sample rates. */
 export const SAMPLE_RATES_MIN = [1, 5, 10, 15, 30, 60] as const;
@@ -21,6 +23,11 @@ export const EDITION_LIMITS: Record<Edition, { devices: number; perGateway: numb
 export const COST_TYPES = ['electricity', 'gas', 'water'] as const;
 export type CostType = (typeof COST_TYPES)[number];
 export const isCostType = (s: string): s is CostType => (COST_TYPES as readonly string[]).includes(s);
+/** The type whose tariffs cost a counter; null for active energy export (it has no cost). */
+export function costTypeOfCounter(counter: CounterKind | undefined): CostType | null {
+  if (counter === 'activeEnergyImport') return 'electricity';
+  return counter === 'water' || counter === 'gas' ? counter : null;
+}
 /** COST-2 limits. */
 export const MAX_TARIFFS_PER_TYPE = 5;
 export const MAX_PRICES_PER_TARIFF = 5;

@@ -4,17 +4,16 @@
  * and the state of the background recomputation that follows a rule change.
  */
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
-import { costSettingsSchema, costRulesSchema, costTypeSchema, tariffInputSchema, type SessionUser } from '@ews/shared';
+import { costSettingsSchema, costRulesSchema, isCostType, tariffInputSchema, type CostType, type SessionUser } from '@ews/shared';
 import type { ApiDeps, Env } from './context';
-import { ApiError, jsonBody, zodFields } from './errors';
+import { ApiError, jsonBody } from './errors';
 
 const who = (c: Context<Env>): string => (c.get('user') as SessionUser | undefined)?.id ?? 'unknown';
 
-function typeParam(c: Context<Env>) {
-  const parsed = costTypeSchema.safeParse(c.req.param('type'));
-  if (!parsed.success) throw new ApiError(404, 'not-found', 'cost rules exist for electricity, gas and water', { type: ['electricity, gas or water'] });
-  return parsed.data;
+function typeParam(c: Context<Env>): CostType {
+  const type = c.req.param('type') ?? '';
+  if (!isCostType(type)) throw new ApiError(404, 'not-found', 'cost rules exist for electricity, gas and water', { type: ['electricity, gas or water'] });
+  return type;
 }
 
 export function costRoutes(deps: ApiDeps) {
@@ -27,9 +26,8 @@ export function costRoutes(deps: ApiDeps) {
   tariffs.get('/', (c) => {
     const type = c.req.query('type');
     if (type === undefined) return c.json(config.tariffs());
-    const parsed = costTypeSchema.safeParse(type);
-    if (!parsed.success) throw new ApiError(400, 'invalid', 'invalid query', zodFields(new z.ZodError(parsed.error.issues.map((i) => ({ ...i, path: ['type'] })))));
-    return c.json(config.tariffs(parsed.data));
+    if (!isCostType(type)) throw new ApiError(400, 'invalid', 'invalid query', { type: ['electricity, gas or water'] });
+    return c.json(config.tariffs(type));
   });
   tariffs.post('/', async (c) => c.json(await config.createTariff(await jsonBody(c, tariffInputSchema), who(c)), 201));
   tariffs.put('/:id', async (c) => c.json(await config.updateTariff(c.req.param('id'), await jsonBody(c, tariffInputSchema), who(c))));

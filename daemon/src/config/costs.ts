@@ -5,7 +5,7 @@
  * single-price scheme turned into one always-valid rule with a tariff named "DEFAULT".
  */
 import { COST_TYPES, MAX_TARIFFS_PER_TYPE, type CostRule, type CostType, type Price, type Tariff } from '@ews/shared';
-import type { ConfigDocument, StoredCosts } from './document';
+import { defaultCosts, type ConfigDocument, type StoredCosts } from './document';
 import { fail } from './rules';
 
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -61,4 +61,19 @@ export function importAveragePrices(costs: StoredCosts, averagePrices: Partial<R
     out.rules[type] = [alwaysRule(id)];
   }
   return out;
+}
+
+/**
+ * The stored costs part, whatever its age: absent (before costs existed) gives the defaults; the
+ * older scheme `{currency, gasKwhPerM3, averagePrices}` becomes DEFAULT rules (COST-4).
+ */
+export function migrateCosts(stored: unknown): StoredCosts {
+  const fresh = defaultCosts();
+  if (!stored || typeof stored !== 'object') return fresh;
+  const s = stored as Partial<StoredCosts> & { currency?: string; gasKwhPerM3?: number; averagePrices?: Partial<Record<CostType, number>> };
+  if (Array.isArray(s.tariffs) && s.settings && s.rules) {
+    return { settings: s.settings, tariffs: s.tariffs, rules: Object.fromEntries(COST_TYPES.map((t) => [t, s.rules?.[t] ?? []])) as StoredCosts['rules'] };
+  }
+  const settings = { ...fresh.settings, ...(s.currency ? { currency: s.currency } : {}), ...(s.gasKwhPerM3 ? { gasKwhPerM3: s.gasKwhPerM3 } : {}) };
+  return importAveragePrices({ ...fresh, settings }, s.averagePrices ?? {});
 }

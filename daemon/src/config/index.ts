@@ -18,8 +18,8 @@ import type { Catalog } from '../catalog/index';
 import { Emitter } from '../util/events';
 import { systemClock, type Clock } from '../util/clock';
 import { hashCode } from '../auth/codes';
-import { CONFIG_PARTS, STRUCTURAL_PARTS, defaultDocument, defaultCosts, LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredCosts, type StoredTimeSettings } from './document';
-import { checkCosts, importAveragePrices, rulesUsing, sortPrices } from './costs';
+import { CONFIG_PARTS, STRUCTURAL_PARTS, defaultDocument, LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredCosts, type StoredTimeSettings } from './document';
+import { checkCosts, importAveragePrices, migrateCosts, rulesUsing, sortPrices } from './costs';
 import { ConfigError, fail, checkDevice, checkLimits, checkLoads, checkNamed, checkGateways } from './rules';
 
 export { ConfigError, type ConfigErrorCode } from './rules';
@@ -450,17 +450,3 @@ export class ConfigStore {
   }
 }
 
-/**
- * The stored costs part, whatever its age: absent (before costs existed) gives the defaults; the
- * older scheme `{currency, gasKwhPerM3, averagePrices}` becomes DEFAULT rules (COST-4).
- */
-function migrateCosts(stored: unknown): StoredCosts {
-  const fresh = defaultCosts();
-  if (!stored || typeof stored !== 'object') return fresh;
-  const s = stored as Partial<StoredCosts> & { currency?: string; gasKwhPerM3?: number; averagePrices?: Partial<Record<CostType, number>> };
-  if (Array.isArray(s.tariffs) && s.settings && s.rules) {
-    return { settings: s.settings, tariffs: s.tariffs, rules: Object.fromEntries(COST_TYPES.map((t) => [t, s.rules?.[t] ?? []])) as StoredCosts['rules'] };
-  }
-  const settings = { ...fresh.settings, ...(s.currency ? { currency: s.currency } : {}), ...(s.gasKwhPerM3 ? { gasKwhPerM3: s.gasKwhPerM3 } : {}) };
-  return importAveragePrices({ ...fresh, settings }, s.averagePrices ?? {});
-}

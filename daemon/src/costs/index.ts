@@ -5,11 +5,9 @@
  * background when they change); consumption answers get cost and per-tariff energy series; the
  * rules page gets the rule in force and the uncovered periods of the coming week.
  */
-import type { ConsumptionResult, CostRecompute, CostRulesView, CostType, CounterKind } from '@ews/shared';
-import { COST_TYPES } from '@ews/shared';
+import { COST_TYPES, costTypeOfCounter, type ConsumptionResult, type CostRecompute, type CostRulesView, type CostType } from '@ews/shared';
 import type { ConfigStore } from '../config/index';
 import type { HistoryStore, ProfileOf } from '../store/history/index';
-import { costKindOf } from '../store/history/index';
 import { parseDate, periodBoundaries, previousDate } from '../energy/calendar';
 import type { Clock } from '../util/clock';
 import { TariffSchedule } from './schedule';
@@ -87,7 +85,7 @@ export class Costs {
 
   /** Adds cost and per-tariff energy series to a consumption answer (none for export counters). */
   addCosts(result: ConsumptionResult): ConsumptionResult {
-    const kind = costKindOf(result.counter as CounterKind);
+    const kind = costTypeOfCounter(result.counter);
     const { currency } = this.config.costSettings();
     const tariffs = kind ? this.config.tariffs(kind) : [];
     const date = parseDate(result.date);

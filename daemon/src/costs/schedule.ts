@@ -8,8 +8,10 @@
  */
 import { WEEKDAYS, type CostRule } from '@ews/shared';
 import { offsetMs } from '../energy/calendar';
+import { NO_TARIFF } from '../store/history/index';
 
-export const NO_TARIFF = 255;
+export { NO_TARIFF };
+
 const DAY_MS = 86_400_000, MINUTE_MS = 60_000;
 /** Days of profiles kept (1.4 KB each): a block check walks 33 consecutive days. */
 const CACHE_DAYS = 72;

@@ -6,7 +6,7 @@
  * pie shares of the shown tariffs, the gas "equivalent Wh" and the state of costs in an
  * answer (not answered, no tariff, a recomputation under way). No DOM, no fetch: tested with node.
  */
-import type { CostRecompute, CostType, CounterKind, CostSeries, TariffEnergySeries } from '@ews/shared';
+import type { CostRecompute, CostType, CostSeries, TariffEnergySeries } from '@ews/shared';
 import type { ConsumptionResult } from '../api/client';
 import { groupedChart, periodTotals, sumOf, totalsPerBar, type ChartData, type ChartSeries, type EnergyUnit } from './consumption';
 
@@ -18,12 +18,7 @@ import { groupedChart, periodTotals, sumOf, totalsPerBar, type ChartData, type C
  */
 export type DisplayUnit = 'energy' | 'equivalent' | 'cost';
 
-/** The energy type whose tariffs cost a counter (none for an export counter: no cost). */
-export function costTypeOfCounter(counter: CounterKind): CostType | null {
-  if (counter === 'activeEnergyImport') return 'electricity';
-  if (counter === 'water' || counter === 'gas') return counter;
-  return null;
-}
+export { costTypeOfCounter } from '@ews/shared';
 
 /** An energy kind (`DeviceSummary.energyType`) as a cost type; null for `none`. */
 export function costTypeOfEnergy(energy: string): CostType | null {

@@ -3,7 +3,7 @@
  * Public face of the sample history (DESIGN "Storage (LMDB)", SPEC STO-1…6).
  */
 export { HistoryStore, NO_PROFILE, type HistoryStoreOptions, type CounterSpan } from './store';
-export { NO_TARIFF, BLOCK_DAYS, costKindOf, type CostKind, type TariffProfile, type ProfileOf, type LedgerProgress } from './tariff-ledger';
+export { NO_TARIFF, BLOCK_DAYS, type TariffProfile, type ProfileOf, type LedgerProgress } from './tariff-ledger';
 export { HistoryError, type HistoryErrorCode } from './errors';
 export { FLAG } from './counter-bucket';
 export { counterUnit, type IngestRegister, type RegistersOf, type ScopesOf, type Tick, type IngestReport } from './ingest';

@@ -5,7 +5,7 @@
  * back-filling); readers get corrected counters at any instant, slots with raw registers and
  * flags, and statistics.
  */
-import type { CounterKind } from '@ews/shared';
+import type { CostType, CounterKind } from '@ews/shared';
 import type { HistoryDatabases } from '../db';
 import { BucketCache, fastBytes } from './buckets';
 import { CounterStates, SeriesRegistry, counterSeriesName, statSeriesName, type SeriesInfo } from './series';
@@ -14,7 +14,7 @@ import { counterAt, counterSlots, statSlots, type CounterSlot, type StatSlot } f
 import { DEFAULT_RETENTION, RetentionRings, type Retention } from './retention';
 import { DAY_MS, dayOf, intervalMinutes } from './keys';
 import { HistoryError } from './errors';
-import { NO_TARIFF, TariffLedger, type CostKind, type LedgerProgress, type ProfileOf, type TariffProfile } from './tariff-ledger';
+import { NO_TARIFF, TariffLedger, type LedgerProgress, type ProfileOf, type TariffProfile } from './tariff-ledger';
 
 export interface HistoryStoreOptions {
   dbs: HistoryDatabases;
@@ -198,7 +198,7 @@ export class HistoryStore {
 
   // #region costs (COST-5)
   /** New tariff profiles (rules, tariffs or zone changed): history is checked and recomputed in the background. */
-  setProfiles(profiles: ProfileOf, changed: readonly CostKind[] = []): Promise<void> {
+  setProfiles(profiles: ProfileOf, changed: readonly CostType[] = []): Promise<void> {
     this.ledger.setProfiles(profiles, changed);
     return this.ledger.scheduleCheck();
   }

@@ -16,7 +16,7 @@
  * one it was computed with, and recomputes the blocks that differ: after a rule change, a zone
  * change, a gap filled in the past, or at the first start after an upgrade.
  */
-import type { CounterKind } from '@ews/shared';
+import { COST_TYPES, costTypeOfCounter, type CostType } from '@ews/shared';
 import type { Database } from 'lmdb';
 import { counterAtOrBefore, decodeCounter, emptyCounterDay, encodeCounter, type CounterDay } from './counter-bucket';
 import { fastBytes, type BucketCache, type BucketDb } from './buckets';
@@ -32,10 +32,6 @@ export const NO_TARIFF = 255;
 /** Work per background transaction before yielding to the event loop. */
 const CHUNK_MS = 20;
 
-export type CostKind = 'electricity' | 'gas' | 'water';
-export const COST_KINDS: readonly CostKind[] = ['electricity', 'gas', 'water'];
-export const costKindOf = (c: CounterKind | undefined): CostKind | undefined =>
-  c === 'activeEnergyImport' ? 'electricity' : c === 'gas' ? 'gas' : c === 'water' ? 'water' : undefined;
 
 /** Which tariff is in force at each minute (costs/schedule's `TariffSchedule` fits). */
 export interface TariffProfile {
@@ -46,9 +42,9 @@ export interface TariffProfile {
   /** Tariff index for each minute of a UTC day; NO_TARIFF where none. */
   utcDay(day: number): Uint8Array;
 }
-export type ProfileOf = (kind: CostKind) => TariffProfile;
+export type ProfileOf = (kind: CostType) => TariffProfile;
 
-export interface LedgerProgress { kinds: CostKind[]; percent: number; startedAtMs: number }
+export interface LedgerProgress { kinds: CostType[]; percent: number; startedAtMs: number }
 
 /** Where a base series stands in the ledger (persisted with the ticks). */
 interface LedgerState {
@@ -105,10 +101,10 @@ export class TariffLedger {
    * New profiles. `changed` kinds show as being recomputed at once (0 %) when they have history,
    * until the check has found what to do.
    */
-  setProfiles(profileOf: ProfileOf, changed: readonly CostKind[] = []): void {
+  setProfiles(profileOf: ProfileOf, changed: readonly CostType[] = []): void {
     this.profileOf = profileOf;
     this.shareMemo.clear();
-    const withData = changed.filter((k) => this.baseSeries().some((b) => costKindOf(b.counter) === k));
+    const withData = changed.filter((k) => this.baseSeries().some((b) => costTypeOfCounter(b.counter) === k));
     if (withData.length && this.ctx.latestSlotMs() !== undefined) {
       const kinds = [...new Set([...(this.progressNow?.kinds ?? []), ...withData])];
       this.progressNow = { kinds, percent: this.progressNow?.percent ?? 0, startedAtMs: this.progressNow?.startedAtMs ?? this.ctx.now?.() ?? Date.now() };
@@ -122,7 +118,7 @@ export class TariffLedger {
   /** Counter series that have a cost type (devices and every aggregate scope). */
   baseSeries(): SeriesInfo[] {
     if (this.basesAt !== this.ctx.registry.size) {
-      this.bases = [...this.ctx.registry.all()].filter((s) => s.kind === 'counter' && costKindOf(s.counter) !== undefined);
+      this.bases = [...this.ctx.registry.all()].filter((s) => s.kind === 'counter' && costTypeOfCounter(s.counter) !== null);
       this.tariffSeriesOf.clear();
       for (const s of this.ctx.registry.all()) {
         if (s.kind !== 'tariff') continue;
@@ -176,7 +172,7 @@ export class TariffLedger {
 
   // #region shares
   /** How the minutes [endMs − lengthMs, endMs) divide between tariffs. */
-  private shares(kind: CostKind, profile: TariffProfile, endMs: number, lengthMs: number): Shares {
+  private shares(kind: CostType, profile: TariffProfile, endMs: number, lengthMs: number): Shares {
     const key = `${kind}|${endMs}|${lengthMs}`;
     const memo = this.shareMemo.get(key);
     if (memo) return memo;
@@ -208,7 +204,7 @@ export class TariffLedger {
     for (const base of this.baseSeries()) {
       const st = this.ctx.states.peek(base.id);
       if (!st || st.lastSlotMs !== slotMs) continue;
-      const kind = costKindOf(base.counter)!;
+      const kind = costTypeOfCounter(base.counter)!;
       const profile = this.profileOf(kind);
       // no tariffs: nothing to account (when tariffs come, the check recomputes the blocks)
       if (profile.tariffIds.length === 0) continue;
@@ -234,7 +230,7 @@ export class TariffLedger {
   }
 
   /** Values in [fromMs, toMs] of `kind`'s series changed after they were accounted. */
-  markDirty(kind: CostKind, fromMs: number, toMs: number): void {
+  markDirty(kind: CostType, fromMs: number, toMs: number): void {
     for (let b = blockOf(dayOf(fromMs)); b <= blockOf(dayOf(toMs)); b++) this.ctx.meta.removeSync(`${HASH}${kind}:${b}`);
     this.totals.clear();
     this.scheduleCheck();
@@ -299,7 +295,7 @@ export class TariffLedger {
   }
 
   /** Rewrites one block of one base series from its counter (in the caller's transaction). */
-  private recomputeBlock(base: SeriesInfo, kind: CostKind, profile: TariffProfile, block: number): void {
+  private recomputeBlock(base: SeriesInfo, kind: CostType, profile: TariffProfile, block: number): void {
     const st = this.ctx.states.peek(base.id);
     if (!st || st.lastSlotMs < 0) return;
     const firstDay = block * BLOCK_DAYS;
@@ -370,10 +366,10 @@ export class TariffLedger {
       this.again = false;
       const latest = this.ctx.latestSlotMs();
       if (latest === undefined) return;
-      const todo: Array<{ kind: CostKind; block: number; hash: string; key: string; bases: SeriesInfo[] }> = [];
-      for (const kind of COST_KINDS) {
+      const todo: Array<{ kind: CostType; block: number; hash: string; key: string; bases: SeriesInfo[] }> = [];
+      for (const kind of COST_TYPES) {
         const profile = this.profileOf(kind);
-        const bases = this.baseSeries().filter((b) => costKindOf(b.counter) === kind);
+        const bases = this.baseSeries().filter((b) => costTypeOfCounter(b.counter) === kind);
         let firstDay = Infinity;
         for (const b of bases) {
           const st = this.ctx.states.peek(b.id);
