@@ -242,15 +242,14 @@ function storedSamples(b: BenchStore): { counter: number; statistic: number } {
  * encoding) served by @hono/node-server on loopback, fetched one at a time.
  */
 async function httpServer(b: BenchStore): Promise<{ url: string; close(): Promise<void> }> {
-  const { Hono } = await import('hono');
   const { serve } = await import('@hono/node-server');
-  const { consumptionRoutes } = await import('../../daemon/src/api/consumption');
-  const { errorHandler } = await import('../../daemon/src/api/errors');
+  const { consumptionApi } = await import('../../daemon/src/api/index');
   const { silentLogger } = await import('../../daemon/src/util/log');
-  const deps = { energy: b.energy, log: silentLogger, config: { csv: () => ({ decimalSeparator: ',', fieldSeparator: ';', folderPasswordSet: false, sampleRateMin: 15, defaultLanguage: 'en' }) } };
-  const app = new Hono();
-  app.onError(errorHandler(silentLogger));
-  app.route('/', consumptionRoutes(deps as unknown as Parameters<typeof consumptionRoutes>[0]));
+  const config = {
+    csv: () => ({ decimalSeparator: ',', fieldSeparator: ';', folderPasswordSet: false, sampleRateMin: 15, defaultLanguage: 'en' }),
+    loads: () => [], groups: () => [], device: () => undefined,
+  };
+  const app = consumptionApi({ energy: b.energy, log: silentLogger, config, costs: undefined } as unknown as Parameters<typeof consumptionApi>[0]);
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
       resolve({ url: `http://127.0.0.1:${info.port}`, close: () => new Promise((r) => server.close(() => r())) });

@@ -125,4 +125,17 @@ export const userInputSchema = z.object({
   puk: pukSchema.optional(),
 }).strict();
 export const userUpdateSchema = userInputSchema.partial().strict();
-export interface UserSummary { id: string; name: string; role: Role; pages: Page[]; enabled: boolean; defaultCodes: boolean }
+export type UserInput = z.input<typeof userUpdateSchema>;
+export const userSummarySchema = z.object({
+  id: z.string(), name: z.string(), role: roleSchema, pages: z.array(pageSchema), enabled: z.boolean(),
+  /** The user still has the factory codes. */
+  defaultCodes: z.boolean(),
+});
+export type UserSummary = z.infer<typeof userSummarySchema>;
+
+/** BEY-1 kiosk tokens. The token itself is only in the answer to the creation. */
+export const kioskTokenSchema = z.object({ id: z.string(), name: z.string(), createdBy: z.string(), created: z.string() });
+export type KioskToken = z.infer<typeof kioskTokenSchema>;
+export const kioskTokenInputSchema = z.object({ name: z.string().trim().min(1, 'a name is required').max(40) }).strict();
+export const newKioskTokenSchema = z.object({ id: z.string(), name: z.string(), token: z.string(), url: z.string() });
+export type NewKioskToken = z.infer<typeof newKioskTokenSchema>;

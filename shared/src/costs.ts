@@ -15,15 +15,11 @@
 import { z } from 'zod';
 import { COST_TYPES, MAX_PRICES_PER_TARIFF, MAX_RULES_PER_TYPE, WEEKDAYS, type CostType } from './constants';
 import { isCurrency } from './currencies';
+import { isLocalDate } from './calendar';
 
 
 
-const isRealDate = (s: string): boolean => {
-  const [y, m, d] = s.split('-').map(Number);
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-};
-export const localDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine(isRealDate, 'not a calendar date');
+export const localDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine(isLocalDate, 'not a calendar date');
 export const hhmmSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time HH:MM (00:00 to 23:59)');
 
 export const costTypeSchema = z.enum(COST_TYPES);
@@ -59,14 +55,15 @@ export const tariffInputSchema = z.object({
   });
 });
 export type TariffInput = z.input<typeof tariffInputSchema>;
-export interface Tariff {
-  id: string;
-  type: CostType;
-  name: string;
-  color: string;
+export const tariffSchema = z.object({
+  id: z.string(),
+  type: costTypeSchema,
+  name: z.string(),
+  color: z.string(),
   /** Sorted by start date. */
-  prices: Price[];
-}
+  prices: z.array(priceSchema),
+});
+export type Tariff = z.infer<typeof tariffSchema>;
 
 export const costRuleSchema = z.object({
   tariffId: z.string().min(1, 'choose a tariff'),
@@ -88,44 +85,43 @@ export type CostRule = z.output<typeof costRuleSchema>;
 export const costRulesSchema = z.array(costRuleSchema).max(MAX_RULES_PER_TYPE, `at most ${MAX_RULES_PER_TYPE} rules`);
 
 /** Background recomputation of the energy per tariff after a rule change (COST-5). */
-export interface CostRecompute {
+export const costRecomputeSchema = z.object({
   /** Energy types being recomputed. */
-  types: CostType[];
+  types: z.array(costTypeSchema),
   /** 0–100. */
-  percent: number;
-  startedAt: string;
-}
+  percent: z.number(),
+  startedAt: z.string(),
+});
+export type CostRecompute = z.infer<typeof costRecomputeSchema>;
+export const costStatusSchema = z.object({ recompute: costRecomputeSchema.nullable() });
 
 /** A stretch of time that no rule covers, in the installation's zone (`YYYY-MM-DD HH:MM`, inclusive). */
-export interface UncoveredPeriod { from: string; to: string }
+export const uncoveredPeriodSchema = z.object({ from: z.string(), to: z.string() });
+export type UncoveredPeriod = z.infer<typeof uncoveredPeriodSchema>;
 
-export interface CostRulesView {
-  type: CostType;
-  rules: CostRule[];
+export const costRulesViewSchema = z.object({
+  type: costTypeSchema,
+  rules: z.array(costRuleSchema),
   /** Index of the rule in force now; null when no rule covers this minute. */
-  activeRule: number | null;
+  activeRule: z.number().int().nullable(),
   /** COST-3: the periods of the coming 7 days that no rule covers. */
-  uncovered: UncoveredPeriod[];
-  recompute: CostRecompute | null;
-}
+  uncovered: z.array(uncoveredPeriodSchema),
+  recompute: costRecomputeSchema.nullable(),
+});
+export type CostRulesView = z.infer<typeof costRulesViewSchema>;
 
 /** A series of costs per bar, one per tariff, in the consumption answer (`costs=1`). */
-export interface CostSeries {
-  key: string;
-  label: string;
+export const costSeriesSchema = z.object({
+  key: z.string(),
+  label: z.string(),
   /** The currency (ISO 4217). */
-  unit: string;
-  tariffId: string;
-  color: string;
-  values: Array<number | null>;
-}
+  unit: z.string(),
+  tariffId: z.string(),
+  color: z.string(),
+  values: z.array(z.number().nullable()),
+});
+export type CostSeries = z.infer<typeof costSeriesSchema>;
 
 /** Energy or volume per tariff (the histograms split per tariff, COST-5). */
-export interface TariffEnergySeries {
-  key: string;
-  label: string;
-  unit: 'Wh' | 'dm3';
-  tariffId: string;
-  color: string;
-  values: Array<number | null>;
-}
+export const tariffEnergySeriesSchema = costSeriesSchema.extend({ unit: z.enum(['Wh', 'dm3']) });
+export type TariffEnergySeries = z.infer<typeof tariffEnergySeriesSchema>;

@@ -32,30 +32,64 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
-export const timeSettingsSchema = z.object({
+const timeFields = {
   timezone: z.string().refine(isValidTimeZone, 'an IANA time zone such as Europe/Paris'),
-  ntpEnabled: z.boolean().default(true),
-  ntpServer: z.string().trim().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name or IP address').default('pool.ntp.org'),
+  ntpEnabled: z.boolean(),
+  ntpServer: z.string().trim().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name or IP address'),
   /** Set the clock by hand (only when NTP is off): ISO date-time. */
   dateTime: z.iso.datetime({ offset: true, local: true }).optional(),
+};
+export const timeSettingsSchema = z.object({
+  ...timeFields,
+  ntpEnabled: timeFields.ntpEnabled.default(true),
+  ntpServer: timeFields.ntpServer.default('pool.ntp.org'),
 }).strict();
 export type TimeSettings = z.infer<typeof timeSettingsSchema>;
+/** `PUT /api/settings/time`: the fields to change (the others keep their value). */
+export const timeSettingsPatchSchema = z.object(timeFields).partial().strict();
+export type TimeSettingsPatch = z.input<typeof timeSettingsPatchSchema>;
+/** The settings as stored and answered (`now`: the box's clock, on GET). */
+export const timeAnswerSchema = z.object({
+  timezone: z.string(), ntpEnabled: z.boolean(), ntpServer: z.string(), now: z.string().optional(),
+});
+export type TimeAnswer = z.infer<typeof timeAnswerSchema>;
 export const DEFAULT_TIME: Omit<TimeSettings, 'dateTime'> = { timezone: 'Europe/Paris', ntpEnabled: true, ntpServer: 'pool.ntp.org' };
 
 
-export const csvSettingsSchema = z.object({
-  decimalSeparator: z.enum(['.', ',']).default(','),
-  fieldSeparator: z.enum([',', ';']).default(';'),
+const csvFields = {
+  decimalSeparator: z.enum(['.', ',']),
+  fieldSeparator: z.enum([',', ';']),
   /** Write-only. */
   folderPassword: z.string().min(4, 'at least 4 characters').max(64).optional(),
-  sampleRateMin: z.number().int().refine((n) => (SAMPLE_RATES_MIN as readonly number[]).includes(n), `one of ${SAMPLE_RATES_MIN.join(', ')} minutes`).default(15),
-  defaultLanguage: z.enum(LANGUAGES).default('en'),
-}).strict().refine((s) => s.decimalSeparator !== s.fieldSeparator, { message: 'the decimal and field separators must differ', path: ['fieldSeparator'] });
-export type CsvSettingsInput = z.input<typeof csvSettingsSchema>;
-export interface CsvSettings {
-  decimalSeparator: '.' | ',';
-  fieldSeparator: ',' | ';';
-  folderPasswordSet: boolean;
-  sampleRateMin: number;
-  defaultLanguage: (typeof LANGUAGES)[number];
-}
+  sampleRateMin: z.number().int().refine((n) => (SAMPLE_RATES_MIN as readonly number[]).includes(n), `one of ${SAMPLE_RATES_MIN.join(', ')} minutes`),
+  defaultLanguage: z.enum(LANGUAGES),
+};
+const separatorsDiffer = { message: 'the decimal and field separators must differ', path: ['fieldSeparator'] };
+export const csvSettingsSchema = z.object({
+  ...csvFields,
+  decimalSeparator: csvFields.decimalSeparator.default(','),
+  fieldSeparator: csvFields.fieldSeparator.default(';'),
+  sampleRateMin: csvFields.sampleRateMin.default(15),
+  defaultLanguage: csvFields.defaultLanguage.default('en'),
+}).strict().refine((s) => s.decimalSeparator !== s.fieldSeparator, separatorsDiffer);
+/** `PUT /api/settings/csv`: the fields to change (the others keep their value). */
+export const csvSettingsPatchSchema = z.object(csvFields).partial().strict()
+  .refine((s) => s.decimalSeparator === undefined || s.decimalSeparator !== s.fieldSeparator, separatorsDiffer);
+export type CsvSettingsInput = z.input<typeof csvSettingsPatchSchema>;
+/** The CSV settings as answered: the folder password only says whether it is set. */
+export const csvSettingsAnswerSchema = z.object({
+  decimalSeparator: z.enum(['.', ',']),
+  fieldSeparator: z.enum([',', ';']),
+  folderPasswordSet: z.boolean(),
+  sampleRateMin: z.number().int(),
+  defaultLanguage: z.enum(LANGUAGES),
+});
+export type CsvSettings = z.infer<typeof csvSettingsAnswerSchema>;
+
+/** `GET /api/settings/network` (with a note), `PUT` (with where the box now answers). */
+export const networkAnswerSchema = networkSettingsSchema.extend({
+  note: z.string().optional(),
+  applied: z.string().optional(),
+  newUrl: z.string().optional(),
+});
+export type NetworkAnswer = z.infer<typeof networkAnswerSchema>;

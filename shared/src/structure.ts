@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { EDITIONS } from './constants';
-import { familySchema } from './catalog';
-import { genericRegisterSchema, gatewaySchema } from './config';
+import { capabilitySchema, deviceParameterSchema, energyTypeSchema, familySchema } from './catalog';
+import { deviceConfigSchema, genericRegisterSchema, gatewaySchema } from './config';
+import { gatewaySummarySchema, liveValueSchema, measureDefSchema, statusReasonSchema } from './api';
 
 const name = z.string().trim().min(1, 'a name is required').max(40, 'at most 40 characters');
 const description = z.string().trim().max(200, 'at most 200 characters');
@@ -19,6 +20,7 @@ export const panelBoardSchema = z.object({
 });
 export type PanelBoard = z.infer<typeof panelBoardSchema>;
 export const panelBoardInputSchema = panelBoardSchema.omit({ id: true }).strict();
+export type PanelBoardInput = z.input<typeof panelBoardInputSchema>;
 
 /** CFG-2: 6 predefined loads, "Others", up to 8 user loads (14 in all); water and gas are fixed. */
 export const loadKindSchema = z.enum(['predefined', 'others', 'user', 'water', 'gas']);
@@ -32,6 +34,7 @@ export const loadSchema = z.object({
 });
 export type Load = z.infer<typeof loadSchema>;
 export const loadInputSchema = z.object({ name, enabled: z.boolean().default(true) }).strict();
+export type LoadInput = z.input<typeof loadInputSchema>;
 export const MAX_USER_LOADS = 8;
 export const MAX_LOADS = 14;
 export const PREDEFINED_LOADS: Array<{ id: string; name: string }> = [
@@ -50,6 +53,7 @@ export const groupSchema = z.object({
 });
 export type Group = z.infer<typeof groupSchema>;
 export const groupInputSchema = groupSchema.omit({ id: true, remoteId: true }).strict();
+export type GroupInput = z.input<typeof groupInputSchema>;
 
 /** BUS-6: the edition is a setting; its limits are checked with a clear message. */
 export const editionSchema = z.enum(EDITIONS);
@@ -83,43 +87,63 @@ export const deviceInputSchema = z.object({
 export type DeviceInput = z.input<typeof deviceInputSchema>;
 
 /** `GET /api/catalog`: the models a device can be. */
-export interface CatalogModel {
-  family: import('./catalog').Family;
-  model: string;
-  label: string;
-  energyType: import('./catalog').EnergyType;
-  capabilities: import('./catalog').Capability[];
-  parameters: import('./catalog').DeviceParameter[];
+export const catalogModelSchema = z.object({
+  family: familySchema,
+  model: z.string(),
+  label: z.string(),
+  energyType: energyTypeSchema,
+  capabilities: z.array(capabilitySchema),
+  parameters: z.array(deviceParameterSchema),
   /** Inputs of a pulse concentrator (positions 1…n). */
-  positions?: number;
+  positions: z.number().int().optional(),
   /** The model's quantities, for labels (Test results, custom I/O labels on `io`/`state` keys). */
-  measures: import('./api').MeasureDef[];
-}
+  measures: z.array(measureDefSchema),
+});
+export type CatalogModel = z.infer<typeof catalogModelSchema>;
 
 /** `GET /api/gateways`: the configuration with the live status. */
-export type GatewayView = import('./config').Gateway & import('./api').GatewaySummary;
+export const gatewayViewSchema = gatewaySchema.extend(gatewaySummarySchema.shape);
+export type GatewayView = z.infer<typeof gatewayViewSchema>;
 
 /** `GET /api/devices/:id`: the whole configuration, its address label and Remote ID (MS-2). */
-export type DeviceDetail = import('./config').DeviceConfig & { addressLabel: string; remoteId: number };
+export const deviceDetailSchema = deviceConfigSchema.extend({ addressLabel: z.string(), remoteId: z.number().int() });
+export type DeviceDetail = z.infer<typeof deviceDetailSchema>;
 
 /** CAT-3 bus scan: proposals and progress. */
-export interface ScanFound { address: number; position?: number; family: import('./catalog').Family; model: string; label: string }
-export interface ScanState {
-  id: string;
-  gatewayId: string;
-  state: 'running' | 'done' | 'cancelled' | 'failed';
-  from: number;
-  to: number;
+export const scanFoundSchema = z.object({
+  address: z.number().int(), position: z.number().int().optional(), family: familySchema, model: z.string(), label: z.string(),
+});
+export type ScanFound = z.infer<typeof scanFoundSchema>;
+export const scanStateSchema = z.object({
+  id: z.string(),
+  gatewayId: z.string(),
+  state: z.enum(['running', 'done', 'cancelled', 'failed']),
+  from: z.number().int(),
+  to: z.number().int(),
   /** Addresses probed so far. */
-  done: number;
-  total: number;
-  found: ScanFound[];
-  error?: string;
-}
+  done: z.number().int(),
+  total: z.number().int(),
+  found: z.array(scanFoundSchema),
+  error: z.string().optional(),
+});
+export type ScanState = z.infer<typeof scanStateSchema>;
+/** `POST /api/gateways/:id/scan`: the range of addresses to probe. */
+export const scanRequestSchema = z.object({
+  from: z.number().int().min(1).max(247).default(1),
+  to: z.number().int().min(1).max(247).default(247),
+}).strict().refine((r) => r.from <= r.to, { message: 'from must not be above to', path: ['to'] });
 
 /** BUS-3 Test: `reason` says why the gateway is not reachable. */
-export interface GatewayTestResult { ok: boolean; reason?: string }
+export const gatewayTestResultSchema = z.object({ ok: z.boolean(), reason: z.string().optional() });
+export type GatewayTestResult = z.infer<typeof gatewayTestResultSchema>;
 /** CAT-2 Test: the values read now, or the reason of failure (BUS-5). */
-export type DeviceTestResult =
-  | { ok: true; values?: Record<string, import('./api').LiveValue> }
-  | { ok: false; reason: import('./api').StatusReason; detail?: string };
+export const deviceTestResultSchema = z.union([
+  z.object({ ok: z.literal(true), values: z.record(z.string(), liveValueSchema).optional() }),
+  z.object({ ok: z.literal(false), reason: statusReasonSchema, detail: z.string().optional() }),
+]);
+export type DeviceTestResult = z.infer<typeof deviceTestResultSchema>;
+
+/** One line of the configuration's audit trail (CFG-6). */
+export const auditEntrySchema = z.object({ at: z.string(), user: z.string(), action: z.string(), version: z.number().int() });
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+export const auditAnswerSchema = z.object({ version: z.number().int(), entries: z.array(auditEntrySchema) });

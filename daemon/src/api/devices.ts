@@ -2,14 +2,11 @@
  * @module api/devices
  * GET /api/devices/:id/live (read now, STO-2) and the DEV-1 summary of a device.
  */
-import { Hono } from 'hono';
-import { z } from 'zod';
 import { deviceAddressLabel, type DeviceSummary, type LiveResponse, type DeviceConfig, type MeasureDef } from '@ews/shared';
-import type { ApiDeps, Env } from './context';
+import type { ApiDeps } from './context';
+import type { Handlers } from './contract';
 import { ApiError } from './errors';
 import type { DeviceState } from '../poll/device-state';
-
-const idParam = z.coerce.number().int().min(1).max(9999);
 
 function statusFields(s: DeviceState | undefined): Pick<DeviceSummary, 'status' | 'statusReason' | 'statusDetail'> {
   if (!s) return { status: 'error', statusReason: 'pending' };
@@ -36,26 +33,22 @@ export function deviceSummary(deps: ApiDeps, d: DeviceConfig): DeviceSummary {
   };
 }
 
-export function deviceRoutes(deps: ApiDeps) {
-  const app = new Hono<Env>();
-
-  app.get('/:id/live', async (c) => {
-    const parsed = idParam.safeParse(c.req.param('id'));
-    if (!parsed.success) throw new ApiError(400, 'invalid', 'the device id is a number', { id: ['a number from 1 to 9999'] });
-    const d = deps.config.device(parsed.data);
-    if (!d) throw new ApiError(404, 'not-found', `no device ${parsed.data}`);
-    const state = await deps.poller.liveRead(d.id);
-    const plan = deps.poller.plan(d.id);
-    const measures: MeasureDef[] = (plan?.registers ?? []).map((r) => ({
-      key: r.key, label: r.label ?? r.key, unit: r.unit, group: r.group, ...(r.phase ? { phase: r.phase } : {}),
-    }));
-    const body: LiveResponse = {
-      ...statusFields(state),
-      at: state?.at ? new Date(state.at).toISOString() : null,
-      values: state?.values ?? {},
-      measures,
-    };
-    return c.json(body);
-  });
-  return app;
+export function deviceHandlers(deps: ApiDeps): Handlers<'GET /api/devices/:id/live'> {
+  return {
+    'GET /api/devices/:id/live': async ({ params }): Promise<LiveResponse> => {
+      const d = deps.config.device(params.id);
+      if (!d) throw new ApiError(404, 'not-found', `no device ${params.id}`, { id: ['no such device'] });
+      const state = await deps.poller.liveRead(d.id);
+      const plan = deps.poller.plan(d.id);
+      const measures: MeasureDef[] = (plan?.registers ?? []).map((r) => ({
+        key: r.key, label: r.label ?? r.key, unit: r.unit, group: r.group, ...(r.phase ? { phase: r.phase } : {}),
+      }));
+      return {
+        ...statusFields(state),
+        at: state?.at ? new Date(state.at).toISOString() : null,
+        values: state?.values ?? {},
+        measures,
+      };
+    },
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * @module api/errors
- * One place maps domain errors to HTTP answers `{error, code, fields?}`; unknown errors are
- * logged and answered 500 without internals.
+ * One place maps the errors of every domain to HTTP answers `{error, code, fields?}`; unknown
+ * errors are logged with their stack and answered 500 without internals.
  */
 import type { Context } from 'hono';
 import { ZodError } from 'zod';
@@ -11,6 +11,10 @@ import { ConfigError } from '../config/index';
 import { AuthError } from '../auth/index';
 import { ScanError } from '../scan/index';
 import { SystemError } from '../system/index';
+import { EnergyError } from '../energy/index';
+import { CatalogError } from '../catalog/index';
+import { ModbusError } from '../modbus/index';
+import { HistoryError } from '../store/history/index';
 import type { Logger } from '../util/log';
 
 export class ApiError extends Error {
@@ -28,21 +32,43 @@ export function zodFields(err: ZodError): Record<string, string[]> {
   return fields;
 }
 
+/** The query field an energy error is about. */
+const ENERGY_FIELD: Record<string, string> = { 'bad-scope': 'scope', 'bad-period': 'period', 'bad-date': 'date' };
+
 export function errorHandler(log: Logger) {
   return (err: Error, c: Context) => {
     const body = (status: ContentfulStatusCode, b: ApiErrorBody & Record<string, unknown>) => c.json(b, status);
-    if (err instanceof ApiError) return body(err.status, { error: err.message, code: err.code, ...(err.fields ? { fields: err.fields } : {}), ...err.extra });
+    const withFields = (fields?: Record<string, string[]>) => (fields && Object.keys(fields).length ? { fields } : {});
+    if (err instanceof ApiError) return body(err.status, { error: err.message, code: err.code, ...withFields(err.fields), ...err.extra });
     if (err instanceof ZodError) return body(400, { error: 'invalid input', code: 'invalid', fields: zodFields(err) });
     if (err instanceof ConfigError) {
       const status = err.code === 'not-found' ? 404 : err.code === 'forbidden' || err.code === 'conflict' ? 409 : 400;
-      return body(status, { error: err.message, code: err.code, ...(err.fields ? { fields: err.fields } : {}) });
+      return body(status, { error: err.message, code: err.code, ...withFields(err.fields) });
     }
     if (err instanceof AuthError) {
       const fields = err.field ? { [err.field]: [err.message] } : undefined;
       const status = err.code === 'not-found' ? 404 : err.code === 'conflict' ? 409 : 400;
-      return body(status, { error: err.message, code: err.code, ...(fields ? { fields } : {}) });
+      return body(status, { error: err.message, code: err.code, ...withFields(fields) });
     }
-    if (err instanceof ScanError) return body(err.code === 'not-found' ? 404 : 409, { error: err.message, code: err.code });
+    if (err instanceof ScanError) return body(err.code === 'not-found' ? 404 : 409, { error: err.message, code: err.code, ...(err.code === 'not-found' ? { fields: { id: [err.message] } } : {}) });
+    if (err instanceof EnergyError) {
+      const field = ENERGY_FIELD[err.code];
+      return body(400, { error: err.message, code: err.code, ...(field ? { fields: { [field]: [err.message] } } : {}) });
+    }
+    if (err instanceof CatalogError) {
+      const status = err.code === 'not-found' || err.code === 'unknown-model' ? 404 : 500;
+      if (status === 500) log.error('catalogue error', { code: err.code, err });
+      return body(status, { error: status === 500 ? 'the device catalogue is damaged' : err.message, code: err.code });
+    }
+    if (err instanceof ModbusError) {
+      // a bus fault while answering (Test, live read): the bus is not reachable now
+      log.warn('bus error while answering', { code: err.code, path: c.req.path });
+      return body(err.code === 'unreachable' || err.code === 'closed' ? 503 : 502, { error: err.message, code: err.code });
+    }
+    if (err instanceof HistoryError) {
+      log.error('history store error', { code: err.code, path: c.req.path, err });
+      return body(503, { error: err.code === 'closed' ? 'the history store is closed (the daemon is stopping)' : 'the history store could not answer', code: err.code });
+    }
     if (err instanceof SystemError) {
       log.error('system change failed', { code: err.code, err });
       return body(502, { error: err.message, code: err.code });
@@ -51,15 +77,4 @@ export function errorHandler(log: Logger) {
     log.error('request failed', { path: c.req.path, method: c.req.method, err });
     return body(500, { error: 'internal error', code: 'internal' });
   };
-}
-
-/** Parses a JSON body with a schema; errors become 400 with field messages. */
-export async function jsonBody<T>(c: Context, schema: { parse(v: unknown): T }): Promise<T> {
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    throw new ApiError(400, 'invalid-json', 'the body is not valid JSON');
-  }
-  return schema.parse(raw);
 }

@@ -1,25 +1,30 @@
 /**
  * @module api
- * The HTTP API (Hono): one sub-app per capability, CSRF and rights checked by middleware from
- * one table, errors mapped in one place, the SPA served at /.
+ * The HTTP API (Hono): the routes of the shared contract, each validated at the door
+ * (api/contract), CSRF and rights checked by middleware from the contract's one table, errors
+ * of every domain mapped in one place, the OpenAPI document generated from the same schemas,
+ * the SPA served at /.
  */
 import { Hono } from 'hono';
-import { resolveRegisters, type CatalogModel } from '@ews/shared';
 import { getCookie } from 'hono/cookie';
+import { resolveRegisters } from '@ews/shared';
 import type { ApiDeps, Env } from './context';
 import { errorHandler, ApiError } from './errors';
 import { rightsMiddleware } from './rights';
 import { csrfMiddleware } from './csrf';
-import { sessionRoutes, SESSION_COOKIE } from './session';
-import { deviceRoutes } from './devices';
-import { structureRoutes } from './structure';
-import { settingsRoutes } from './settings';
-import { userRoutes, kioskRoutes } from './users';
+import { mountContract, type Handlers } from './contract';
+import { sessionHandlers, SESSION_COOKIE } from './session';
+import { deviceHandlers } from './devices';
+import { structureHandlers } from './structure';
+import { settingsHandlers } from './settings';
+import { userHandlers } from './users';
+import { consumptionHandlers } from './consumption';
+import { costHandlers } from './costs';
+import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
-import { consumptionRoutes } from './consumption';
-import { costRoutes } from './costs';
 
 export type { ApiDeps } from './context';
+export { openApiDocument } from './openapi';
 
 export function createApi(deps: ApiDeps) {
   const app = new Hono<Env>();
@@ -36,31 +41,33 @@ export function createApi(deps: ApiDeps) {
     const bearer = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '')?.[1];
     return c.req.method === 'GET' ? deps.auth.kioskUser(bearer) : undefined;
   }));
-  app.get('/api/health', (c) => c.json({ ok: true as const, version: deps.version }));
-  app.route('/api/session', sessionRoutes(deps));
-  const structure = structureRoutes(deps);
-  app.route('/api/gateways', structure.gateways);
-  app.route('/api/scans', structure.scans);
-  app.route('/api/devices', structure.devices);
-  app.route('/api/devices', deviceRoutes(deps));
-  app.route('/api/loads', structure.loads);
-  app.route('/api/groups', structure.groups);
-  app.route('/api/panelboards', structure.panelBoards);
-  const costs = costRoutes(deps);
-  app.route('/api/settings/costs', costs.settings);
-  app.route('/api/settings', settingsRoutes(deps));
-  app.route('/api/tariffs', costs.tariffs);
-  app.route('/api/cost-rules', costs.rules);
-  app.route('/api/costs', costs.status);
-  app.route('/api/users', userRoutes(deps));
-  app.route('/api/kiosk-tokens', kioskRoutes(deps));
-  app.route('/', consumptionRoutes(deps));
-  app.get('/api/catalog', (c) => c.json(deps.catalog.models.map((m): CatalogModel => ({
-    family: m.family, model: m.model, label: m.label, energyType: m.energyType, capabilities: m.capabilities, parameters: m.parameters,
-    ...(m.positions ? { positions: m.positions.count } : {}),
-    measures: resolveRegisters(m).map((r) => ({ key: r.key, label: r.label ?? r.key, unit: r.unit, group: r.group, ...(r.phase ? { phase: r.phase } : {}) })),
-  }))));
-  app.all('/api/*', () => { throw new ApiError(404, 'not-found', 'no such API route'); });
+  let openApi: ReturnType<typeof openApiDocument> | undefined;
+  const handlers: Handlers = {
+    'GET /api/health': () => ({ ok: true as const, version: deps.version }),
+    'GET /api/openapi.json': () => (openApi ??= openApiDocument(deps.version)),
+    'GET /api/catalog': () => deps.catalog.models.map((m) => ({
+      family: m.family, model: m.model, label: m.label, energyType: m.energyType, capabilities: m.capabilities, parameters: m.parameters,
+      ...(m.positions ? { positions: m.positions.count } : {}),
+      measures: resolveRegisters(m).map((r) => ({ key: r.key, label: r.label ?? r.key, unit: r.unit, group: r.group, ...(r.phase ? { phase: r.phase } : {}) })),
+    })),
+    ...sessionHandlers(deps),
+    ...structureHandlers(deps),
+    ...deviceHandlers(deps),
+    ...settingsHandlers(deps),
+    ...costHandlers(deps),
+    ...userHandlers(deps),
+    ...consumptionHandlers(deps),
+  };
+  mountContract(app, handlers);
+  app.all('/api/*', (c) => { throw new ApiError(404, 'not-found', `no such API route: ${c.req.method} ${c.req.path}`); });
   if (deps.webDir) app.use('*', staticFiles(deps.webDir));
+  return app;
+}
+
+/** The consumption routes alone, validated as in the daemon (the store benchmark serves them). */
+export function consumptionApi(deps: Pick<ApiDeps, 'energy' | 'costs' | 'config' | 'log'>) {
+  const app = new Hono<Env>();
+  app.onError(errorHandler(deps.log));
+  mountContract(app, consumptionHandlers(deps as ApiDeps));
   return app;
 }

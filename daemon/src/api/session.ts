@@ -3,14 +3,15 @@
  * POST /api/session (login: PIN, then PUK; throttled per client and per user), GET (who am I),
  * DELETE (logout: the browser stays trusted), POST /lock (the browser is forgotten).
  */
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { loginRequestSchema, type SessionResponse, type SessionUser } from '@ews/shared';
+import type { SessionResponse, SessionUser } from '@ews/shared';
 import { AuthError, SESSION_TTL_MS } from '../auth/index';
 import { LoginLimiter } from '../auth/rate-limit';
-import type { ApiDeps, Env } from './context';
-import { ApiError, jsonBody } from './errors';
+import type { ApiDeps } from './context';
+import type { Handlers } from './contract';
+import { ApiError } from './errors';
 
 export const SESSION_COOKIE = 'ews_session';
 export const TRUST_COOKIE = 'ews_trust';
@@ -23,8 +24,9 @@ export function clientAddress(c: Context): string {
   }
 }
 
-export function sessionRoutes(deps: ApiDeps) {
-  const app = new Hono<Env>();
+type SessionRoutes = 'POST /api/session' | 'GET /api/session' | 'DELETE /api/session' | 'POST /api/session/lock';
+
+export function sessionHandlers(deps: ApiDeps): Handlers<SessionRoutes> {
   const limiter = new LoginLimiter(deps.clock);
   const cookieOpts = { httpOnly: true, sameSite: 'Strict' as const, path: '/', secure: deps.secureCookies ?? false };
   const answer = (user: SessionUser): SessionResponse => {
@@ -38,50 +40,47 @@ export function sessionRoutes(deps: ApiDeps) {
     throw new ApiError(429, 'too-many-attempts', `too many wrong codes: try again in ${retryAfterS} s`, undefined, { retryAfterS });
   };
 
-  app.post('/', async (c) => {
-    const client = `client:${clientAddress(c)}`;
-    const wait = limiter.retryAfterMs(client);
-    if (wait > 0) tooMany(c, client, wait);
-    const body = await jsonBody(c, loginRequestSchema);
-    try {
-      const r = await deps.auth.login(body.pin, body.puk, getCookie(c, TRUST_COOKIE), {
-        beforePuk: (userId) => { const w = limiter.retryAfterMs(`user:${userId}`); if (w > 0) tooMany(c, `user:${userId}`, w); },
-      });
-      limiter.succeed(client);
-      limiter.succeed(`user:${r.user.id}`);
-      setCookie(c, SESSION_COOKIE, r.sessionToken, { ...cookieOpts, maxAge: SESSION_TTL_MS / 1000 });
-      if (r.trustToken) setCookie(c, TRUST_COOKIE, r.trustToken, { ...cookieOpts, maxAge: 365 * 86400 });
-      deps.log.info('login', { user: r.user.id, client, withPuk: r.trustToken !== undefined });
-      return c.json(answer(r.user));
-    } catch (err) {
-      if (!(err instanceof AuthError)) throw err;
-      if (err.code === 'need-puk') throw new ApiError(401, 'need-puk', 'enter the PUK', undefined, { needPuk: true });
-      if (err.code === 'disabled') throw new ApiError(403, 'disabled', 'this user is disabled');
-      const lockMs = limiter.fail(client);
-      const userId = err.userId;
-      if (userId) limiter.fail(`user:${userId}`);
-      deps.log.warn('login refused', { reason: err.code, client, ...(userId ? { user: userId } : {}), lockedForS: Math.ceil(lockMs / 1000) });
-      throw new ApiError(401, 'bad-code', 'wrong code');
-    }
-  });
-
-  app.get('/', async (c) => {
-    const user = await deps.auth.session(getCookie(c, SESSION_COOKIE));
-    if (!user) throw new ApiError(401, 'no-session', 'log in first');
-    return c.json(answer(user));
-  });
-
-  app.delete('/', async (c) => {
-    await deps.auth.logout(getCookie(c, SESSION_COOKIE));
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
-    return c.body(null, 204);
-  });
-
-  app.post('/lock', async (c) => {
-    await deps.auth.lock(getCookie(c, SESSION_COOKIE), getCookie(c, TRUST_COOKIE));
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
-    deleteCookie(c, TRUST_COOKIE, { path: '/' });
-    return c.body(null, 204);
-  });
-  return app;
+  return {
+    'POST /api/session': async ({ c, body }) => {
+      const client = `client:${clientAddress(c)}`;
+      const wait = limiter.retryAfterMs(client);
+      if (wait > 0) tooMany(c, client, wait);
+      try {
+        const r = await deps.auth.login(body.pin, body.puk, getCookie(c, TRUST_COOKIE), {
+          beforePuk: (userId) => { const w = limiter.retryAfterMs(`user:${userId}`); if (w > 0) tooMany(c, `user:${userId}`, w); },
+        });
+        limiter.succeed(client);
+        limiter.succeed(`user:${r.user.id}`);
+        setCookie(c, SESSION_COOKIE, r.sessionToken, { ...cookieOpts, maxAge: SESSION_TTL_MS / 1000 });
+        if (r.trustToken) setCookie(c, TRUST_COOKIE, r.trustToken, { ...cookieOpts, maxAge: 365 * 86400 });
+        deps.log.info('login', { user: r.user.id, client, withPuk: r.trustToken !== undefined });
+        return answer(r.user);
+      } catch (err) {
+        if (!(err instanceof AuthError)) throw err;
+        if (err.code === 'need-puk') throw new ApiError(401, 'need-puk', 'enter the PUK', { puk: ['enter the PUK'] }, { needPuk: true });
+        if (err.code === 'disabled') throw new ApiError(403, 'disabled', 'this user is disabled');
+        const lockMs = limiter.fail(client);
+        const userId = err.userId;
+        if (userId) limiter.fail(`user:${userId}`);
+        deps.log.warn('login refused', { reason: err.code, client, ...(userId ? { user: userId } : {}), lockedForS: Math.ceil(lockMs / 1000) });
+        throw new ApiError(401, 'bad-code', 'wrong code');
+      }
+    },
+    'GET /api/session': async ({ c }) => {
+      const user = await deps.auth.session(getCookie(c, SESSION_COOKIE));
+      if (!user) throw new ApiError(401, 'no-session', 'log in first');
+      return answer(user);
+    },
+    'DELETE /api/session': async ({ c }) => {
+      await deps.auth.logout(getCookie(c, SESSION_COOKIE));
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return null;
+    },
+    'POST /api/session/lock': async ({ c }) => {
+      await deps.auth.lock(getCookie(c, SESSION_COOKIE), getCookie(c, TRUST_COOKIE));
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      deleteCookie(c, TRUST_COOKIE, { path: '/' });
+      return null;
+    },
+  };
 }

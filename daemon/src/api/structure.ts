@@ -1,41 +1,15 @@
 /**
  * @module api/structure
- * System configuration (SPEC §1–2): gateways (with Test and Scan), devices (with Test), panel
- * boards, loads, measure groups, and the audit log. The store validates every write as a whole.
+ * System configuration (SPEC §1–2): gateways (with Test and Scan), scans, devices (with Test),
+ * panel boards, loads, measure groups, and the audit log. Inputs arrive parsed by the contract;
+ * the store checks the rules that need the whole configuration.
  */
-import { Hono, type Context } from 'hono';
-import { z } from 'zod';
-import { LOCAL_GATEWAY_ID, deviceAddressLabel, type GatewaySummary, type SessionUser, type DeviceDetail, type GatewayTestResult, type DeviceTestResult, type GatewayView } from '@ews/shared';
-import type { ApiDeps, Env } from './context';
-import { ApiError, jsonBody } from './errors';
+import { LOCAL_GATEWAY_ID, deviceAddressLabel, type GatewaySummary, type GatewayTestResult, type DeviceTestResult } from '@ews/shared';
+import type { ApiDeps } from './context';
+import type { Handlers } from './contract';
+import { ApiError } from './errors';
 import { deviceSummary } from './devices';
-import { TcpLink } from '../modbus/tcp-link';
-
-const who = (c: Context<Env>): string => (c.get('user') as SessionUser | undefined)?.id ?? 'unknown';
-/** Write bodies are JSON objects; the store validates the fields. */
-const any = z.record(z.string(), z.unknown());
-const numericId = (c: Context) => {
-  const r = z.coerce.number().int().min(1).max(9999).safeParse(c.req.param('id'));
-  if (!r.success) throw new ApiError(400, 'invalid', 'the id is a number', { id: ['a number from 1 to 9999'] });
-  return r.data;
-};
-
-interface CrudStore<T> {
-  list(): T[];
-  create(body: never, user: string): Promise<T>;
-  update(id: string, body: never, user: string): Promise<T>;
-  remove(id: string, user: string): Promise<void>;
-}
-
-/** The same four routes for panel boards, loads and groups. */
-function crud<T>(store: CrudStore<T>) {
-  const app = new Hono<Env>();
-  app.get('/', (c) => c.json(store.list()));
-  app.post('/', async (c) => c.json(await store.create((await jsonBody(c, any)) as never, who(c)), 201));
-  app.put('/:id', async (c) => c.json(await store.update(c.req.param('id'), (await jsonBody(c, any)) as never, who(c))));
-  app.delete('/:id', async (c) => { await store.remove(c.req.param('id'), who(c)); return c.body(null, 204); });
-  return app;
-}
+import { TcpLink } from '../modbus/index';
 
 export function gatewaySummary(deps: ApiDeps, id: string): GatewaySummary | undefined {
   const g = deps.config.gateway(id);
@@ -48,79 +22,85 @@ export function gatewaySummary(deps: ApiDeps, id: string): GatewaySummary | unde
   };
 }
 
-export function structureRoutes(deps: ApiDeps) {
+const noGateway = (id: string) => new ApiError(404, 'not-found', `no gateway "${id}"`, { id: ['no such gateway'] });
+const noDevice = (id: number) => new ApiError(404, 'not-found', `no device ${id}`, { id: ['no such device'] });
+
+type StructureRoutes =
+  | 'GET /api/gateways' | 'POST /api/gateways' | 'PUT /api/gateways/:id' | 'DELETE /api/gateways/:id'
+  | 'POST /api/gateways/:id/test' | 'POST /api/gateways/:id/scan'
+  | 'GET /api/scans' | 'GET /api/scans/:id' | 'DELETE /api/scans/:id'
+  | 'GET /api/devices' | 'GET /api/devices/:id' | 'POST /api/devices' | 'POST /api/devices/batch' | 'PUT /api/devices/:id'
+  | 'DELETE /api/devices/:id' | 'POST /api/devices/:id/test'
+  | 'GET /api/panelboards' | 'POST /api/panelboards' | 'PUT /api/panelboards/:id' | 'DELETE /api/panelboards/:id'
+  | 'GET /api/loads' | 'POST /api/loads' | 'PUT /api/loads/:id' | 'DELETE /api/loads/:id'
+  | 'GET /api/groups' | 'POST /api/groups' | 'PUT /api/groups/:id' | 'DELETE /api/groups/:id'
+  | 'GET /api/settings/audit';
+
+export function structureHandlers(deps: ApiDeps): Handlers<StructureRoutes> {
   const { config } = deps;
-  const gateways = new Hono<Env>();
-  gateways.get('/', (c) => c.json(config.gateways().map((g): GatewayView => ({ ...g, ...gatewaySummary(deps, g.id)! }))));
-  gateways.post('/', async (c) => c.json(await config.createGateway((await jsonBody(c, any)) as never, who(c)), 201));
-  gateways.put('/:id', async (c) => c.json(await config.updateGateway(c.req.param('id'), (await jsonBody(c, any)) as never, who(c))));
-  gateways.delete('/:id', async (c) => { await config.deleteGateway(c.req.param('id'), who(c)); return c.body(null, 204); });
-  /** BUS-3 Test: is the gateway reachable now, and if not, why. */
-  gateways.post('/:id/test', async (c) => {
-    const g = config.gateway(c.req.param('id'));
-    if (!g) throw new ApiError(404, 'not-found', 'no such gateway');
-    if (g.id === LOCAL_GATEWAY_ID) {
-      const s = deps.gateways.linkStatus(g.id);
-      const r: GatewayTestResult = s?.state === 'open' ? { ok: true } : { ok: false, reason: !g.enabled ? 'the Local gateway is OFF' : s?.state === 'down' ? s.reason : 'port not open' };
-      return c.json(r);
-    }
-    const link = new TcpLink(g.host, g.port, 3000);
-    try {
-      await link.open();
-      return c.json({ ok: true } satisfies GatewayTestResult);
-    } catch (err) {
-      return c.json({ ok: false, reason: `cannot connect to ${g.host}:${g.port}: ${(err as Error).message}` } satisfies GatewayTestResult);
-    } finally {
-      await link.close();
-    }
-  });
-  gateways.post('/:id/scan', async (c) => {
-    const body = await jsonBody(c, z.object({ from: z.number().int().min(1).max(247).default(1), to: z.number().int().min(1).max(247).default(247) }).strict()
-      .refine((r) => r.from <= r.to, { message: 'from must not be above to', path: ['to'] }));
-    if (!config.gateway(c.req.param('id'))) throw new ApiError(404, 'not-found', 'no such gateway');
-    return c.json(deps.scanner.start(c.req.param('id'), body), 202);
-  });
-
-  const scans = new Hono<Env>();
-  scans.get('/', (c) => c.json(deps.scanner.list(c.req.query('gatewayId'))));
-  scans.get('/:id', (c) => c.json(deps.scanner.get(c.req.param('id'))));
-  scans.delete('/:id', (c) => c.json(deps.scanner.cancel(c.req.param('id'))));
-
-  const devices = new Hono<Env>();
-  devices.get('/', (c) => c.json(config.devices().map((d) => deviceSummary(deps, d))));
-  devices.get('/:id', (c) => {
-    const d = config.device(numericId(c));
-    if (!d) throw new ApiError(404, 'not-found', 'no such device');
-    return c.json({ ...d, addressLabel: deviceAddressLabel(d), remoteId: 10000 + d.id } satisfies DeviceDetail);
-  });
-  devices.post('/', async (c) => c.json(await config.createDevice((await jsonBody(c, any)) as never, who(c)), 201));
-  devices.post('/batch', async (c) => c.json(await config.createDevices((await jsonBody(c, z.array(any).min(1).max(247))) as never, who(c)), 201));
-  devices.put('/:id', async (c) => c.json(await config.updateDevice(numericId(c), (await jsonBody(c, any)) as never, who(c))));
-  devices.delete('/:id', async (c) => { await config.deleteDevice(numericId(c), who(c)); return c.body(null, 204); });
-  /** CAT-2 Test: reads the device now and shows the values or the reason of failure. */
-  devices.post('/:id/test', async (c) => {
-    const d = config.device(numericId(c));
-    if (!d) throw new ApiError(404, 'not-found', 'no such device');
-    const s = await deps.poller.liveRead(d.id, { force: true });
-    const r: DeviceTestResult = s?.status === 'on'
-      ? { ok: true, values: s.values }
-      : { ok: false, reason: s?.reason ?? 'pending', ...(s?.detail ? { detail: s.detail } : {}) };
-    return c.json(r);
-  });
-
   return {
-    gateways, scans, devices,
-    panelBoards: crud({
-      list: () => config.panelBoards(),
-      create: (b, u) => config.createPanelBoard(b, u), update: (id, b, u) => config.updatePanelBoard(id, b, u), remove: (id, u) => config.deletePanelBoard(id, u),
-    }),
-    loads: crud({
-      list: () => config.loads(),
-      create: (b, u) => config.createLoad(b, u), update: (id, b, u) => config.updateLoad(id, b, u), remove: (id, u) => config.deleteLoad(id, u),
-    }),
-    groups: crud({
-      list: () => config.groups(),
-      create: (b, u) => config.createGroup(b, u), update: (id, b, u) => config.updateGroup(id, b, u), remove: (id, u) => config.deleteGroup(id, u),
-    }),
+    'GET /api/gateways': () => config.gateways().map((g) => ({ ...g, ...gatewaySummary(deps, g.id)! })),
+    'POST /api/gateways': ({ body, who }) => config.createGateway(body, who),
+    'PUT /api/gateways/:id': ({ params, body, who }) => config.updateGateway(params.id, body, who),
+    'DELETE /api/gateways/:id': async ({ params, who }) => { await config.deleteGateway(params.id, who); return null; },
+    /** BUS-3 Test: is the gateway reachable now, and if not, why. */
+    'POST /api/gateways/:id/test': async ({ params }): Promise<GatewayTestResult> => {
+      const g = config.gateway(params.id);
+      if (!g) throw noGateway(params.id);
+      if (g.id === LOCAL_GATEWAY_ID) {
+        const s = deps.gateways.linkStatus(g.id);
+        return s?.state === 'open' ? { ok: true } : { ok: false, reason: !g.enabled ? 'the Local gateway is OFF' : s?.state === 'down' ? s.reason : 'port not open' };
+      }
+      const link = new TcpLink(g.host, g.port, 3000);
+      try {
+        await link.open();
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, reason: `cannot connect to ${g.host}:${g.port}: ${(err as Error).message}` };
+      } finally {
+        await link.close();
+      }
+    },
+    'POST /api/gateways/:id/scan': ({ params, body }) => {
+      if (!config.gateway(params.id)) throw noGateway(params.id);
+      return deps.scanner.start(params.id, body);
+    },
+    'GET /api/scans': ({ query }) => deps.scanner.list(query.gatewayId),
+    'GET /api/scans/:id': ({ params }) => deps.scanner.get(params.id),
+    'DELETE /api/scans/:id': ({ params }) => deps.scanner.cancel(params.id),
+
+    'GET /api/devices': () => config.devices().map((d) => deviceSummary(deps, d)),
+    'GET /api/devices/:id': ({ params }) => {
+      const d = config.device(params.id);
+      if (!d) throw noDevice(params.id);
+      return { ...d, addressLabel: deviceAddressLabel(d), remoteId: 10000 + d.id };
+    },
+    'POST /api/devices': ({ body, who }) => config.createDevice(body, who),
+    'POST /api/devices/batch': ({ body, who }) => config.createDevices(body, who),
+    'PUT /api/devices/:id': ({ params, body, who }) => config.updateDevice(params.id, body, who),
+    'DELETE /api/devices/:id': async ({ params, who }) => { await config.deleteDevice(params.id, who); return null; },
+    /** CAT-2 Test: reads the device now and shows the values or the reason of failure. */
+    'POST /api/devices/:id/test': async ({ params }): Promise<DeviceTestResult> => {
+      const d = config.device(params.id);
+      if (!d) throw noDevice(params.id);
+      const s = await deps.poller.liveRead(d.id, { force: true });
+      return s?.status === 'on'
+        ? { ok: true, values: s.values }
+        : { ok: false, reason: s?.reason ?? 'pending', ...(s?.detail ? { detail: s.detail } : {}) };
+    },
+
+    'GET /api/panelboards': () => config.panelBoards(),
+    'POST /api/panelboards': ({ body, who }) => config.createPanelBoard(body, who),
+    'PUT /api/panelboards/:id': ({ params, body, who }) => config.updatePanelBoard(params.id, body, who),
+    'DELETE /api/panelboards/:id': async ({ params, who }) => { await config.deletePanelBoard(params.id, who); return null; },
+    'GET /api/loads': () => config.loads(),
+    'POST /api/loads': ({ body, who }) => config.createLoad(body, who),
+    'PUT /api/loads/:id': ({ params, body, who }) => config.updateLoad(params.id, body, who),
+    'DELETE /api/loads/:id': async ({ params, who }) => { await config.deleteLoad(params.id, who); return null; },
+    'GET /api/groups': () => config.groups(),
+    'POST /api/groups': ({ body, who }) => config.createGroup(body, who),
+    'PUT /api/groups/:id': ({ params, body, who }) => config.updateGroup(params.id, body, who),
+    'DELETE /api/groups/:id': async ({ params, who }) => { await config.deleteGroup(params.id, who); return null; },
+    'GET /api/settings/audit': () => ({ version: config.version(), entries: config.audit(200) }),
   };
 }

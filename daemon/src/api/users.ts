@@ -1,42 +1,39 @@
 /**
  * @module api/users
- * Users page (AUTH-3): administrator and greenUp only. Codes are write-only.
+ * Users page (AUTH-3): administrator and greenUp only (the `users` right). Codes are
+ * write-only. BEY-1 kiosk tokens: created (the token is shown once) and revoked here.
  */
-import { Hono } from 'hono';
-import { z } from 'zod';
-import type { ApiDeps, Env } from './context';
-import { ApiError, jsonBody } from './errors';
+import type { ApiDeps } from './context';
+import type { Handlers } from './contract';
+import { ApiError } from './errors';
 
-export function userRoutes(deps: ApiDeps) {
-  const app = new Hono<Env>();
-  app.get('/', (c) => c.json(deps.auth.listUsers()));
-  app.post('/', async (c) => {
-    const u = await deps.auth.createUser((await jsonBody(c, z.record(z.string(), z.unknown()))) as never);
-    deps.log.info('user added', { user: u.id, by: c.get('user')?.id });
-    return c.json(u, 201);
-  });
-  app.put('/:id', async (c) => {
-    const u = await deps.auth.updateUser(c.req.param('id'), (await jsonBody(c, z.record(z.string(), z.unknown()))) as never);
-    deps.log.info('user changed', { user: u.id, by: c.get('user')?.id });
-    return c.json(u);
-  });
-  return app;
-}
+type UserRoutes = 'GET /api/users' | 'POST /api/users' | 'PUT /api/users/:id'
+  | 'GET /api/kiosk-tokens' | 'POST /api/kiosk-tokens' | 'DELETE /api/kiosk-tokens/:id';
 
-/** BEY-1 kiosk tokens: an administrator creates (the token is shown once) and revokes them. */
-export function kioskRoutes(deps: ApiDeps) {
-  const app = new Hono<Env>();
-  app.get('/', (c) => c.json(deps.auth.listKioskTokens()));
-  app.post('/', async (c) => {
-    const body = await jsonBody(c, z.object({ name: z.string().trim().min(1, 'a name is required').max(40) }).strict());
-    const k = await deps.auth.createKioskToken(body.name, c.get('user')?.id ?? 'unknown');
-    deps.log.info('kiosk token created', { id: k.id, by: c.get('user')?.id });
-    return c.json({ ...k, url: `/#/kiosk?token=${encodeURIComponent(k.token)}` }, 201);
-  });
-  app.delete('/:id', async (c) => {
-    if (!(await deps.auth.revokeKioskToken(c.req.param('id')))) throw new ApiError(404, 'not-found', 'no such kiosk token');
-    deps.log.info('kiosk token revoked', { id: c.req.param('id'), by: c.get('user')?.id });
-    return c.body(null, 204);
-  });
-  return app;
+export function userHandlers(deps: ApiDeps): Handlers<UserRoutes> {
+  const { auth, log } = deps;
+  return {
+    'GET /api/users': () => auth.listUsers(),
+    'POST /api/users': async ({ body, who }) => {
+      const u = await auth.createUser(body);
+      log.info('user added', { user: u.id, by: who });
+      return u;
+    },
+    'PUT /api/users/:id': async ({ params, body, who }) => {
+      const u = await auth.updateUser(params.id, body);
+      log.info('user changed', { user: u.id, by: who });
+      return u;
+    },
+    'GET /api/kiosk-tokens': () => auth.listKioskTokens(),
+    'POST /api/kiosk-tokens': async ({ body, who }) => {
+      const k = await auth.createKioskToken(body.name, who);
+      log.info('kiosk token created', { id: k.id, by: who });
+      return { ...k, url: `/#/kiosk?token=${encodeURIComponent(k.token)}` };
+    },
+    'DELETE /api/kiosk-tokens/:id': async ({ params, who }) => {
+      if (!(await auth.revokeKioskToken(params.id))) throw new ApiError(404, 'not-found', 'no such kiosk token', { id: ['no such kiosk token'] });
+      log.info('kiosk token revoked', { id: params.id, by: who });
+      return null;
+    },
+  };
 }

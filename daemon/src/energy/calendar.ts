@@ -4,12 +4,10 @@
  * `Intl.DateTimeFormat`: a day starts at its first local instant, so a DST day has 23 or 25
  * hours; bars are cut at local boundaries and stored slots stay in UTC.
  */
+import { addDays, formatDate, parseLocalDate, previousDate, PERIODS, type LocalDate, type Period } from '@ews/shared';
 import { EnergyError } from './errors';
 
-export type Period = 'day' | 'month' | 'year' | 'decade';
-export const PERIODS: readonly Period[] = ['day', 'month', 'year', 'decade'];
-
-export interface LocalDate { year: number; month: number; day: number }
+export { addDays, formatDate, previousDate, PERIODS, type LocalDate, type Period };
 export interface LocalTime extends LocalDate { hour: number; minute: number; second: number }
 
 const HOUR_MS = 3_600_000;
@@ -69,22 +67,10 @@ export function dayStartMs(tz: string, date: LocalDate): number {
 }
 
 export function parseDate(text: string): LocalDate {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (m) {
-    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const d = new Date(Date.UTC(year, month - 1, day));
-    if (d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day) return { year, month, day };
-  }
-  throw new EnergyError('bad-date', `"${text}" is not a date (YYYY-MM-DD)`);
+  const d = parseLocalDate(text);
+  if (!d) throw new EnergyError('bad-date', `"${text}" is not a date (YYYY-MM-DD)`);
+  return d;
 }
-
-/** Calendar arithmetic (no zone involved). */
-export function addDays(d: LocalDate, n: number): LocalDate {
-  const t = new Date(Date.UTC(d.year, d.month - 1, d.day + n));
-  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
-}
-
-export const formatDate = (d: LocalDate): string => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 
 /** Bar boundaries (N+1 instants for N bars) of the period containing `date`. */
 export function periodBoundaries(tz: string, period: Period, date: LocalDate): number[] {
@@ -111,16 +97,6 @@ export function periodBoundaries(tz: string, period: Period, date: LocalDate): n
       return out;
     default:
       throw new EnergyError('bad-period', `unknown period "${String(period)}" (day, month, year, decade)`);
-  }
-}
-
-/** The same kind of period just before: yesterday, last month, last year, the 10 years before. */
-export function previousDate(period: Period, d: LocalDate): LocalDate {
-  switch (period) {
-    case 'day': return addDays(d, -1);
-    case 'month': return d.month === 1 ? { year: d.year - 1, month: 12, day: 1 } : { year: d.year, month: d.month - 1, day: 1 };
-    case 'year': return { year: d.year - 1, month: 1, day: 1 };
-    default: return { year: d.year - 10, month: 1, day: 1 };
   }
 }
 

@@ -6,33 +6,15 @@
  * period), units for the axis, colours, and the kiosk's view list. No DOM, no fetch: tested
  * with node.
  */
-import { ENERGY_COLORS } from '@ews/shared';
-import type { Bars, ConsumptionQuery, ConsumptionResult, Period } from '../api/client';
+import { ENERGY_COLORS, PERIODS, containsToday, formatDate, isAfterToday, isLocalDate, parseLocalDate, stepDate } from '@ews/shared';
+import type { Bars, ConsumptionQuery, ConsumptionResult, Period } from '@ews/shared';
 
 export { ENERGY_COLORS };
 
-export const PERIODS: readonly Period[] = ['day', 'month', 'year', 'decade'];
-
-// #region dates
-
-interface Ymd { y: number; m: number; d: number }
-
-function parse(date: string): Ymd {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return { y: 1970, m: 1, d: 1 };
-  return { y: Number(m[1]), m: Number(m[2]), d: Number(m[3]) };
-}
+export { PERIODS, stepDate, isAfterToday, containsToday };
+export const isDate = isLocalDate;
 
 const pad = (n: number) => String(n).padStart(2, '0');
-const fmt = ({ y, m, d }: Ymd) => `${y}-${pad(m)}-${pad(d)}`;
-const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
-
-export function isDate(text: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return y >= 1970 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo);
-}
 
 /** Today in `timezone` (the installation's), or in the browser's zone when unknown. */
 export function todayIn(timezone?: string, now: Date = new Date()): string {
@@ -40,56 +22,16 @@ export function todayIn(timezone?: string, now: Date = new Date()): string {
     try {
       const parts = new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(now);
       const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-      const ymd = { y: get('year'), m: get('month'), d: get('day') };
-      if (ymd.y && ymd.m && ymd.d) return fmt(ymd);
+      const ymd = { year: get('year'), month: get('month'), day: get('day') };
+      if (ymd.year && ymd.month && ymd.day) return formatDate(ymd);
     } catch { /* unknown zone: the browser's */ }
   }
-  return fmt({ y: now.getFullYear(), m: now.getMonth() + 1, d: now.getDate() });
-}
-
-/** The date `n` periods after `date` (before when negative); the day is kept where it exists. */
-export function stepDate(date: string, period: Period, n: number): string {
-  const { y, m, d } = parse(date);
-  if (period === 'day') {
-    const t = new Date(Date.UTC(y, m - 1, d + n));
-    return fmt({ y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() });
-  }
-  if (period === 'month') {
-    const months = y * 12 + (m - 1) + n;
-    const ny = Math.floor(months / 12);
-    const nm = months - ny * 12 + 1;
-    return fmt({ y: ny, m: nm, d: Math.min(d, daysIn(ny, nm)) });
-  }
-  const ny = y + (period === 'year' ? n : 10 * n);
-  return fmt({ y: ny, m, d: Math.min(d, daysIn(ny, m)) });
-}
-
-/** A comparable key of the period that contains `date` (`2026-11`, `2026`…). */
-function periodKey(date: string, period: Period): string {
-  if (period === 'day') return date;
-  if (period === 'month') return date.slice(0, 7);
-  return date.slice(0, 4);
-}
-
-/** True when the period of `date` is after the one containing `today` (nothing to show there). */
-export function isAfterToday(date: string, period: Period, today: string): boolean {
-  if (period === 'decade') return Number(date.slice(0, 4)) > Number(today.slice(0, 4));
-  return periodKey(date, period) > periodKey(today, period);
-}
-
-/** True when the period of `date` contains `today` (its bars still grow). */
-export function containsToday(date: string, period: Period, today: string): boolean {
-  if (period === 'decade') {
-    const y = Number(date.slice(0, 4));
-    const t = Number(today.slice(0, 4));
-    return t <= y && t > y - 10;
-  }
-  return periodKey(date, period) === periodKey(today, period);
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 /** The title of a period: "Saturday 21 November 2026", "November 2026", "2026", "2017 – 2026". */
 export function periodTitle(date: string, period: Period, lang: string): string {
-  const { y, m, d } = parse(date);
+  const { year: y, month: m, day: d } = parseLocalDate(date) ?? { year: 1970, month: 1, day: 1 };
   const at = new Date(Date.UTC(y, m - 1, d, 12));
   try {
     if (period === 'day') return at.toLocaleDateString(lang, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
