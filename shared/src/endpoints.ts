@@ -48,14 +48,14 @@ const deviceIdParam = z.object({ id: z.coerce.number({ error: 'a device id is a 
 const noContent = z.null();
 
 /** The four routes of a configuration list (panel boards, loads, groups, gateways). */
-function crudOf<T extends string, I extends z.ZodType, N extends z.ZodType>(path: T, what: string, item: I, input: N, read: Right, write: Right) {
+function crudOf<T extends string, I extends z.ZodType, N extends z.ZodType, L extends z.ZodType = I>(path: T, what: string, item: I, input: N, read: Right, write: Right, listItem?: L) {
   return {
-    [`GET ${path}`]: { summary: `List the ${what}s`, right: read, response: z.array(item) },
+    [`GET ${path}`]: { summary: `List the ${what}s`, right: read, response: z.array(listItem ?? item) },
     [`POST ${path}`]: { summary: `Create a ${what}`, right: write, body: input, response: item, status: 201 },
     [`PUT ${path}/:id`]: { summary: `Change a ${what}`, right: write, params: idParam, body: input, response: item },
     [`DELETE ${path}/:id`]: { summary: `Delete a ${what}`, right: write, params: idParam, response: noContent, status: 204 },
   } as unknown as
-    Record<`GET ${T}`, { summary: string; right: Right; response: z.ZodArray<I> }>
+    Record<`GET ${T}`, { summary: string; right: Right; response: z.ZodArray<L> }>
     & Record<`POST ${T}`, { summary: string; right: Right; body: N; response: I; status: 201 }>
     & Record<`PUT ${T}/:id`, { summary: string; right: Right; params: typeof idParam; body: N; response: I }>
     & Record<`DELETE ${T}/:id`, { summary: string; right: Right; params: typeof idParam; response: typeof noContent; status: 204 }>;
@@ -79,7 +79,7 @@ export const endpoints = {
 
   // System configuration (SPEC §1–2)
   'GET /api/catalog': { summary: 'Device models with their parameters and quantities', right: 'authenticated', response: z.array(catalogModelSchema) },
-  ...crudOf('/api/gateways', 'gateway', gatewaySchema, gatewayInputSchema, 'authenticated', 'systemConfig'),
+  ...crudOf('/api/gateways', 'gateway', gatewaySchema, gatewayInputSchema, 'authenticated', 'systemConfig', gatewayViewSchema),
   'POST /api/gateways/:id/test': { summary: 'Is the gateway reachable now, and if not why (BUS-3)', right: 'systemConfig', params: idParam, response: gatewayTestResultSchema },
   'POST /api/gateways/:id/scan': { summary: 'Start a bus scan (CAT-3); follow it at /api/scans/:id', right: 'systemConfig', params: idParam, body: scanRequestSchema, response: scanStateSchema, status: 202 },
   'GET /api/scans': { summary: 'Scans, newest first', right: 'systemConfig', query: z.object({ gatewayId: z.string().max(64).optional() }), response: z.array(scanStateSchema) },

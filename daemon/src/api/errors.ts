@@ -43,10 +43,12 @@ export function errorHandler(log: Logger) {
     if (err instanceof ZodError) return body(400, { error: 'invalid input', code: 'invalid', fields: zodFields(err) });
     if (err instanceof ConfigError) {
       const status = err.code === 'not-found' ? 404 : err.code === 'forbidden' || err.code === 'conflict' ? 409 : 400;
-      return body(status, { error: err.message, code: err.code, ...withFields(err.fields) });
+      // what is not found is the object the path names
+      const fields = err.fields ?? (err.code === 'not-found' ? { id: [err.message] } : undefined);
+      return body(status, { error: err.message, code: err.code, ...withFields(fields) });
     }
     if (err instanceof AuthError) {
-      const fields = err.field ? { [err.field]: [err.message] } : undefined;
+      const fields = err.field ? { [err.field]: [err.message] } : err.code === 'not-found' ? { id: [err.message] } : undefined;
       const status = err.code === 'not-found' ? 404 : err.code === 'conflict' ? 409 : 400;
       return body(status, { error: err.message, code: err.code, ...withFields(fields) });
     }
