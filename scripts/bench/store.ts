@@ -15,9 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CounterKind } from '@ews/shared';
-import { openDatabases, type Databases } from '../../daemon/src/store/db';
-import { HistoryStore, type HistoryStoreOptions, type IngestRegister, type Tick } from '../../daemon/src/store/history/index';
-import { Energy, OTHERS_LOAD, parseDate, periodBoundaries, previousDate, type DeviceScope, type Period } from '../../daemon/src/energy/index';
+import {
+  openDatabases, HistoryStore, Energy, OTHERS_LOAD, parseDate, periodBoundaries, previousDate,
+  type Databases, type HistoryStoreOptions, type IngestRegister, type Tick, type DeviceScope, type Period,
+} from '@ews/daemon';
 
 export const BENCH_TZ = 'Europe/Paris';
 const SLOT_MS = 15 * 60_000;
@@ -246,7 +247,7 @@ async function httpServer(b: BenchStore): Promise<{ url: string; close(): Promis
   const { serve } = await import('@hono/node-server');
   const { consumptionRoutes } = await import('../../daemon/src/api/consumption');
   const { errorHandler } = await import('../../daemon/src/api/errors');
-  const { silentLogger } = await import('../../daemon/src/util/log');
+  const { silentLogger } = await import('@ews/daemon');
   const deps = { energy: b.energy, log: silentLogger, config: { csv: () => ({ decimalSeparator: ',', fieldSeparator: ';', folderPasswordSet: false, sampleRateMin: 15, defaultLanguage: 'en' }) } };
   const app = new Hono();
   app.onError(errorHandler(silentLogger));

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { deviceAddressLabel, type DeviceSummary, type LiveResponse, type DeviceConfig, type MeasureDef } from '@ews/shared';
 import type { ApiDeps, Env } from './context';
 import { ApiError } from './errors';
-import type { DeviceState } from '../poll/device-state';
+import type { DeviceState } from '../poll/index';
 
 const idParam = z.coerce.number().int().min(1).max(9999);
 

@@ -8,7 +8,7 @@ import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { loginRequestSchema, type SessionResponse, type SessionUser } from '@ews/shared';
 import { AuthError, SESSION_TTL_MS } from '../auth/index';
-import { LoginLimiter } from '../auth/rate-limit';
+import { LoginLimiter } from '../auth/index';
 import type { ApiDeps, Env } from './context';
 import { ApiError, jsonBody } from './errors';
 

@@ -9,7 +9,7 @@ import { LOCAL_GATEWAY_ID, deviceAddressLabel, type GatewaySummary, type Session
 import type { ApiDeps, Env } from './context';
 import { ApiError, jsonBody } from './errors';
 import { deviceSummary } from './devices';
-import { TcpLink } from '../modbus/tcp-link';
+import { TcpLink } from '../modbus/index';
 
 const who = (c: Context<Env>): string => (c.get('user') as SessionUser | undefined)?.id ?? 'unknown';
 /** Write bodies are JSON objects; the store validates the fields. */
