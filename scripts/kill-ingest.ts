@@ -12,9 +12,7 @@ import { mkdtempSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatabases } from '../daemon/src/store/db';
-import { HistoryStore, FLAG, type IngestRegister, type Tick } from '../daemon/src/store/history/index';
-import { decodeCounter } from '../daemon/src/store/history/counter-bucket';
+import { openDatabases, HistoryStore, FLAG, decodeCounter, type IngestRegister, type Tick } from '@ews/daemon';
 
 const SLOT_MS = 15 * 60_000;
 const T0 = Date.UTC(2026, 0, 1);

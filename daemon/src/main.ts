@@ -10,12 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { startDaemon } from './daemon';
 import { createLogger } from './util/log';
+import { installProcessGuard } from './process-guard';
 
 const log = createLogger('ews');
 
-// The daemon reports and recovers; a stray error must not take the box down.
-process.on('unhandledRejection', (err) => log.error('unhandled rejection', { err }));
-process.on('uncaughtException', (err) => log.error('uncaught exception', { err }));
+// Faults are handled where they happen; one that reaches the process is logged, the daemon gets
+// a moment to close, and the process exits non-zero for systemd to restart (README "Failure policy").
+const guard = installProcessGuard({ log });
 
 function defaultWebDir(): string | undefined {
   for (const rel of ['../../web/dist', '../web/dist']) {
@@ -34,6 +35,7 @@ const daemon = await startDaemon({
   log,
   ...(seedPath ? { seed: JSON.parse(readFileSync(seedPath, 'utf8')) } : {}),
 });
+guard.setClose(() => daemon.stop());
 
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

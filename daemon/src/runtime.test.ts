@@ -9,3 +9,10 @@ test('the systemd unit launches the daemon with the runtime settings the demo us
   const exec = unit.split('\n').find((l) => l.startsWith('ExecStart='))!;
   for (const f of DAEMON_NODE_FLAGS) assert.ok(exec.includes(f), `${f} missing from ExecStart`);
 });
+
+test('the systemd unit restarts the daemon after the process guard exits non-zero', () => {
+  const unit = readFileSync(new URL('../../systemd/ews.service', import.meta.url), 'utf8');
+  assert.match(unit, /^Restart=(always|on-failure)$/m);
+  const restartSec = Number(/^RestartSec=(\d+)$/m.exec(unit)?.[1]);
+  assert.ok(restartSec >= 1 && restartSec <= 30, `RestartSec=${restartSec}: soon, but not a busy loop`);
+});

@@ -12,12 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCatalog } from '../../daemon/src/catalog/index';
-import { createMemoryPipe } from '../../daemon/src/modbus/memory-link';
-import { transactionMinMs, type LineSettings } from '../../daemon/src/modbus/timing';
-import { GatewayManager } from '../../daemon/src/gateways/index';
-import { Poller } from '../../daemon/src/poll/index';
-import { LOCAL_GATEWAY } from '../../daemon/src/config/document';
+import { loadCatalog, modbus, GatewayManager, Poller, LOCAL_GATEWAY } from '@ews/daemon';
 import { DEFAULT_MODBUS_SETTINGS, deviceConfigSchema, type DeviceConfig } from '@ews/shared';
 import { SimBus } from '../sim/bus';
 import { attachRtuEndpoint } from '../sim/serve-rtu';
@@ -26,12 +21,12 @@ import { createSimSlave } from '../sim/slave';
 const devices = Number(process.env.BENCH_DEVICES ?? 32);
 const turnaroundMs = Number(process.env.BENCH_TURNAROUND_MS ?? 5);
 const cycles = Number(process.env.BENCH_CYCLES ?? 5);
-const line: LineSettings = { baudRate: Number(process.env.BENCH_BAUD ?? 19200), parity: 'even', stopBits: 1 };
+const line: modbus.LineSettings = { baudRate: Number(process.env.BENCH_BAUD ?? 19200), parity: 'even', stopBits: 1 };
 
 const catalog = loadCatalog();
 const model = catalog.require('multifunction', 'F3N200');
 const sim = new SimBus({ turnaroundMs });
-const pipe = createMemoryPipe({ line, name: 'bench-line' });
+const pipe = modbus.createMemoryPipe({ line, name: 'bench-line' });
 attachRtuEndpoint(sim, pipe.slave, { line, turnaroundMs });
 const configs: DeviceConfig[] = [];
 for (let a = 1; a <= devices; a++) {
@@ -49,7 +44,7 @@ const plan = poller.plan(1)!;
 const requestsPerDevice = plan.blocks.length;
 const requests = requestsPerDevice * devices;
 const requestsOnePerQuantity = plan.registers.length * devices;
-const theoreticalMs = devices * plan.blocks.reduce((s, b) => s + transactionMinMs(line, 8, 5 + 2 * b.count, turnaroundMs), 0);
+const theoreticalMs = devices * plan.blocks.reduce((s, b) => s + modbus.transactionMinMs(line, 8, 5 + 2 * b.count, turnaroundMs), 0);
 
 const samples: number[] = [];
 for (let i = 0; i <= cycles; i++) {

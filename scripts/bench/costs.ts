@@ -11,10 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CostRule, Tariff } from '@ews/shared';
-import { TariffSchedule } from '../../daemon/src/costs/schedule';
-import { tariffBars } from '../../daemon/src/costs/bars';
-import type { ProfileOf } from '../../daemon/src/store/history/index';
-import { parseDate, periodBoundaries } from '../../daemon/src/energy/index';
+import { TariffSchedule, tariffBars, parseDate, periodBoundaries, type ProfileOf } from '@ews/daemon';
 import { BENCH_TZ, benchQueries, benchSpec, buildBenchStore, liveIngest } from './store';
 
 const ALL = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as CostRule['days'];

@@ -15,9 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CounterKind } from '@ews/shared';
-import { openDatabases, type Databases } from '../../daemon/src/store/db';
-import { HistoryStore, type HistoryStoreOptions, type IngestRegister, type Tick } from '../../daemon/src/store/history/index';
-import { Energy, OTHERS_LOAD, parseDate, periodBoundaries, previousDate, type DeviceScope, type Period } from '../../daemon/src/energy/index';
+import {
+  openDatabases, HistoryStore, Energy, OTHERS_LOAD, parseDate, periodBoundaries, previousDate,
+  type Databases, type HistoryStoreOptions, type IngestRegister, type Tick, type DeviceScope, type Period,
+} from '@ews/daemon';
 
 export const BENCH_TZ = 'Europe/Paris';
 const SLOT_MS = 15 * 60_000;
@@ -243,8 +244,7 @@ function storedSamples(b: BenchStore): { counter: number; statistic: number } {
  */
 async function httpServer(b: BenchStore): Promise<{ url: string; close(): Promise<void> }> {
   const { serve } = await import('@hono/node-server');
-  const { consumptionApi } = await import('../../daemon/src/api/index');
-  const { silentLogger } = await import('../../daemon/src/util/log');
+  const { consumptionApi, silentLogger } = await import('@ews/daemon');
   const config = {
     csv: () => ({ decimalSeparator: ',', fieldSeparator: ';', folderPasswordSet: false, sampleRateMin: 15, defaultLanguage: 'en' }),
     loads: () => [], groups: () => [], device: () => undefined,

@@ -4,15 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadCatalog, type Clock, type Timer } from '@ews/daemon';
-import { tempStore } from '../../daemon/src/store/history/testkit';
-import { Energy } from '../../daemon/src/energy/index';
-import { FLAG } from '../../daemon/src/store/history/index';
+import { loadCatalog, tempStore, Energy, FLAG, planDevice, type Clock, type Timer } from '@ews/daemon';
 import { backfill, demoScopes } from './backfill';
 import { demoInstallation } from '../sim/installations';
 import { createSimSlave } from '../sim/slave';
 import { hashInts } from '../sim/noise';
-import { planDevice } from '../../daemon/src/poll/plan';
 
 test('ten days of demo history, consistent, handed over to live readings without a jump', async () => {
   const inst = demoInstallation();

@@ -16,11 +16,10 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { REGISTER_WORDS, type ModelDef } from '@ews/shared';
-import { createCatalog, loadCatalog, type Catalog, type Clock, type Timer } from '@ews/daemon';
-import { planDevice } from '../../daemon/src/poll/plan';
-import { openDatabases } from '../../daemon/src/store/db';
-import { HistoryStore, type IngestRegister, type Tick } from '../../daemon/src/store/history/index';
-import { scopesOf } from '../../daemon/src/energy/index';
+import {
+  createCatalog, loadCatalog, planDevice, openDatabases, HistoryStore, scopesOf,
+  type Catalog, type Clock, type Timer, type IngestRegister, type Tick,
+} from '@ews/daemon';
 import { demoInstallation, type Installation, type InstallationDevice } from '../sim/installations';
 import { createSimSlave, type SimSlave } from '../sim/slave';
 import { hashInts } from '../sim/noise';

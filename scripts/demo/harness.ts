@@ -7,21 +7,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadCatalog } from '../../daemon/src/catalog/index';
+import {
+  loadCatalog, DAEMON_ENV, DAEMON_NODE_FLAGS, openDatabases, ConfigStore, HistoryStore, Energy, scopeProvider, Costs, systemClock,
+  type Catalog, type Seed,
+} from '@ews/daemon';
 import { demoInstallation, buildSimBus } from '../sim/installations';
 import { serveModbusTcp, serveRtuOverTcp, type TcpServerHandle } from '../sim/serve-tcp';
+import { freePort } from '../sim/tcp-server';
 import type { SimBus } from '../sim/bus';
 import { seedFor } from './seed';
-import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../../daemon/src/runtime';
-import { openDatabases } from '../../daemon/src/store/db';
-import { ConfigStore, type Seed } from '../../daemon/src/config/index';
-import { HistoryStore } from '../../daemon/src/store/history/index';
-import { Energy, scopeProvider } from '../../daemon/src/energy/index';
-import type { Catalog } from '../../daemon/src/catalog/index';
 import type { Installation } from '../sim/installations';
 import { backfill } from './backfill';
-import { Costs } from '../../daemon/src/costs/index';
-import { systemClock } from '../../daemon/src/util/clock';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -135,18 +131,6 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     },
   };
   return demo;
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
 }
 
 /**

@@ -2,7 +2,7 @@
  * Turns a simulated installation into the daemon's provisioning seed: the Local bus points at
  * the simulator's RS485-over-TCP port, each other bus becomes a Modbus TCP gateway.
  */
-import type { Seed } from '../../daemon/src/config/index';
+import type { Seed } from '@ews/daemon';
 import type { Installation } from '../sim/installations';
 
 export interface SimEndpoints {

@@ -79,3 +79,15 @@ export async function listenTcp(opts: ListenOptions, onConnection: ConnectionHan
     },
   };
 }
+
+/** A TCP port free on loopback right now (the demo picks one for the daemon it starts). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, host, () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}

@@ -5,7 +5,7 @@
 import type { SessionUser } from '@ews/shared';
 import type { ConfigStore } from '../config/index';
 import type { AuthService } from '../auth/index';
-import type { Poller } from '../poll/poller';
+import type { Poller } from '../poll/index';
 import type { Catalog } from '../catalog/index';
 import type { GatewayManager } from '../gateways/index';
 import type { Logger } from '../util/log';

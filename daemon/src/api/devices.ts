@@ -6,7 +6,7 @@ import { deviceAddressLabel, type DeviceSummary, type LiveResponse, type DeviceC
 import type { ApiDeps } from './context';
 import type { Handlers } from './contract';
 import { ApiError } from './errors';
-import type { DeviceState } from '../poll/device-state';
+import type { DeviceState } from '../poll/index';
 
 function statusFields(s: DeviceState | undefined): Pick<DeviceSummary, 'status' | 'statusReason' | 'statusDetail'> {
   if (!s) return { status: 'error', statusReason: 'pending' };

@@ -14,7 +14,7 @@ import { SystemError } from '../system/index';
 import { EnergyError } from '../energy/index';
 import { CatalogError } from '../catalog/index';
 import { ModbusError } from '../modbus/index';
-import { HistoryError } from '../store/history/index';
+import { HistoryError } from '../store/index';
 import type { Logger } from '../util/log';
 
 export class ApiError extends Error {

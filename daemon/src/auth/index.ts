@@ -7,7 +7,7 @@
 import type { Page, Role, SessionUser, UserSummary } from '@ews/shared';
 import { userInputSchema, userUpdateSchema, ROLE_PAGES } from '@ews/shared';
 import type { z } from 'zod';
-import type { Databases } from '../store/db';
+import type { Databases } from '../store/index';
 import { hashCode, verifyCode, newToken, tokenId } from './codes';
 import { DomainError } from '../util/errors';
 import { systemClock, type Clock } from '../util/clock';
@@ -20,6 +20,8 @@ export class AuthError extends DomainError<AuthErrorCode> {
 }
 
 export { ROLE_PAGES } from '@ews/shared';
+export { hashCode } from './codes';
+export { LoginLimiter } from './rate-limit';
 
 export const DEFAULT_USERS: Array<{ id: string; name: string; role: Role; pin: string; puk: string }> = [
   { id: 'administrator', name: 'administrator', role: 'administrator', pin: '99999', puk: '00000999900000' },

@@ -13,11 +13,11 @@ import {
   type CostSettings, type CostRule, type CostRuleInput, type CostType, type Tariff, type TariffInput,
 } from '@ews/shared';
 import { z } from 'zod';
-import type { Databases } from '../store/db';
+import type { Databases } from '../store/index';
 import type { Catalog } from '../catalog/index';
 import { Emitter } from '../util/events';
 import { systemClock, type Clock } from '../util/clock';
-import { hashCode } from '../auth/codes';
+import { hashCode } from '../auth/index';
 import { CONFIG_PARTS, STRUCTURAL_PARTS, defaultDocument, LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredCosts, type StoredTimeSettings } from './document';
 import { checkCosts, importAveragePrices, migrateCosts, rulesUsing, sortPrices } from './costs';
 import { ConfigError, fail, checkDevice, checkLimits, checkLoads, checkNamed, checkGateways } from './rules';

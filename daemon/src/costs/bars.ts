@@ -6,8 +6,8 @@
  * splits the month exactly. Energy in no tariff (no rule covered its minutes) has no cost.
  */
 import type { BarSeries, CostSeries, CounterKind, Tariff, TariffEnergySeries } from '@ews/shared';
-import type { HistoryStore } from '../store/history/index';
-import { dayStartMs, parseDate } from '../energy/calendar';
+import type { HistoryStore } from '../store/index';
+import { dayStartMs, parseDate } from '../energy/index';
 
 /** A price and the instants it is in force: [startMs, endMs). */
 export interface PriceSpan { price: number; startMs: number; endMs: number }

@@ -7,8 +7,8 @@
  */
 import { COST_TYPES, costTypeOfCounter, type ConsumptionResult, type CostRecompute, type CostRulesView, type CostType } from '@ews/shared';
 import type { ConfigStore } from '../config/index';
-import type { HistoryStore, ProfileOf } from '../store/history/index';
-import { parseDate, periodBoundaries, previousDate } from '../energy/calendar';
+import type { HistoryStore, ProfileOf } from '../store/index';
+import { parseDate, periodBoundaries, previousDate } from '../energy/index';
 import type { Clock } from '../util/clock';
 import { TariffSchedule } from './schedule';
 import { tariffBars } from './bars';

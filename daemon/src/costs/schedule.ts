@@ -7,8 +7,8 @@
  * mapped onto the local days they fall in (a DST day has 23 or 25 hours of them).
  */
 import { WEEKDAYS, type CostRule } from '@ews/shared';
-import { offsetMs } from '../energy/calendar';
-import { NO_TARIFF } from '../store/history/index';
+import { offsetMs } from '../energy/index';
+import { NO_TARIFF } from '../store/index';
 
 export { NO_TARIFF };
 

@@ -7,8 +7,8 @@
  * series per load (stacked; devices without a load are in "others"): they add up to the total.
  */
 import type { CounterKind, ConsumptionQuery, Bars, BarSeries, ConsumptionResult } from '@ews/shared';
-import type { HistoryStore } from '../store/history/index';
-import { counterUnit } from '../store/history/index';
+import type { HistoryStore } from '../store/index';
+import { counterUnit } from '../store/index';
 import { PERIODS, parseDate, periodBoundaries, previousDate, formatDate, type Period } from './calendar';
 import { OTHERS_LOAD, defaultLabel, parseScope, scopeKey } from './scopes';
 import { EnergyError } from './errors';

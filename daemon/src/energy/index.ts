@@ -3,7 +3,7 @@
  * Scopes (device, load, group, energy type, total) over the history store: which aggregates a
  * device feeds, consumption bars per calendar period in the installation's zone, and their CSV.
  */
-import type { HistoryStore } from '../store/history/index';
+import type { HistoryStore } from '../store/index';
 import { assertTimezone } from './calendar';
 import { consumption, type ConsumptionQuery, type ConsumptionResult } from './consumption';
 import { dataloggerCsv, type CsvOptions } from './csv';
@@ -11,7 +11,7 @@ import { scopesOf, type ScopeProvider } from './scopes';
 
 export { EnergyError, type EnergyErrorCode } from './errors';
 export { scopesOf, parseScope, scopeKey, defaultLabel, energyOfCounter, OTHERS_LOAD, type Scope, type ScopeProvider, type DeviceScope, type EnergyKind } from './scopes';
-export { PERIODS, periodBoundaries, previousDate, dayStartMs, localTime, parseDate, formatDate, barLabel, type Period, type LocalDate } from './calendar';
+export { PERIODS, periodBoundaries, previousDate, dayStartMs, localTime, offsetMs, parseDate, formatDate, barLabel, type Period, type LocalDate } from './calendar';
 export { consumption, type ConsumptionQuery, type ConsumptionResult, type ConsumptionOptions, type Bars, type BarSeries } from './consumption';
 export { dataloggerCsv, type CsvOptions } from './csv';
 

@@ -6,7 +6,7 @@
  * its loads (CON-1). Loads and groups are opaque ids owned by the configuration.
  */
 import type { CounterKind } from '@ews/shared';
-import type { ScopesOf } from '../store/history/index';
+import type { ScopesOf } from '../store/index';
 import { EnergyError } from './errors';
 
 export type EnergyKind = 'electricity' | 'water' | 'gas';

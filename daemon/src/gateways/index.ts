@@ -6,14 +6,11 @@
  * restarting the process (BUS-2).
  */
 import { LOCAL_GATEWAY_ID, type Gateway, type ModbusSettings } from '@ews/shared';
-import { ManagedLink, type LinkStatus } from '../modbus/managed-link';
-import { RtuTransport, TcpTransport, type Transport } from '../modbus/transport';
-import { BusQueue } from '../modbus/bus';
-import type { Link } from '../modbus/link';
-import { SerialLink } from '../modbus/serial-link';
-import { TcpLink } from '../modbus/tcp-link';
-import type { LineSettings } from '../modbus/timing';
-import type { GatewayAccess } from '../poll/poller';
+import {
+  ManagedLink, RtuTransport, TcpTransport, BusQueue, SerialLink, TcpLink,
+  type LinkStatus, type Transport, type Link, type LineSettings,
+} from '../modbus/index';
+import type { GatewayAccess } from '../poll/index';
 import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 

@@ -4,7 +4,7 @@
  */
 import type { DeviceStatus, StatusReason } from '@ews/shared';
 import type { DecodedValue } from './plan';
-import { isModbusError } from '../modbus/errors';
+import { isModbusError } from '../modbus/index';
 
 export interface DeviceState {
   status: DeviceStatus;

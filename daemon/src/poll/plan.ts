@@ -6,7 +6,7 @@
  */
 import type { ModelDef, ResolvedRegister, WordOrder, Unit, GenericRegister } from '@ews/shared';
 import { resolveRegisters, genericRegisters } from '@ews/shared';
-import { decodeRegister } from '../modbus/codec';
+import { decodeRegister } from '../modbus/index';
 
 export interface ReadBlock {
   fn: 3 | 4;

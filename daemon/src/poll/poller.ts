@@ -6,10 +6,7 @@
  * Each read-plan block is its own bus job, so higher priorities interleave between them.
  */
 import type { DeviceConfig, ModelDef } from '@ews/shared';
-import { readRequestPdu, parseReadResponsePdu } from '../modbus/codec';
-import { ModbusError } from '../modbus/errors';
-import type { BusQueue, Priority } from '../modbus/bus';
-import type { LinkStatus } from '../modbus/managed-link';
+import { readRequestPdu, parseReadResponsePdu, ModbusError, type BusQueue, type Priority, type LinkStatus } from '../modbus/index';
 import { planDevice, decodeBlock, type DevicePlan, type DecodedValue } from './plan';
 import { initialState, failureReason, type DeviceState } from './device-state';
 import { Emitter } from '../util/events';

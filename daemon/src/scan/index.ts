@@ -7,8 +7,8 @@
 import type { ModelDef, ScanFound, ScanState } from '@ews/shared';
 import type { Catalog } from '../catalog/index';
 import type { GatewayManager } from '../gateways/index';
-import { readRequestPdu, parseReadResponsePdu } from '../modbus/codec';
-import { ModbusError } from '../modbus/errors';
+import { readRequestPdu, parseReadResponsePdu } from '../modbus/index';
+import { ModbusError } from '../modbus/index';
 import { DomainError } from '../util/errors';
 import type { Logger } from '../util/log';
 import { silentLogger } from '../util/log';

@@ -5,7 +5,7 @@
 export { HistoryStore, NO_PROFILE, type HistoryStoreOptions, type CounterSpan } from './store';
 export { NO_TARIFF, BLOCK_DAYS, type TariffProfile, type ProfileOf, type LedgerProgress } from './tariff-ledger';
 export { HistoryError, type HistoryErrorCode } from './errors';
-export { FLAG } from './counter-bucket';
+export { FLAG, decodeCounter } from './counter-bucket';
 export { counterUnit, type IngestRegister, type RegistersOf, type ScopesOf, type Tick, type IngestReport } from './ingest';
 export type { SeriesInfo } from './series';
 export type { CounterSlot, StatSlot } from './read';

@@ -7,9 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { Energy } from '../../energy/index';
-import { FLAG } from './counter-bucket';
-import { tempStore, energyRegister, tick, byDay } from './testkit';
+import { Energy } from './index';
+import { FLAG } from '../store/index';
+import { tempStore, energyRegister, tick, byDay } from '../store/history/testkit';
 
 interface Fixture {
   name: string; timezone: string; month: string; intervalMin: number; firstSlotUtc: string;
@@ -18,7 +18,7 @@ interface Fixture {
   expect: { toleranceWh?: number; estimated?: [string, string]; flags?: Record<string, Array<keyof typeof FLAG>> };
 }
 
-const dir = new URL('../../../../test-fixtures/counters/', import.meta.url);
+const dir = new URL('../../../test-fixtures/counters/', import.meta.url);
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Fixture);
 
 test('the recorded scenarios are all there', () => {
