@@ -18,12 +18,16 @@ import { userRoutes, kioskRoutes } from './users';
 import { staticFiles } from './static';
 import { consumptionRoutes } from './consumption';
 import { costRoutes } from './costs';
+import { bodyLimit, compressAnswers, DEFAULT_BODY_LIMIT_BYTES } from './http/index';
 
 export type { ApiDeps } from './context';
 
 export function createApi(deps: ApiDeps) {
   const app = new Hono<Env>();
   app.onError(errorHandler(deps.log.child('api')));
+  app.use('/api/*', compressAnswers());
+  app.use('/api/*', bodyLimit(DEFAULT_BODY_LIMIT_BYTES));
+  app.use('/api/devices/batch', bodyLimit(128 * 1024)); // up to 247 devices at once
   app.use('/api/*', async (c, next) => {
     await next();
     c.header('cache-control', 'no-store');
