@@ -227,7 +227,10 @@ export function bodyLimit(limitBytes: number, opts: BodyLimitOptions = {}): Midd
     }
     const method = c.req.method;
     if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next();
-    if (!c.req.header('transfer-encoding') && Number(c.req.header('content-length') ?? 0) === 0) return next();
+    // Over HTTP/1.1 a body comes with Content-Length or Transfer-Encoding; a Request built in
+    // process (tests, app.request) may carry a stream without either.
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    if (incoming ? !c.req.header('transfer-encoding') && Number(c.req.header('content-length') ?? 0) === 0 : !c.req.raw.body) return next();
     const state = install(c, limitBytes, slots, waitMs);
     try {
       await next();
