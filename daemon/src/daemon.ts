@@ -14,7 +14,7 @@ import { ConfigStore, type Seed } from './config/index';
 import { AuthService } from './auth/index';
 import { GatewayManager, type LinkFactory } from './gateways/index';
 import { Poller, type PollDevice } from './poll/index';
-import { createApi } from './api/index';
+import { createApi, HTTP_SERVER_OPTIONS, applyServerLimits } from './api/index';
 import { createSystem, type SystemAdapter } from './system/index';
 import { Scanner } from './scan/index';
 import { Energy, scopeProvider, scopeLabels } from './energy/index';
@@ -146,7 +146,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, costs, version: opts.version ?? packageVersion(), webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
-  const server = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host, createServer });
+  const server = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host, createServer, serverOptions: HTTP_SERVER_OPTIONS });
+  applyServerLimits(server as import('node:http').Server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve());
     server.once('error', reject);

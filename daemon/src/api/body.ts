@@ -1,36 +1,18 @@
 /**
  * @module api/body
- * Reads a JSON request body within a size limit: a declared Content-Length over the limit is
- * refused with 413 before anything is read; a chunked body is counted while it streams and the
- * read stops at the limit.
+ * Reads a route's JSON body. The size limit and the bound on concurrent reads are enforced by
+ * `bodyLimit` (api/http/limits) while the body streams: a failed read here is answered 413 or
+ * 503 by that middleware, whatever this module throws.
  */
 import type { Context } from 'hono';
 import { ApiError } from './errors';
 
-function tooLarge(limitBytes: number): ApiError {
-  return new ApiError(413, 'too-large', `the body is larger than this route accepts (${limitBytes} bytes)`, undefined, { limitBytes });
-}
+const required = () => new ApiError(400, 'invalid-json', 'a JSON body is required', { '(body)': ['a JSON body is required'] });
 
-export async function readJsonBody(c: Context, limitBytes: number): Promise<unknown> {
-  const declared = c.req.header('content-length');
-  if (declared !== undefined && Number(declared) > limitBytes) throw tooLarge(limitBytes);
-  const stream = c.req.raw.body;
-  if (!stream) throw new ApiError(400, 'invalid-json', 'a JSON body is required', { '(body)': ['a JSON body is required'] });
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limitBytes) {
-      await reader.cancel().catch(() => undefined); // the rest is not wanted
-      throw tooLarge(limitBytes);
-    }
-    chunks.push(value);
-  }
-  const text = new TextDecoder().decode(Buffer.concat(chunks));
-  if (!text.trim()) throw new ApiError(400, 'invalid-json', 'a JSON body is required', { '(body)': ['a JSON body is required'] });
+export async function readJsonBody(c: Context): Promise<unknown> {
+  if (!c.req.raw.body) throw required();
+  const text = await c.req.text();
+  if (!text.trim()) throw required();
   try {
     return JSON.parse(text);
   } catch {

@@ -3,7 +3,7 @@
  * Mounts the routes of the shared contract (`@ews/shared` endpoints): each route's path
  * parameters, query and body are parsed with its schemas before the handler runs, so a handler
  * only ever sees typed input; a body over the route's limit is refused with 413 before it is
- * read. A path parameter that names nothing valid answers 404 (the path names no resource), a
+ * read in full (api/http/limits counts it as it streams). A path parameter that names nothing valid answers 404 (the path names no resource), a
  * bad query or body 400, both with field messages. Every endpoint must have a handler (the
  * compiler checks the map is complete).
  */
@@ -15,6 +15,7 @@ import {
 import type { Env } from './context';
 import { ApiError, zodFields } from './errors';
 import { readJsonBody } from './body';
+import { bodyLimit } from './http/index';
 
 export interface HandlerInput<K extends EndpointKey> extends EndpointParsed<K> {
   c: Context<Env>;
@@ -44,10 +45,10 @@ export function mountContract<K extends EndpointKey>(app: Hono<Env>, handlers: H
     const handler = handlers[key] as Handler<EndpointKey>;
     const { method, path } = splitEndpoint(key);
     const limitBytes = def.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-    app.on(method, path, async (c) => {
+    app.on(method, path, bodyLimit(limitBytes), async (c) => {
       const params = def.params ? parseOr(404, def.params, c.req.param(), 'path') : {};
       const query = def.query ? parseOr(400, def.query, c.req.query(), 'query') : {};
-      const body = def.body ? parseOr(400, def.body, await readJsonBody(c, limitBytes), 'body') : undefined;
+      const body = def.body ? parseOr(400, def.body, await readJsonBody(c), 'body') : undefined;
       const out = await handler({ params, query, body, c, who: c.get('user')?.id ?? 'unknown' } as HandlerInput<EndpointKey>);
       if (out instanceof Response) return out;
       if (def.status === 204) return c.body(null, 204);
