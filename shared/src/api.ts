@@ -125,7 +125,8 @@ export const userInputSchema = z.object({
   puk: pukSchema.optional(),
 }).strict();
 export const userUpdateSchema = userInputSchema.partial().strict();
-export type UserInput = z.input<typeof userUpdateSchema>;
+export type UserInput = z.input<typeof userInputSchema>;
+export type UserUpdate = z.input<typeof userUpdateSchema>;
 export const userSummarySchema = z.object({
   id: z.string(), name: z.string(), role: roleSchema, pages: z.array(pageSchema), enabled: z.boolean(),
   /** The user still has the factory codes. */

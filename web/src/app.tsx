@@ -1,4 +1,5 @@
 /** Routes, the login guard and the rights guard (AUTH-2: the daemon enforces, the SPA hides). */
+import { holdsRight } from '@ews/shared';
 import type { ComponentChildren } from 'preact';
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
@@ -52,7 +53,7 @@ function Lazy({ render }: { render: (m: ConsumptionModule) => ComponentChildren 
 }
 
 /** The users page and the change-codes page: administrator and greenUp only (AUTH-3). */
-export const canManageUsers = (u: SessionUser) => u.role === 'administrator' || u.role === 'greenUp';
+export const canManageUsers = (u: SessionUser) => holdsRight(u, 'users');
 
 function allowed(r: Route, u: SessionUser): boolean {
   switch (r.name) {

@@ -1,15 +1,13 @@
 /**
  * @module api/client
- * A small typed fetch client for the daemon's JSON API. Same-origin cookies carry the session;
- * error bodies `{error, code, fields?}` become an ApiClientError the UI branches on by `code`.
+ * The typed client of the daemon's JSON API: `call('PUT /api/loads/:id', {params, body})` takes
+ * and returns the types of the shared contract (`@ews/shared` endpoints; imported as types
+ * only, so no schema is bundled). Same-origin cookies carry the session; error bodies
+ * `{error, code, fields?}` become an ApiClientError the UI branches on by `code`.
  */
 import { signal } from '@preact/signals';
 import type {
-  ApiError, CounterKind, DeviceSummary, LiveResponse, LoginRequest, SessionResponse,
-  CatalogModel, CsvSettings, CsvSettingsInput, DeviceConfig, DeviceDetail, DeviceInput, DeviceTestResult, Edition,
-  Gateway, GatewayInput, GatewayTestResult, GatewayView, Group, Load, ModbusSettings, NetworkSettings, PanelBoard, Page, Role,
-  ScanState, TimeSettings, UserSummary,
-  CostSettings, Tariff, TariffInput, CostRuleInput, CostRulesView, CostRecompute, CostType,
+  ApiError, ConsumptionQuery, CostType, Edition, EndpointAnswer, EndpointBody, EndpointInput, EndpointKey,
 } from '@ews/shared';
 
 /** Set when a request could not reach the daemon; cleared by the next answer. */
@@ -58,13 +56,41 @@ interface RequestOptions {
   allow401?: boolean;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+/** A query object as a query string: booleans as 1/0, absent values left out. */
+export function queryString(query: Record<string, string | number | boolean | undefined> | undefined): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v === undefined) continue;
+    parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'boolean' ? (v ? '1' : '0') : String(v))}`);
+  }
+  return parts.join('&');
+}
+
+/** The URL of a route: `:name` replaced by the encoded parameter, then the query. */
+export function urlOf(path: string, params?: Record<string, string | number>, query?: Record<string, string | number | boolean | undefined>): string {
+  const filled = path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    const v = params?.[name];
+    if (v === undefined) throw new Error(`missing path parameter ${name} for ${path}`);
+    return encodeURIComponent(String(v));
+  });
+  const q = queryString(query);
+  return q ? `${filled}?${q}` : filled;
+}
+
+type Args<K extends EndpointKey> = {} extends EndpointInput<K> ? [input?: EndpointInput<K>, opts?: RequestOptions] : [input: EndpointInput<K>, opts?: RequestOptions];
+
+/** Calls a route of the contract with its typed parameters, query and body. */
+export async function call<K extends EndpointKey>(key: K, ...[input, opts = {}]: Args<K>): Promise<EndpointAnswer<K>> {
+  const i = key.indexOf(' ');
+  const method = key.slice(0, i);
+  const { params, query, body } = (input ?? {}) as { params?: Record<string, string | number>; query?: Record<string, string | number | boolean | undefined>; body?: unknown };
+  const url = urlOf(key.slice(i + 1), params, query);
   let res: Response;
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
   try {
-    res = await fetch(path, {
+    res = await fetch(url, {
       method,
       credentials: 'same-origin',
       cache: 'no-store',
@@ -98,110 +124,92 @@ async function request<T>(method: string, path: string, body?: unknown, opts: Re
       err.fields,
     );
   }
-  return data as T;
-}
-
-export interface PanelBoardInput { name: string; description: string; enabled: boolean }
-export interface LoadInput { name: string; enabled: boolean }
-export interface GroupInput { name: string; description: string; enabled: boolean }
-export type NetworkAnswer = NetworkSettings & { newUrl?: string; note?: string };
-export type TimeAnswer = Omit<TimeSettings, 'dateTime'> & { now?: string };
-export interface AuditEntry { at: string; user: string; action: string; version: number }
-export interface UserInput { name?: string; role?: Role; pages?: Page[]; enabled?: boolean; pin?: string; puk?: string }
-
-export type { Period, ConsumptionQuery, BarSeries, Bars, ConsumptionResult, KioskToken, NewKioskToken } from '@ews/shared';
-import type { ConsumptionQuery, ConsumptionResult, KioskToken, NewKioskToken } from '@ews/shared';
-
-export function consumptionQueryString(q: ConsumptionQuery): string {
-  const p = [`scope=${encodeURIComponent(q.scope)}`, `period=${q.period}`, `date=${q.date}`];
-  if (q.counter) p.push(`counter=${q.counter}`);
-  if (q.byLoad !== undefined) p.push(`byLoad=${q.byLoad ? 1 : 0}`);
-  if (q.costs) p.push('costs=1');
-  return p.join('&');
+  return (data ?? null) as EndpointAnswer<K>;
 }
 
 /** The `datalogger.csv` of a query (CON-6), for a download link. */
-export const consumptionCsvUrl = (q: ConsumptionQuery) => `/api/consumption.csv?${consumptionQueryString(q)}`;
+export const consumptionCsvUrl = (q: ConsumptionQuery) => urlOf('/api/consumption.csv', undefined, q);
 
-const enc = (id: string | number) => encodeURIComponent(String(id));
+type Body<K extends EndpointKey> = EndpointBody<K>;
+const noPuk = { allow401: true };
 
-/** The API routes the SPA uses, typed with the shared contract. */
+/** The routes the SPA uses, by name; each is `call` on the contract's route. */
 export const api = {
-  getSession: () => request<SessionResponse>('GET', '/api/session', undefined, { allow401: true }),
-  login: (body: LoginRequest) => request<SessionResponse>('POST', '/api/session', body, { allow401: true }),
-  logout: () => request<unknown>('DELETE', '/api/session', undefined, { allow401: true }),
-  lock: () => request<unknown>('POST', '/api/session/lock', undefined, { allow401: true }),
+  getSession: () => call('GET /api/session', {}, noPuk),
+  login: (body: Body<'POST /api/session'>) => call('POST /api/session', { body }, noPuk),
+  logout: () => call('DELETE /api/session', {}, noPuk),
+  lock: () => call('POST /api/session/lock', {}, noPuk),
   /** The gateways' configuration with their status. */
-  gateways: () => request<GatewayView[]>('GET', '/api/gateways'),
-  devices: () => request<DeviceSummary[]>('GET', '/api/devices'),
-  live: (id: number) => request<LiveResponse>('GET', `/api/devices/${enc(id)}/live`),
+  gateways: () => call('GET /api/gateways'),
+  devices: () => call('GET /api/devices'),
+  live: (id: number) => call('GET /api/devices/:id/live', { params: { id } }),
 
   // System configuration (SPEC §1–2)
-  catalog: () => request<CatalogModel[]>('GET', '/api/catalog'),
-  createGateway: (body: GatewayInput) => request<Gateway>('POST', '/api/gateways', body),
-  updateGateway: (id: string, body: GatewayInput) => request<Gateway>('PUT', `/api/gateways/${enc(id)}`, body),
-  deleteGateway: (id: string) => request<unknown>('DELETE', `/api/gateways/${enc(id)}`),
-  testGateway: (id: string) => request<GatewayTestResult>('POST', `/api/gateways/${enc(id)}/test`, {}),
-  startScan: (id: string, range: { from: number; to: number }) => request<ScanState>('POST', `/api/gateways/${enc(id)}/scan`, range),
+  catalog: () => call('GET /api/catalog'),
+  createGateway: (body: Body<'POST /api/gateways'>) => call('POST /api/gateways', { body }),
+  updateGateway: (id: string, body: Body<'PUT /api/gateways/:id'>) => call('PUT /api/gateways/:id', { params: { id }, body }),
+  deleteGateway: (id: string) => call('DELETE /api/gateways/:id', { params: { id } }),
+  testGateway: (id: string) => call('POST /api/gateways/:id/test', { params: { id } }),
+  startScan: (id: string, body: Body<'POST /api/gateways/:id/scan'>) => call('POST /api/gateways/:id/scan', { params: { id }, body }),
   /** A gateway's scans, newest first (a running one is resumed rather than started again). */
-  scans: (gatewayId: string) => request<ScanState[]>('GET', `/api/scans?gatewayId=${enc(gatewayId)}`),
-  scan: (id: string) => request<ScanState>('GET', `/api/scans/${enc(id)}`),
-  cancelScan: (id: string) => request<ScanState>('DELETE', `/api/scans/${enc(id)}`),
-  device: (id: number) => request<DeviceDetail>('GET', `/api/devices/${enc(id)}`),
-  createDevice: (body: DeviceInput) => request<DeviceConfig>('POST', '/api/devices', body),
+  scans: (gatewayId: string) => call('GET /api/scans', { query: { gatewayId } }),
+  scan: (id: string) => call('GET /api/scans/:id', { params: { id } }),
+  cancelScan: (id: string) => call('DELETE /api/scans/:id', { params: { id } }),
+  device: (id: number) => call('GET /api/devices/:id', { params: { id } }),
+  createDevice: (body: Body<'POST /api/devices'>) => call('POST /api/devices', { body }),
   /** Several devices, all or none in one configuration version; field errors are keyed `<index>.<field>`. */
-  createDevices: (body: DeviceInput[]) => request<DeviceConfig[]>('POST', '/api/devices/batch', body),
-  updateDevice: (id: number, body: DeviceInput) => request<DeviceConfig>('PUT', `/api/devices/${enc(id)}`, body),
-  deleteDevice: (id: number) => request<unknown>('DELETE', `/api/devices/${enc(id)}`),
-  testDevice: (id: number) => request<DeviceTestResult>('POST', `/api/devices/${enc(id)}/test`, {}),
-  panelBoards: () => request<PanelBoard[]>('GET', '/api/panelboards'),
-  createPanelBoard: (body: PanelBoardInput) => request<PanelBoard>('POST', '/api/panelboards', body),
-  updatePanelBoard: (id: string, body: PanelBoardInput) => request<PanelBoard>('PUT', `/api/panelboards/${enc(id)}`, body),
-  deletePanelBoard: (id: string) => request<unknown>('DELETE', `/api/panelboards/${enc(id)}`),
-  loads: () => request<Load[]>('GET', '/api/loads'),
-  createLoad: (body: LoadInput) => request<Load>('POST', '/api/loads', body),
-  updateLoad: (id: string, body: LoadInput) => request<Load>('PUT', `/api/loads/${enc(id)}`, body),
-  deleteLoad: (id: string) => request<unknown>('DELETE', `/api/loads/${enc(id)}`),
-  groups: () => request<Group[]>('GET', '/api/groups'),
-  createGroup: (body: GroupInput) => request<Group>('POST', '/api/groups', body),
-  updateGroup: (id: string, body: GroupInput) => request<Group>('PUT', `/api/groups/${enc(id)}`, body),
-  deleteGroup: (id: string) => request<unknown>('DELETE', `/api/groups/${enc(id)}`),
-  audit: () => request<{ version: number; entries: AuditEntry[] }>('GET', '/api/settings/audit'),
+  createDevices: (body: Body<'POST /api/devices/batch'>) => call('POST /api/devices/batch', { body }),
+  updateDevice: (id: number, body: Body<'PUT /api/devices/:id'>) => call('PUT /api/devices/:id', { params: { id }, body }),
+  deleteDevice: (id: number) => call('DELETE /api/devices/:id', { params: { id } }),
+  testDevice: (id: number) => call('POST /api/devices/:id/test', { params: { id } }),
+  panelBoards: () => call('GET /api/panelboards'),
+  createPanelBoard: (body: Body<'POST /api/panelboards'>) => call('POST /api/panelboards', { body }),
+  updatePanelBoard: (id: string, body: Body<'PUT /api/panelboards/:id'>) => call('PUT /api/panelboards/:id', { params: { id }, body }),
+  deletePanelBoard: (id: string) => call('DELETE /api/panelboards/:id', { params: { id } }),
+  loads: () => call('GET /api/loads'),
+  createLoad: (body: Body<'POST /api/loads'>) => call('POST /api/loads', { body }),
+  updateLoad: (id: string, body: Body<'PUT /api/loads/:id'>) => call('PUT /api/loads/:id', { params: { id }, body }),
+  deleteLoad: (id: string) => call('DELETE /api/loads/:id', { params: { id } }),
+  groups: () => call('GET /api/groups'),
+  createGroup: (body: Body<'POST /api/groups'>) => call('POST /api/groups', { body }),
+  updateGroup: (id: string, body: Body<'PUT /api/groups/:id'>) => call('PUT /api/groups/:id', { params: { id }, body }),
+  deleteGroup: (id: string) => call('DELETE /api/groups/:id', { params: { id } }),
+  audit: () => call('GET /api/settings/audit'),
 
   // Web server configuration (SPEC §13)
-  network: () => request<NetworkAnswer>('GET', '/api/settings/network'),
-  setNetwork: (body: NetworkSettings) => request<NetworkAnswer>('PUT', '/api/settings/network', body),
-  modbus: () => request<ModbusSettings>('GET', '/api/settings/modbus'),
-  setModbus: (body: ModbusSettings) => request<ModbusSettings>('PUT', '/api/settings/modbus', body),
-  time: () => request<TimeAnswer>('GET', '/api/settings/time'),
-  setTime: (body: TimeSettings) => request<TimeAnswer>('PUT', '/api/settings/time', body),
-  csv: () => request<CsvSettings>('GET', '/api/settings/csv'),
-  setCsv: (body: CsvSettingsInput) => request<CsvSettings>('PUT', '/api/settings/csv', body),
-  edition: () => request<{ edition: Edition }>('GET', '/api/settings/edition'),
-  setEdition: (edition: Edition) => request<{ edition: Edition }>('PUT', '/api/settings/edition', { edition }),
+  network: () => call('GET /api/settings/network'),
+  setNetwork: (body: Body<'PUT /api/settings/network'>) => call('PUT /api/settings/network', { body }),
+  modbus: () => call('GET /api/settings/modbus'),
+  setModbus: (body: Body<'PUT /api/settings/modbus'>) => call('PUT /api/settings/modbus', { body }),
+  time: () => call('GET /api/settings/time'),
+  setTime: (body: Body<'PUT /api/settings/time'>) => call('PUT /api/settings/time', { body }),
+  csv: () => call('GET /api/settings/csv'),
+  setCsv: (body: Body<'PUT /api/settings/csv'>) => call('PUT /api/settings/csv', { body }),
+  edition: () => call('GET /api/settings/edition'),
+  setEdition: (edition: Edition) => call('PUT /api/settings/edition', { body: { edition } }),
 
   // Bill of consumptions (COST-1…4)
-  costSettings: () => request<CostSettings>('GET', '/api/settings/costs'),
-  setCostSettings: (body: CostSettings) => request<CostSettings>('PUT', '/api/settings/costs', body),
+  costSettings: () => call('GET /api/settings/costs'),
+  setCostSettings: (body: Body<'PUT /api/settings/costs'>) => call('PUT /api/settings/costs', { body }),
   /** All tariffs, or those of one energy type. */
-  tariffs: (type?: CostType) => request<Tariff[]>('GET', `/api/tariffs${type ? `?type=${type}` : ''}`),
-  createTariff: (body: TariffInput) => request<Tariff>('POST', '/api/tariffs', body),
-  updateTariff: (id: string, body: TariffInput) => request<Tariff>('PUT', `/api/tariffs/${enc(id)}`, body),
-  deleteTariff: (id: string) => request<unknown>('DELETE', `/api/tariffs/${enc(id)}`),
-  costRules: (type: CostType) => request<CostRulesView>('GET', `/api/cost-rules/${type}`),
+  tariffs: (type?: CostType) => call('GET /api/tariffs', { query: { type } }),
+  createTariff: (body: Body<'POST /api/tariffs'>) => call('POST /api/tariffs', { body }),
+  updateTariff: (id: string, body: Body<'PUT /api/tariffs/:id'>) => call('PUT /api/tariffs/:id', { params: { id }, body }),
+  deleteTariff: (id: string) => call('DELETE /api/tariffs/:id', { params: { id } }),
+  costRules: (type: CostType) => call('GET /api/cost-rules/:type', { params: { type } }),
   /** The whole ordered list; field errors are keyed `<index>.<field>`. */
-  setCostRules: (type: CostType, rules: CostRuleInput[]) => request<CostRulesView>('PUT', `/api/cost-rules/${type}`, rules),
+  setCostRules: (type: CostType, rules: Body<'PUT /api/cost-rules/:type'>) => call('PUT /api/cost-rules/:type', { params: { type }, body: rules }),
   /** The background recomputation after a rule change, if one is under way. */
-  costStatus: () => request<{ recompute: CostRecompute | null }>('GET', '/api/costs/status'),
+  costStatus: () => call('GET /api/costs/status'),
 
   // Users (AUTH-3)
-  users: () => request<UserSummary[]>('GET', '/api/users'),
-  createUser: (body: UserInput) => request<UserSummary>('POST', '/api/users', body),
-  updateUser: (id: string, body: UserInput) => request<UserSummary>('PUT', `/api/users/${enc(id)}`, body),
+  users: () => call('GET /api/users'),
+  createUser: (body: Body<'POST /api/users'>) => call('POST /api/users', { body }),
+  updateUser: (id: string, body: Body<'PUT /api/users/:id'>) => call('PUT /api/users/:id', { params: { id }, body }),
 
   // Consumptions (CON-1…6) and wall-tablet kiosk tokens (BEY-1)
-  consumption: (q: ConsumptionQuery) => request<ConsumptionResult>('GET', `/api/consumption?${consumptionQueryString(q)}`),
-  kioskTokens: () => request<KioskToken[]>('GET', '/api/kiosk-tokens'),
-  createKioskToken: (name: string) => request<NewKioskToken>('POST', '/api/kiosk-tokens', { name }),
-  revokeKioskToken: (id: string) => request<unknown>('DELETE', `/api/kiosk-tokens/${enc(id)}`),
+  consumption: (query: ConsumptionQuery) => call('GET /api/consumption', { query }),
+  kioskTokens: () => call('GET /api/kiosk-tokens'),
+  createKioskToken: (name: string) => call('POST /api/kiosk-tokens', { body: { name } }),
+  revokeKioskToken: (id: string) => call('DELETE /api/kiosk-tokens/:id', { params: { id } }),
 };

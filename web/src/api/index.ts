@@ -1,5 +1,3 @@
-export { api, ApiClientError, consumptionCsvUrl, consumptionQueryString, isApiClientError, offline, setBearer, setUnauthorizedHandler } from './client';
-export type {
-  AuditEntry, BarSeries, Bars, ConsumptionQuery, ConsumptionResult, GroupInput, KioskToken, LoadInput, NetworkAnswer,
-  NewKioskToken, PanelBoardInput, Period, TimeAnswer, UserInput,
+export {
+  api, call, ApiClientError, consumptionCsvUrl, isApiClientError, offline, queryString, setBearer, setUnauthorizedHandler, urlOf,
 } from './client';

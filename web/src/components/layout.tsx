@@ -1,4 +1,5 @@
 /** Page frame: title bar with an optional back link and the offline mark; the default-codes warning. */
+import { holdsRight } from '@ews/shared';
 import type { ComponentChildren } from 'preact';
 import { offline } from '../api';
 import { t } from '../i18n';
@@ -36,7 +37,7 @@ export function Page({ id, title, back, actions, hideCodesWarning, wide, childre
 export function DefaultCodesWarning() {
   const s = sessionModel.session.value;
   if (!s || !(s.defaultCodesInUse || s.mustChangeCodes)) return null;
-  const canChange = s.user.role === 'administrator' || s.user.role === 'greenUp';
+  const canChange = holdsRight(s.user, 'users');
   return (
     <p class="banner warn" id="default-codes-warning" role="alert" data-must-change={s.mustChangeCodes}>
       {t('home.defaultCodes')}{s.mustChangeCodes ? ` ${t('home.mustChange')}` : ''}

@@ -1,4 +1,5 @@
 /** Home: one tile per page the user may open (AUTH-2), default-codes warning, logout and lock (AUTH-4). */
+import { holdsRight } from '@ews/shared';
 import { useSignal } from '@preact/signals';
 import type { Page as PageName } from '@ews/shared';
 import { ConfirmDialog } from '../components/dialog';
@@ -22,7 +23,7 @@ export function HomePage() {
   const confirmLock = useSignal(false);
   if (!s) return null;
   const pages = PAGE_ORDER.filter((p) => s.user.pages.includes(p));
-  const manageUsers = (s.user.role === 'administrator' || s.user.role === 'greenUp') && !s.user.pages.includes('webServerConfig');
+  const manageUsers = holdsRight(s.user, 'users') && !s.user.pages.includes('webServerConfig');
 
   const actions = (
     <>

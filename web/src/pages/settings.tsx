@@ -6,8 +6,9 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import { BAUD_RATES, EDITIONS, EDITION_LIMITS, SAMPLE_RATES_MIN, type CsvSettings, type Edition, type ModbusSettings } from '@ews/shared';
-import { api, type NetworkAnswer, type TimeAnswer } from '../api';
+import { BAUD_RATES, EDITIONS, EDITION_LIMITS, SAMPLE_RATES_MIN, type CsvSettings, type Edition, type ModbusSettings, holdsRight } from '@ews/shared';
+import { api } from '../api';
+import type { NetworkAnswer, TimeAnswer } from '@ews/shared';
 import { Check, Field, FormMessage, num, problemOf, useAction, type Action } from '../components/form';
 import { Page } from '../components/layout';
 import { t, formatDateTime, type MessageKey } from '../i18n';
@@ -23,7 +24,7 @@ export const LANGUAGE_NAMES: Array<[string, string]> = [
 
 export function SettingsMenuPage() {
   const u = sessionModel.user.value;
-  const users = u?.role === 'administrator' || u?.role === 'greenUp';
+  const users = u != null && holdsRight(u, 'users');
   const sections = u?.pages.includes('webServerConfig') ? SETTINGS_SECTIONS : [];
   return (
     <Page id="settings-page" title={t('page.webServerConfig')} back={{ href: '#/' }}>

@@ -2,7 +2,8 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { Page } from '../components/layout';
-import { api, type AuditEntry } from '../api';
+import { api } from '../api';
+import type { AuditEntry } from '@ews/shared';
 import { t, formatDateTime } from '../i18n';
 import { problemOf } from '../components/form';
 

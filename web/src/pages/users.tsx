@@ -6,7 +6,8 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { ROLE_PAGES, type Page as PageName, type Role, type UserSummary } from '@ews/shared';
-import { api, type KioskToken, type NewKioskToken, type UserInput } from '../api';
+import { api } from '../api';
+import type { KioskToken, NewKioskToken, UserInput } from '@ews/shared';
 import { ConfirmDialog } from '../components/dialog';
 import { Check, Field, FormMessage, problemOf, useAction } from '../components/form';
 import { Page } from '../components/layout';

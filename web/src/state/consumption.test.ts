@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConsumptionResult } from '../api/client';
+import type { ConsumptionResult } from '@ews/shared';
 import {
   axisUnit, barLabel, containsToday, drawnBars, groupedChart, isAfterToday, isDate, parseKioskEvery, parseKioskViews,
   periodTitle, periodTotals, stack, stackedChart, stepDate, sumOf, todayIn, totalsPerBar,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConsumptionResult } from '../api/client';
+import type { ConsumptionResult } from '@ews/shared';
 import { drawnBars, overallQueries, stackedChart } from './consumption';
 import {
   costChart, costStateOf, costTypeOfCounter, costTypeOfEnergy, currencySymbol, equivalentChart, equivalentWh, formatMoney, groupedCostChart,

@@ -7,7 +7,7 @@
  * answer (not answered, no tariff, a recomputation under way). No DOM, no fetch: tested with node.
  */
 import type { CostRecompute, CostType, CostSeries, TariffEnergySeries } from '@ews/shared';
-import type { ConsumptionResult } from '../api/client';
+import type { ConsumptionResult } from '@ews/shared';
 import { groupedChart, periodTotals, sumOf, totalsPerBar, type ChartData, type ChartSeries, type EnergyUnit } from './consumption';
 
 // #region units

@@ -6,7 +6,8 @@
 import type { ComponentChildren } from 'preact';
 import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
-import { consumptionCsvUrl, type ConsumptionQuery } from '../../api';
+import { consumptionCsvUrl } from '../../api';
+import type { ConsumptionQuery } from '@ews/shared';
 import { lang, t, type MessageKey } from '../../i18n';
 import { CONSUMPTION_VIEWS, type ConsumptionView } from '../../state/router';
 import { containsToday, isAfterToday, isDate, periodTitle, PERIODS, stepDate, todayIn } from '../../state/consumption';

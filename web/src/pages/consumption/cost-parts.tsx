@@ -5,7 +5,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import type { CostType } from '@ews/shared';
-import type { ConsumptionResult } from '../../api';
+import type { ConsumptionResult } from '@ews/shared';
 import { lang, t, type MessageKey } from '../../i18n';
 import { sessionModel } from '../../state/session';
 import {

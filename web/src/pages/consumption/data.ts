@@ -6,7 +6,8 @@
 import { signal, useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { CostSettings } from '@ews/shared';
-import { api, type ConsumptionQuery, type ConsumptionResult, type Period } from '../../api';
+import { api } from '../../api';
+import type { ConsumptionQuery, ConsumptionResult, Period } from '@ews/shared';
 import { problemOf } from '../../components/form';
 import { startPolling } from '../../state/poll';
 import { todayIn } from '../../state/consumption';

@@ -8,7 +8,8 @@
  */
 import { computed, signal, useSignal } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
-import { api, isApiClientError, setBearer, type ConsumptionQuery, type ConsumptionResult } from '../../api';
+import { api, isApiClientError, setBearer } from '../../api';
+import type { ConsumptionQuery, ConsumptionResult } from '@ews/shared';
 import { lang, LANGS, setLang, t, type Lang, type MessageKey } from '../../i18n';
 import {
   overallQueries, parseKioskEvery, parseKioskViews, periodTitle, stackedChart, todayIn, type KioskView,

@@ -7,7 +7,8 @@
 import { signal } from '@preact/signals';
 import { useMemo } from 'preact/hooks';
 import type { DeviceSummary } from '@ews/shared';
-import { api, type ConsumptionQuery, type ConsumptionResult } from '../../api';
+import { api } from '../../api';
+import type { ConsumptionQuery, ConsumptionResult } from '@ews/shared';
 import { lang, t, type MessageKey } from '../../i18n';
 import { groupedChart, periodTotals, stackedChart, type ChartData, type EnergyUnit } from '../../state/consumption';
 import {

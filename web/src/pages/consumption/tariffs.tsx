@@ -8,7 +8,7 @@
 import { signal } from '@preact/signals';
 import { useMemo } from 'preact/hooks';
 import { COST_TYPES, type CostType, type DeviceSummary } from '@ews/shared';
-import type { ConsumptionQuery, ConsumptionResult } from '../../api';
+import type { ConsumptionQuery, ConsumptionResult } from '@ews/shared';
 import { lang, t, type MessageKey } from '../../i18n';
 import { sumOf, type EnergyUnit } from '../../state/consumption';
 import {

@@ -5,7 +5,7 @@
  */
 import { useMemo } from 'preact/hooks';
 import type { CostType } from '@ews/shared';
-import type { ConsumptionQuery, ConsumptionResult } from '../../api';
+import type { ConsumptionQuery, ConsumptionResult } from '@ews/shared';
 import { lang, t, type MessageKey } from '../../i18n';
 import { ENERGY_COLORS, overallQueries, periodTotals, stackedChart, type EnergyUnit } from '../../state/consumption';
 import { costChart, costStateOf, equivalentWh, formatMoney, periodCosts, pickUnit, type DisplayUnit } from '../../state/costs-view';
