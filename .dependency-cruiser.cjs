@@ -82,9 +82,10 @@ module.exports = {
       severity: 'error',
       comment:
         'daemon/src/modbus/ is the only place that knows sockets and serial bytes (node:net, node:dgram, ' +
-        'serialport, modbus-serial). scripts/sim, the simulator, is exempt. Type-only imports (e.g. ' +
+        'serialport, modbus-serial). scripts/sim (the simulator) and scripts/demo (the demo, which probes its ports) ' +
+        'stand in for the hardware and are exempt. Type-only imports (e.g. ' +
         "node:net's AddressInfo) carry no bytes and are allowed.",
-      from: { pathNot: ['^daemon/src/modbus/', '^scripts/sim/'] },
+      from: { pathNot: ['^daemon/src/modbus/', '^scripts/sim/', '^scripts/demo/'] },
       to: { path: SOCKETS_AND_SERIAL, dependencyTypesNot: ['type-only'] },
     },
     {

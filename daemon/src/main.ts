@@ -27,13 +27,20 @@ function defaultWebDir(): string | undefined {
 }
 
 const seedPath = process.env.EWS_SEED;
+const port = Number(process.env.EWS_PORT ?? 8080);
+const host = process.env.EWS_HOST ?? '127.0.0.1';
 const daemon = await startDaemon({
   dataDir: resolve(process.env.EWS_DATA_DIR ?? 'data'),
-  port: Number(process.env.EWS_PORT ?? 8080),
-  host: process.env.EWS_HOST ?? '127.0.0.1',
+  port,
+  host,
   webDir: process.env.EWS_WEB_DIR ?? defaultWebDir(),
   log,
   ...(seedPath ? { seed: JSON.parse(readFileSync(seedPath, 'utf8')) } : {}),
+}).catch((err: unknown) => {
+  if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
+  // one line, no stack: another server (a second demo?) has the port
+  log.error(`port ${port} on ${host} is already in use (EADDRINUSE): stop the other server or set EWS_PORT`, { port, host, code: 'EADDRINUSE' });
+  process.exit(1);
 });
 guard.setClose(() => daemon.stop());
 

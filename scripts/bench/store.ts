@@ -8,12 +8,18 @@
  * the key, summed per load/group in SQL; a plain per-slot GROUP BY scan takes seconds).
  * Progress goes to stderr.
  *
+ * better-sqlite3 is not a dependency (its install builds a native module, which a fresh machine
+ * cannot do offline): the SQLite baseline runs when the developer installed it with
+ * SQLITE_INSTALL below, and is skipped with that command on stderr otherwise.
+ *
  *   pnpm bench:store                 BENCH_DEVICES=255 BENCH_YEARS=10 BENCH_DIR=/tmp/x
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { fileURLToPath } from 'node:url';
+import type Database from 'better-sqlite3';
 import type { CounterKind } from '@ews/shared';
 import {
   openDatabases, HistoryStore, Energy, OTHERS_LOAD, parseDate, periodBoundaries, previousDate,
@@ -124,9 +130,34 @@ export function buildBenchStore(dir: string, spec = benchSpec(), progress: (msg:
   return { dir, dbs, store, energy, spec, buildMs: performance.now() - t0, meters };
 }
 
+/** Where `SQLITE_INSTALL` puts better-sqlite3 (git-ignored, outside the pnpm workspace's node_modules). */
+const SQLITE_PREFIX = fileURLToPath(new URL('./.sqlite/', import.meta.url));
+export const SQLITE_INSTALL = 'npm install --prefix scripts/bench/.sqlite better-sqlite3@12';
+
+/**
+ * better-sqlite3's constructor, from `scripts/bench/.sqlite` (SQLITE_INSTALL) or anywhere Node
+ * resolves it from here; undefined when it is not installed or its native module does not load.
+ */
+export function loadSqlite(): { Database: typeof Database; version: string; from: string } | { missing: string } {
+  const reasons: string[] = [];
+  for (const base of [join(SQLITE_PREFIX, 'package.json'), fileURLToPath(import.meta.url)]) {
+    try {
+      const req = createRequire(base);
+      const from = req.resolve('better-sqlite3');
+      const Ctor = req('better-sqlite3') as typeof Database;
+      new Ctor(':memory:').close(); // loads the native module now
+      return { Database: Ctor, version: (req('better-sqlite3/package.json') as { version: string }).version, from };
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      if (e.code !== 'MODULE_NOT_FOUND') reasons.push(String(e.message ?? err).split('\n')[0]);
+    }
+  }
+  return { missing: reasons[0] ?? 'better-sqlite3 is not installed' };
+}
+
 /** The same meters in SQLite: one row per meter and slot, primary key (device_id, slot). */
-export function buildSqlite(path: string, spec: BenchSpec, progress: (msg: string) => void = () => {}): Database.Database {
-  const db = new Database(path);
+export function buildSqlite(Sqlite: typeof Database, path: string, spec: BenchSpec, progress: (msg: string) => void = () => {}): Database.Database {
+  const db = new Sqlite(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -262144');
@@ -289,30 +320,40 @@ async function main(): Promise<void> {
   print({ metric: 'bytesPerSample', kind: 'counter', value: Math.round((sizes.counters.bytes / samples.counter) * 100) / 100, bytes: sizes.counters.bytes, samples: samples.counter });
   const statBytes = sizes.stats.bytes + sizes.statsHourly.bytes;
   print({ metric: 'bytesPerSample', kind: 'statistic', value: Math.round((statBytes / samples.statistic) * 100) / 100, bytes: statBytes, samples: samples.statistic, note: 'per slot of one quantity (avg+min+max)' });
-  const sqliteStart = performance.now();
-  const sql = buildSqlite(join(dir, 'baseline.sqlite'), spec, log);
-  log(`sqlite built in ${((performance.now() - sqliteStart) / 1000).toFixed(1)} s`);
+  const sqlite = loadSqlite();
+  let sql: Database.Database | undefined;
+  if ('missing' in sqlite) {
+    log(`SQLite baseline skipped (${sqlite.missing}); to include it: ${SQLITE_INSTALL}`);
+    print({ metric: 'sqliteBaseline', skipped: true, reason: sqlite.missing, install: SQLITE_INSTALL });
+  } else {
+    const sqliteStart = performance.now();
+    sql = buildSqlite(sqlite.Database, join(dir, 'baseline.sqlite'), spec, log);
+    log(`sqlite built in ${((performance.now() - sqliteStart) / 1000).toFixed(1)} s`);
+    const version = (sql.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+    print({ metric: 'sqliteBaseline', engine: `better-sqlite3 ${sqlite.version} (native SQLite ${version})`, from: sqlite.from });
+  }
   const http = await httpServer(b);
   for (const qs of benchQueries(spec, runs)) {
-    const mismatch = qs.slice(0, 5).find((q) => {
+    const mismatch = sql && qs.slice(0, 5).find((q) => {
       const r = b.energy.consumption(q);
       const norm = (xs: number[][]) => xs.map((v) => JSON.stringify(v.map((x) => (Number.isNaN(x) || x === 0 ? 0 : x)))).sort().join();
       const ours = [...r.series, ...r.previous.series].map((s) => s.values.map((v) => v ?? NaN));
-      return norm(ours) !== norm(sqliteQuery(sql, q, spec));
+      return norm(ours) !== norm(sqliteQuery(sql!, q, spec));
     });
     if (mismatch) log(`WARNING: in-process and SQLite answers differ for ${JSON.stringify(mismatch)}`);
     let i = 0;
     const inproc = timeIt(() => b.energy.consumption(qs[i++ % qs.length]), runs);
-    i = 0;
-    const sqlite = timeIt(() => sqliteQuery(sql, qs[i++ % qs.length], spec), runs);
     print({ metric: 'query', name: qs[0].name, where: 'inprocess', ...inproc });
     print({ metric: 'query', name: qs[0].name, where: 'http', ...(await timeHttp(http.url, qs, runs)) });
-    print({ metric: 'query', name: qs[0].name, where: 'sqlite', ...sqlite });
+    if (sql) {
+      i = 0;
+      print({ metric: 'query', name: qs[0].name, where: 'sqlite', ...timeIt(() => sqliteQuery(sql!, qs[i++ % qs.length], spec), runs) });
+    }
   }
   await http.close();
   const live = liveIngest(b, 96);
   print({ metric: 'ingestMsPerTick', devices, value: live.meanMs, p95Ms: live.p95Ms });
-  sql.close();
+  sql?.close();
   await b.dbs.close();
   if (!process.env.BENCH_DIR) rmSync(dir, { recursive: true, force: true });
 }

@@ -18,15 +18,19 @@ import type { SimBus } from '../sim/bus';
 import { seedFor } from './seed';
 import type { Installation } from '../sim/installations';
 import { backfill } from './backfill';
+import { assertPortFree, explainListen } from './ports';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface DemoOptions {
-  /** HTTP port of the daemon (0: a free one). */
+  /** HTTP port of the daemon (0: a free one; default 0). A taken port fails with a PortError naming EWS_PORT. */
   port?: number;
   host?: string;
   dataDir?: string;
-  /** Simulator ports; fixed by default so a restarted demo finds its devices again. */
+  /**
+   * Simulator ports (EWS_SIM_RTU_PORT, EWS_SIM_GATEWAY_PORT for `pnpm demo`); default 0, free
+   * ones. The daemon is told the ports actually bound, also on an existing data folder.
+   */
   simRtuPort?: number;
   simGatewayPort?: number;
   /** false: start the daemon with an empty configuration (commissioning tests); the simulator still runs. */
@@ -68,36 +72,74 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 20_000)
   throw new Error(`the daemon did not answer at ${url} within ${timeoutMs} ms`);
 }
 
-export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
-  const dataDir = resolve(opts.dataDir ?? join(ROOT, 'data'));
-  mkdirSync(dataDir, { recursive: true });
-  const catalog = loadCatalog();
-  const inst = demoInstallation();
+export interface Simulator {
+  buses: Record<string, SimBus>;
+  servers: TcpServerHandle[];
+  /** The ports actually bound. */
+  localRtuPort: number;
+  gatewayPorts: Record<string, number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the demo installation: its Local bus as RTU over TCP on `simRtuPort`, each IP gateway
+ * as Modbus TCP from `simGatewayPort` up (0, the default: free ports). A port that is taken
+ * fails with a PortError naming EWS_SIM_RTU_PORT or EWS_SIM_GATEWAY_PORT.
+ */
+export async function startSimulator(catalog: Catalog, inst: Installation, opts: { simRtuPort?: number; simGatewayPort?: number } = {}): Promise<Simulator> {
   const buses: Record<string, SimBus> = {};
   const servers: TcpServerHandle[] = [];
   const gatewayPorts: Record<string, number> = {};
   let localRtuPort = 0;
-  for (const bus of inst.buses) {
-    const sim = buildSimBus(catalog, bus, { turnaroundMs: 3 });
-    buses[bus.name] = sim;
-    if (bus.kind === 'local') {
-      const s = await serveRtuOverTcp(sim, { port: opts.simRtuPort ?? 0 });
-      servers.push(s);
-      localRtuPort = s.port;
-    } else {
-      const s = await serveModbusTcp(sim, { port: opts.simGatewayPort ?? 0 });
-      servers.push(s);
-      gatewayPorts[bus.name] = s.port;
+  let gatewayPort = opts.simGatewayPort ?? 0;
+  const close = async () => { for (const s of servers) await s.close(); };
+  try {
+    for (const bus of inst.buses) {
+      const sim = buildSimBus(catalog, bus, { turnaroundMs: 3 });
+      buses[bus.name] = sim;
+      if (bus.kind === 'local') {
+        const port = opts.simRtuPort ?? 0;
+        const s = await explainListen(port, 'EWS_SIM_RTU_PORT', 'simulated RS485 line', () => serveRtuOverTcp(sim, { port }));
+        servers.push(s);
+        localRtuPort = s.port;
+      } else {
+        const port = gatewayPort;
+        const s = await explainListen(port, 'EWS_SIM_GATEWAY_PORT', `simulated gateway ${bus.name}`, () => serveModbusTcp(sim, { port }));
+        servers.push(s);
+        gatewayPorts[bus.name] = s.port;
+        if (gatewayPort !== 0) gatewayPort += 1;
+      }
     }
+  } catch (err) {
+    await close();
+    throw err;
   }
+  return { buses, servers, localRtuPort, gatewayPorts, close };
+}
+
+export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
+  const dataDir = resolve(opts.dataDir ?? join(ROOT, 'data'));
+  const host = opts.host ?? '127.0.0.1';
+  // a taken HTTP port fails now, not after minutes of history
+  if (opts.port) await assertPortFree(host, opts.port, 'EWS_PORT', 'the daemon\'s HTTP port');
+  mkdirSync(dataDir, { recursive: true });
+  const catalog = loadCatalog();
+  const inst = demoInstallation();
+  const sim = await startSimulator(catalog, inst, opts);
+  const { buses, servers, localRtuPort, gatewayPorts } = sim;
   const seedFile = join(dataDir, 'demo-seed.json');
   const seed = seedFor(inst, { localRtuPort, gatewayPorts }, { costs: opts.costs ?? false });
   writeFileSync(seedFile, JSON.stringify(seed, null, 2));
-  if ((opts.backfillMonths ?? 0) > 0 && opts.seed !== false && !existsSync(join(dataDir, 'ews.lmdb'))) {
-    await backfillFresh(dataDir, catalog, inst, seed, opts.backfillMonths!, opts.inheritLogs ?? false);
+  try {
+    if (opts.seed !== false && existsSync(join(dataDir, 'ews.lmdb'))) await pointAtSimulator(dataDir, catalog, seed);
+    else if ((opts.backfillMonths ?? 0) > 0 && opts.seed !== false) {
+      await backfillFresh(dataDir, catalog, inst, seed, opts.backfillMonths!, opts.inheritLogs ?? false);
+    }
+  } catch (err) {
+    await sim.close();
+    throw err;
   }
 
-  const host = opts.host ?? '127.0.0.1';
   let port = opts.port ?? 0;
   if (port === 0) port = await freePort();
   const url = `http://${host}:${port}`;
@@ -131,6 +173,29 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     },
   };
   return demo;
+}
+
+/**
+ * An existing data folder keeps the simulator ports of its first run (the seed applies to an
+ * empty store only): the Local line and the simulated gateways are pointed at the ports bound now.
+ */
+export async function pointAtSimulator(dataDir: string, catalog: Catalog, seed: Seed): Promise<void> {
+  const dbs = openDatabases(dataDir);
+  try {
+    const config = new ConfigStore(dbs, catalog);
+    const modbus = config.modbus();
+    const path = seed.modbus?.path;
+    if (path && modbus.path !== path && /^tcp:\/\/127\.0\.0\.1:\d+$/.test(modbus.path)) await config.setModbus({ ...modbus, path }, 'demo');
+    for (const want of seed.gateways ?? []) {
+      const g = config.gateway(want.id);
+      if (!g || g.host !== '127.0.0.1' || g.port === want.port) continue;
+      const { id, kind, ...input } = g;
+      void kind;
+      await config.updateGateway(id, { ...input, port: want.port }, 'demo');
+    }
+  } finally {
+    await dbs.close();
+  }
 }
 
 /**

@@ -4,6 +4,7 @@
  *        [--line 19200,even,1 --turnaround-ms 5] [--time-scale 1] [--describe]
  * The Local bus is served as RTU over TCP (the daemon's Local bus: tcp://127.0.0.1:<port>)
  * and/or on a pty; each IP-gateway bus as a Modbus TCP gateway (ports from --gateway-port up).
+ * Ports default to EWS_SIM_RTU_PORT / EWS_SIM_GATEWAY_PORT, else 0: free ones, printed.
  */
 import { parseArgs } from 'node:util';
 import { loadCatalog, modbus } from '@ews/daemon';
@@ -11,6 +12,7 @@ import { buildSimBus, demoInstallation } from './installations';
 import { createPtyPair, type PtyPair } from './pty';
 import { serveRtuOverSerial, type SerialServerHandle } from './serve-rtu';
 import { serveModbusTcp, serveRtuOverTcp, type TcpServerHandle } from './serve-tcp';
+import { explainListen } from '../demo/ports';
 
 function parseLine(text: string): modbus.LineSettings {
   const [baud, parity = 'even', stop = '1'] = text.split(',').map((s) => s.trim());
@@ -51,8 +53,8 @@ async function main(): Promise<void> {
   const timeScale = intOption(values['time-scale'], 'time-scale', 1);
   const noReplyMode = values['gateway-no-reply'] === 'silence' ? 'silence' : 'exception';
   const host = values.host ?? '127.0.0.1';
-  const rtuTcpPort = intOption(values['rtu-tcp-port'], 'rtu-tcp-port', 15020);
-  let gatewayPort = intOption(values['gateway-port'], 'gateway-port', 15502);
+  const rtuTcpPort = intOption(values['rtu-tcp-port'] ?? (process.env.EWS_SIM_RTU_PORT || undefined), 'rtu-tcp-port', 0);
+  let gatewayPort = intOption(values['gateway-port'] ?? (process.env.EWS_SIM_GATEWAY_PORT || undefined), 'gateway-port', 0);
 
   const catalog = loadCatalog();
   const servers: Array<TcpServerHandle | SerialServerHandle> = [];
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
     const silent = bus.devices.filter((d) => d.simulated === false).map((d) => d.address);
     const what = `${bus.name}: addresses ${simBus.addresses().join(',')}${silent.length ? ` (configured, never answering: ${silent.join(',')})` : ''}`;
     if (bus.kind === 'local') {
-      const s = await serveRtuOverTcp(simBus, { port: rtuTcpPort, host, turnaroundMs, ...(line ? { line } : {}) });
+      const s = await explainListen(rtuTcpPort, '--rtu-tcp-port or EWS_SIM_RTU_PORT', 'simulated RS485 line', () => serveRtuOverTcp(simBus, { port: rtuTcpPort, host, turnaroundMs, ...(line ? { line } : {}) }));
       servers.push(s);
       log(`RTU over TCP tcp://${s.host}:${s.port} — ${what}`);
       if (values.pty) {
@@ -72,7 +74,8 @@ async function main(): Promise<void> {
         log(`RTU on pty ${pty.b} (daemon side; sim on ${pty.a}) — ${what}`);
       }
     } else {
-      const s = await serveModbusTcp(simBus, { port: gatewayPort, host, noReplyMode, turnaroundMs, timeoutMs: intOption(values['gateway-timeout-ms'], 'gateway-timeout-ms', 300), ...(line ? { line } : {}) });
+      const port = gatewayPort;
+      const s = await explainListen(port, '--gateway-port or EWS_SIM_GATEWAY_PORT', `simulated gateway ${bus.name}`, () => serveModbusTcp(simBus, { port, host, noReplyMode, turnaroundMs, timeoutMs: intOption(values['gateway-timeout-ms'], 'gateway-timeout-ms', 300), ...(line ? { line } : {}) }));
       servers.push(s);
       log(`Modbus TCP gateway "${bus.name}" ${s.host}:${s.port} — ${what}`);
       if (gatewayPort !== 0) gatewayPort += 1;
