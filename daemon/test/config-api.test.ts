@@ -4,7 +4,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ApiError } from '@ews/shared';
+import { endpoints, type ApiError } from '@ews/shared';
 import { startRig, type Rig } from './rig';
 
 let rig: Rig;
@@ -125,11 +125,18 @@ function rng(seed: number) {
   return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
 }
 
-test('fuzz: 2000 random payloads over the write routes never get a 5xx', async () => {
+/** What a write may change: the configuration's version, the users and the kiosk tokens. */
+const state = async () => JSON.stringify(await Promise.all(['/api/settings/audit', '/api/users', '/api/kiosk-tokens'].map(async (p) => {
+  const r = await rig.api<{ version?: number }>(p);
+  return p === '/api/settings/audit' ? r.body.version : r.body;
+})));
+
+test('fuzz: 2000 random payloads over every write route of the contract: no 5xx, and a refused one changes nothing', async () => {
   const r = rng(Number(process.env.FUZZ_SEED ?? 7));
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const keys = ['name', 'host', 'port', 'address', 'gatewayId', 'family', 'model', 'position', 'generic', 'fn', 'words', 'factor', 'enabled', 'loadId', 'groupIds',
     'baudRate', 'parity', 'stopBits', 'timeoutMs', 'path', 'timezone', 'netmask', 'decimalSeparator', 'fieldSeparator', 'sampleRateMin', 'edition', 'pin', 'puk', 'role', 'pages', 'from', 'to', 'description', 'labels',
-    'currency', 'gasKwhPerM3', 'type', 'color', 'prices', 'price', 'tariffId', 'timeFrom', 'timeTo', 'days', 'repeatEveryYear'];
+    'currency', 'gasKwhPerM3', 'type', 'color', 'prices', 'price', 'tariffId', 'timeFrom', 'timeTo', 'days', 'repeatEveryYear', 'dateTime', 'ntpServer', 'folderPassword'];
   const values = (): unknown => {
     const k = Math.floor(r() * 12);
     return [null, true, -1, 0, 1, 247, 1e308, 'x', '', 'local', '10.0.0.1', 'multifunction', [], {}, '<script>', '../../etc', 'F41DM63', 19200, 'even', 'Europe/Paris', 'EUR', 'electricity', '#ff0000', '23:59', ['mon'], [{ price: 0.1 }], 'tariff-1', '2026-02-30'][Math.floor(r() * 28)] ?? (k > 6 ? { fn: 3, address: 1, words: 2, factor: 1 } : 'é'.repeat(50));
@@ -137,28 +144,36 @@ test('fuzz: 2000 random payloads over the write routes never get a 5xx', async (
   const payload = (): string => {
     const mode = r();
     if (mode < 0.05) return '{not json';
-    if (mode < 0.1) return JSON.stringify(values());
-    if (mode < 0.2) return JSON.stringify([{ tariffId: values(), timeFrom: values(), timeTo: values(), days: values(), from: values() }]);
+    if (mode < 0.08) return '';
+    if (mode < 0.12) return JSON.stringify(values());
+    if (mode < 0.2) return JSON.stringify([{ tariffId: values(), timeFrom: values(), timeTo: values(), days: values(), from: values(), gatewayId: values(), address: values() }]);
     const o: Record<string, unknown> = {};
     const n = Math.floor(r() * 8);
-    for (let i = 0; i < n; i++) o[keys[Math.floor(r() * keys.length)]] = values();
+    for (let i = 0; i < n; i++) o[pick(keys)] = values();
     return JSON.stringify(o);
   };
-  const routes: Array<[string, string]> = [
-    ['POST', '/api/gateways'], ['PUT', '/api/gateways/local'], ['PUT', '/api/gateways/gw-1'], ['POST', '/api/devices'], ['PUT', '/api/devices/1'],
-    ['POST', '/api/loads'], ['PUT', '/api/loads/heating'], ['POST', '/api/groups'], ['PUT', '/api/groups/group-1'], ['POST', '/api/panelboards'],
-    ['PUT', '/api/panelboards/pb-1'], ['PUT', '/api/settings/network'], ['PUT', '/api/settings/modbus'], ['PUT', '/api/settings/time'],
-    ['PUT', '/api/settings/csv'], ['PUT', '/api/settings/edition'], ['POST', '/api/users'], ['PUT', '/api/users/user'], ['POST', '/api/gateways/local/scan'],
-    ['POST', '/api/session'], ['PUT', '/api/settings/costs'], ['POST', '/api/tariffs'], ['PUT', '/api/tariffs/tariff-1'],
-    ['PUT', '/api/cost-rules/electricity'], ['PUT', '/api/cost-rules/water'],
-  ];
+  // every route that changes something, from the contract (logout and lock would end the test's session)
+  const routes = Object.keys(endpoints).filter((k) => !k.startsWith('GET ') && k !== 'DELETE /api/session' && k !== 'POST /api/session/lock');
+  assert.ok(routes.length >= 25, `${routes.length} write routes`);
+  const ids = ['local', 'gw-1', '1', '2', '9999', '0', 'heating', 'others', 'group-1', 'pb-1', 'tariff-1', 'user', 'no-such', '..', 'a%2Fb', 'x'.repeat(80)];
   const failures: string[] = [];
+  const counts = { ok: 0, refused: 0 };
+  let before = await state();
   for (let i = 0; i < 2000; i++) {
-    const [method, path] = routes[Math.floor(r() * routes.length)];
+    const key = pick(routes);
+    const [method, template] = key.split(' ');
+    const path = template.replace(':type', () => pick(['electricity', 'water', 'gas', 'steam'])).replace(':id', () => pick(ids));
     const body = payload();
     const res = await rig.api(path, { method, body });
     if (res.status >= 500) failures.push(`${method} ${path} ${body} → ${res.status} ${JSON.stringify(res.body)}`);
+    const after = await state();
+    if (res.status >= 400) {
+      counts.refused++;
+      if (after !== before) failures.push(`refused ${method} ${path} ${body} (${res.status}) changed the state`);
+    } else counts.ok++;
+    before = after;
   }
+  console.log(JSON.stringify({ fuzz: 'write routes', routes: routes.length, ...counts }));
   assert.deepEqual(failures.slice(0, 10), []);
 });
 
