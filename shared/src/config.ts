@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { familySchema } from './catalog';
-import { BAUD_RATES } from './constants';
+import { BAUD_RATES, MAX_GROUPS_PER_DEVICE } from './constants';
 
 export const LOCAL_GATEWAY_ID = 'local';
 
@@ -78,7 +78,7 @@ export const deviceConfigSchema = z.object({
   enabled: z.boolean().default(true),
   generic: genericRegisterSchema.optional(),
   loadId: z.string().nullable().default(null),
-  groupIds: z.array(z.string()).max(5).default([]),
+  groupIds: z.array(z.string()).max(MAX_GROUPS_PER_DEVICE).default([]),
   excludeFromTotals: z.boolean().default(false),
   excludeAlerts: z.boolean().default(false),
   /** Custom labels of inputs/outputs (M7TIC/IO, M7TICPROG, F80BVS, F80BC), by register key. */

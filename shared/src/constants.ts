@@ -19,6 +19,9 @@ export const EDITION_LIMITS: Record<Edition, { devices: number; perGateway: numb
   PM1WS255: { devices: 255, perGateway: 32 },
 };
 
+/** CFG-3: measure groups a device may belong to. */
+export const MAX_GROUPS_PER_DEVICE = 5;
+
 /** COST-2/3: the energy types that have tariffs and cost rules. */
 export const COST_TYPES = ['electricity', 'gas', 'water'] as const;
 export type CostType = (typeof COST_TYPES)[number];

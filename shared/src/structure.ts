@@ -4,7 +4,7 @@
  * limits, and the API inputs that create and edit gateways and devices.
  */
 import { z } from 'zod';
-import { EDITIONS } from './constants';
+import { EDITIONS, MAX_GROUPS_PER_DEVICE } from './constants';
 import { capabilitySchema, deviceParameterSchema, energyTypeSchema, familySchema } from './catalog';
 import { deviceConfigSchema, genericRegisterSchema, gatewaySchema } from './config';
 import { gatewaySummarySchema, liveValueSchema, measureDefSchema, statusReasonSchema } from './api';
@@ -79,7 +79,7 @@ export const deviceInputSchema = z.object({
   enabled: z.boolean().default(true),
   generic: genericRegisterSchema.optional(),
   loadId: z.string().nullable().default(null),
-  groupIds: z.array(z.string()).max(5, 'at most 5 measure groups').default([]),
+  groupIds: z.array(z.string()).max(MAX_GROUPS_PER_DEVICE, `at most ${MAX_GROUPS_PER_DEVICE} measure groups`).default([]),
   excludeFromTotals: z.boolean().default(false),
   excludeAlerts: z.boolean().default(false),
   labels: z.record(z.string(), z.string().max(40)).default({}),

@@ -6,7 +6,7 @@
 import { useModel, useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { CatalogModel, DeviceDetail, DeviceInput, DeviceSummary, DeviceTestResult, Family, MeasureDef } from '@ews/shared';
-import { formatQuantity } from '@ews/shared';
+import { MAX_GROUPS_PER_DEVICE, formatQuantity } from '@ews/shared';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/dialog';
 import { Check, Field, FormMessage, OnOff, num, problemOf, useAction } from '../components/form';
@@ -20,7 +20,6 @@ import { SystemPoll, catalog, deviceList, gateways, groups, loads, modelOf, relo
 
 const STATUS_REFRESH_MS = 3000;
 /** CFG-3: a device belongs to at most 5 measure groups. */
-export const MAX_GROUPS = 5;
 /** Families whose alerts can be excluded (EMS, breakers, RCD modules). */
 const ALERT_FAMILIES: readonly Family[] = ['ems', 'breaker', 'rcd'];
 /** Families with inputs/outputs the user may name (M7TIC/IO, M7TICPROG, F80BVS, F80BC). */
@@ -331,7 +330,7 @@ function DeviceForm({ gatewayId, detail, onSaved }: { gatewayId: string; detail?
         )}
       </Field>
       <fieldset class="group" data-field="groupIds">
-        <legend>{t('dev.groups', { max: MAX_GROUPS })}</legend>
+        <legend>{t('dev.groups', { max: MAX_GROUPS_PER_DEVICE })}</legend>
         {allGroups.length === 0 ? <p class="muted">{t('dev.noGroups')} <a href="#/system/groups">{t('system.groups')}</a></p> : (
           <div class="checks" data-testid="device-groups">
             {allGroups.map((g) => {
@@ -339,7 +338,7 @@ function DeviceForm({ gatewayId, detail, onSaved }: { gatewayId: string; detail?
               return (
                 <Check
                   key={g.id} testid={`device-group-${g.id}`} checked={on}
-                  disabled={!on && d.groupIds.length >= MAX_GROUPS}
+                  disabled={!on && d.groupIds.length >= MAX_GROUPS_PER_DEVICE}
                   label={`${g.name}${g.enabled ? '' : ` (${t('cfg.disabled')})`}`}
                   onChange={(v) => set({ groupIds: v ? [...d.groupIds, g.id] : d.groupIds.filter((x) => x !== g.id) })}
                 />
