@@ -7,7 +7,7 @@
  * with node.
  */
 import { ENERGY_COLORS, PERIODS, containsToday, formatDate, isAfterToday, isLocalDate, parseLocalDate, stepDate } from '@ews/shared';
-import type { Bars, ConsumptionQuery, ConsumptionResult, Period } from '@ews/shared';
+import type { BarSeries, Bars, ConsumptionQuery, ConsumptionResult, Period } from '@ews/shared';
 
 export { ENERGY_COLORS };
 
@@ -81,7 +81,7 @@ export function barTitle(xSec: number, nextSec: number | undefined, period: Peri
 // #endregion
 // #region units
 
-export type EnergyUnit = 'Wh' | 'dm3';
+export type EnergyUnit = BarSeries['unit'];
 
 /** The unit of an axis whose largest value is `max`: a divisor and its label (kWh, MWh, m³…). */
 export function axisUnit(max: number, unit: EnergyUnit): { div: number; label: string } {
