@@ -45,6 +45,12 @@ export interface DemoOptions {
   /** Show the daemon's logs on this process's stdout. */
   inheritLogs?: boolean;
   env?: Record<string, string>;
+  /** The simulated installation (default: the demo's, `demoInstallation()`). */
+  installation?: Installation;
+  /** Extra node flags after the runtime's (benchmarks: `--trace-gc`, `--heapsnapshot-signal`…). */
+  nodeFlags?: string[];
+  /** Receives the daemon's stdout line by line (instead of discarding it). */
+  onStdout?: (line: string) => void;
 }
 
 export interface Demo {
@@ -76,7 +82,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const dataDir = resolve(opts.dataDir ?? join(ROOT, 'data'));
   mkdirSync(dataDir, { recursive: true });
   const catalog = loadCatalog();
-  const inst = demoInstallation();
+  const inst = opts.installation ?? demoInstallation();
   const buses: Record<string, SimBus> = {};
   const servers: TcpServerHandle[] = [];
   const gatewayPorts: Record<string, number> = {};
@@ -106,11 +112,23 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   if (port === 0) port = await freePort();
   const url = `http://${host}:${port}`;
   // Launched as on the box (systemd/ews.service): same node flags and memory settings.
-  const launch = (): ChildProcess => spawn(process.execPath, [...DAEMON_NODE_FLAGS, join(ROOT, 'daemon/dist/main.js')], {
-    cwd: ROOT,
-    env: { ...process.env, ...DAEMON_ENV, EWS_PORT: String(port), EWS_HOST: host, EWS_DATA_DIR: dataDir, ...(opts.seed === false ? {} : { EWS_SEED: seedFile }), ...opts.env },
-    stdio: ['ignore', opts.inheritLogs ? 'inherit' : 'ignore', opts.inheritLogs ? 'inherit' : 'pipe'],
-  });
+  const launch = (): ChildProcess => {
+    const c = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...(opts.nodeFlags ?? []), join(ROOT, 'daemon/dist/main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, ...DAEMON_ENV, EWS_PORT: String(port), EWS_HOST: host, EWS_DATA_DIR: dataDir, ...(opts.seed === false ? {} : { EWS_SEED: seedFile }), ...opts.env },
+      stdio: ['ignore', opts.inheritLogs ? 'inherit' : opts.onStdout ? 'pipe' : 'ignore', opts.inheritLogs ? 'inherit' : 'pipe'],
+    });
+    if (opts.onStdout && c.stdout) {
+      const onLine = opts.onStdout;
+      let rest = '';
+      c.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        const lines = (rest + chunk).split('\n');
+        rest = lines.pop()!;
+        for (const l of lines) onLine(l);
+      });
+    }
+    return c;
+  };
   let child = launch();
   await waitHealthy(url, child);
 
