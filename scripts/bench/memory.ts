@@ -57,24 +57,26 @@ function status(pid: number): { rss: number; anon: number; file: number } {
  */
 function breakdown(pid: number): Record<string, number> {
   const parts: Record<string, number> = { nodeExecutable: 0, lmdbMap: 0, anonymous: 0, otherFiles: 0 };
-  const anon: Record<string, number> = { brkHeap: 0, mmap: 0 };
+  const anon: Record<string, number> = { brkHeap: 0, mmap: 0, statsFile: 0 };
   let region = '', name = '';
   for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
     const m = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
     if (m) {
       name = m[1];
-      region = /\/node$/.test(name) ? 'nodeExecutable' : name.endsWith('ews.lmdb') || name.endsWith('data.mdb') ? 'lmdbMap' : !name || name.startsWith('[') ? 'anonymous' : 'otherFiles';
+      region = /\/node$/.test(name) ? 'nodeExecutable' : name.endsWith('.lmdb') ? 'lmdbMap' : !name || name.startsWith('[') ? 'anonymous' : 'otherFiles';
       continue;
     }
     if (line.startsWith('Rss:')) {
       const mb = Number(line.split(/\s+/)[1]) / 1024;
       parts[region] += mb;
       if (region === 'anonymous') anon[name === '[heap]' ? 'brkHeap' : 'mmap'] += mb;
+      if (name.endsWith('ews-stats.lmdb')) anon.statsFile += mb;
     }
   }
   const out: Record<string, number> = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, round1(v)]));
   out.anonymousBrkHeap = round1(anon.brkHeap);
   out.anonymousMmap = round1(anon.mmap);
+  out.lmdbStatsFile = round1(anon.statsFile);
   return out;
 }
 
