@@ -202,6 +202,9 @@ async function backfillFresh(dataDir: string, catalog: Catalog, inst: Installati
       },
     });
     if (verbose) process.stderr.write(`demo history: ${months} months for ${report.devices} devices in ${(report.elapsedMs / 1000).toFixed(1)} s\n`);
+    // the ledger was accounted tick by tick; its block fingerprints are written by the check:
+    // without them the daemon would recompute the whole ledger at its first start
+    await store.checkCosts();
     store.close();
   } finally {
     await dbs.close();
