@@ -85,12 +85,7 @@ export function openDatabases(dataDir: string): Databases {
   // No OS read-ahead on the map: charts read scattered day buckets, and read-ahead would pull
   // neighbouring pages into memory for nothing (MDB_NORDAHEAD; the box has 512 MB).
   // `noReadAhead` is a documented lmdb-js option missing from its type declarations.
-  // Write transactions write into the map (MDB_WRITEMAP) instead of malloc'd copies of the
-  // pages: LMDB keeps every malloc'd page it freed for reuse and never returns them, so the
-  // largest transaction ever (a sample tick of 255 meters rewrites thousands of statistic and
-  // counter pages) stayed in the process's heap for good (+21 MB at the first tick in
-  // `bench:memory` run b). Commits are still synced (msync): crash safety is unchanged.
-  const options: Parameters<typeof open>[0] & { noReadAhead: boolean } = { path: join(dataDir, 'ews.lmdb'), maxDbs: 32, noReadAhead: true, useWritemap: true };
+  const options: Parameters<typeof open>[0] & { noReadAhead: boolean } = { path: join(dataDir, 'ews.lmdb'), maxDbs: 32, noReadAhead: true };
   const root = open(options);
   const statsRoot = open({ ...options, path: join(dataDir, 'ews-stats.lmdb'), maxDbs: 4 });
   const config = root.openDB<unknown, string>({ name: 'config' });
