@@ -44,6 +44,12 @@ export interface DemoOptions {
   costs?: boolean;
   /** Show the daemon's logs on this process's stdout. */
   inheritLogs?: boolean;
+  /** The simulated installation (default: the demo's, `demoInstallation()`). */
+  installation?: Installation;
+  /** Extra node flags after the runtime's (benchmarks: `--trace-gc`, `--heapsnapshot-signal`…). */
+  nodeFlags?: string[];
+  /** Receives the daemon's stdout line by line (instead of discarding it). */
+  onStdout?: (line: string) => void;
   env?: Record<string, string>;
 }
 
@@ -124,7 +130,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   if (opts.port) await assertPortFree(host, opts.port, 'EWS_PORT', 'the daemon\'s HTTP port');
   mkdirSync(dataDir, { recursive: true });
   const catalog = loadCatalog();
-  const inst = demoInstallation();
+  const inst = opts.installation ?? demoInstallation();
   const sim = await startSimulator(catalog, inst, opts);
   const { buses, servers, localRtuPort, gatewayPorts } = sim;
   const seedFile = join(dataDir, 'demo-seed.json');
@@ -144,11 +150,23 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   if (port === 0) port = await freePort();
   const url = `http://${host}:${port}`;
   // Launched as on the box (systemd/ews.service): same node flags and memory settings.
-  const launch = (): ChildProcess => spawn(process.execPath, [...DAEMON_NODE_FLAGS, join(ROOT, 'daemon/dist/main.js')], {
-    cwd: ROOT,
-    env: { ...process.env, ...DAEMON_ENV, EWS_PORT: String(port), EWS_HOST: host, EWS_DATA_DIR: dataDir, ...(opts.seed === false ? {} : { EWS_SEED: seedFile }), ...opts.env },
-    stdio: ['ignore', opts.inheritLogs ? 'inherit' : 'ignore', opts.inheritLogs ? 'inherit' : 'pipe'],
-  });
+  const launch = (): ChildProcess => {
+    const c = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...(opts.nodeFlags ?? []), join(ROOT, 'daemon/dist/main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, ...DAEMON_ENV, EWS_PORT: String(port), EWS_HOST: host, EWS_DATA_DIR: dataDir, ...(opts.seed === false ? {} : { EWS_SEED: seedFile }), ...opts.env },
+      stdio: ['ignore', opts.inheritLogs ? 'inherit' : opts.onStdout ? 'pipe' : 'ignore', opts.inheritLogs ? 'inherit' : 'pipe'],
+    });
+    if (opts.onStdout && c.stdout) {
+      const onLine = opts.onStdout;
+      let rest = '';
+      c.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        const lines = (rest + chunk).split('\n');
+        rest = lines.pop()!;
+        for (const l of lines) onLine(l);
+      });
+    }
+    return c;
+  };
   let child = launch();
   await waitHealthy(url, child);
 
@@ -233,6 +251,9 @@ async function backfillFresh(dataDir: string, catalog: Catalog, inst: Installati
       },
     });
     if (verbose) process.stderr.write(`demo history: ${months} months for ${report.devices} devices in ${(report.elapsedMs / 1000).toFixed(1)} s\n`);
+    // the ledger was accounted tick by tick; its block fingerprints are written by the check:
+    // without them the daemon would recompute the whole ledger at its first start
+    await store.checkCosts();
     store.close();
   } finally {
     await dbs.close();

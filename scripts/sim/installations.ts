@@ -76,6 +76,44 @@ export function demoInstallation(): Installation {
   };
 }
 
+/**
+ * The PM1WS255 edition's full installation: 255 devices, the edition's limit, over the Local
+ * RS485 line and 7 Modbus TCP gateways (32 addresses each at most, the edition's per-gateway
+ * limit). Each bus is one building or wing: a main multifunction meter (excluded from totals,
+ * heads the bus's measure group), a breaker, a pulse concentrator (electricity, water, gas) and
+ * energy counters on the loads of a tertiary building; the remaining meters are sub-meters.
+ */
+export function fullInstallation255(): Installation {
+  const TOTAL = 255, BUSES = 8, ADDRESSES = 32;
+  const loads = ['lighting', 'heating', 'air-conditioning', 'ventilation', 'power-sockets', 'ev-charging', undefined];
+  const loadProfile: Record<string, SimProfile> = { lighting: 'lighting', heating: 'heating', 'air-conditioning': 'hvac', ventilation: 'flat', 'power-sockets': 'office', 'ev-charging': 'ev' };
+  const groups = Array.from({ length: BUSES }, (_, b) => (b === 0 ? 'Main building' : `Wing ${String.fromCharCode(64 + b)}`));
+  const buses: InstallationBus[] = groups.map((g, b) => ({ name: b === 0 ? 'Local' : `Gateway ${b}`, kind: b === 0 ? 'local' : 'tcp', devices: [] }));
+  let count = 0;
+  const add = (b: number, d: InstallationDevice) => { buses[b].devices.push(d); count++; };
+  // fixed equipment of every bus first, then counters round-robin until the edition is full
+  for (let b = 0; b < BUSES; b++) {
+    const group = [groups[b]];
+    add(b, { address: 1, family: 'multifunction', model: b % 2 ? 'EMDX3-412045' : 'F3N200', name: `${groups[b]} main`, profile: 'office', nominalPowerW: 80_000, excludeFromTotals: true, groups: group });
+    add(b, { address: 2, family: 'breaker', model: 'M7COM-MEGATIKER', name: `${groups[b]} breaker`, profile: 'office', nominalPowerW: 80_000, excludeFromTotals: true });
+    add(b, { address: 3, family: 'pulseCounter', model: 'pulse-electricity', position: 1, name: `${groups[b]} canteen`, profile: 'residential', nominalPowerW: 9_000, groups: group });
+    add(b, { address: 3, family: 'pulseCounter', model: 'pulse-water', position: 2, name: `${groups[b]} water`, profile: 'water', nominalPowerW: 3_000, groups: group });
+    add(b, { address: 3, family: 'pulseCounter', model: 'pulse-gas', position: 3, name: `${groups[b]} gas`, profile: 'gas', nominalPowerW: 25_000, groups: group });
+  }
+  for (let address = 4; address <= ADDRESSES && count < TOTAL; address++) {
+    for (let b = 0; b < BUSES && count < TOTAL; b++) {
+      const k = address * BUSES + b;
+      const loadId = loads[k % loads.length];
+      add(b, {
+        address, family: 'energyCounter', model: k % 3 === 0 ? 'F21DM63' : 'F41DM63', name: `${groups[b]} ${loadId ?? 'sub-meter'} ${address}`,
+        profile: loadId ? loadProfile[loadId] : 'office', nominalPowerW: 2_000 + 1_000 * (k % 11),
+        ...(loadId ? { loadId } : {}), groups: [groups[b]],
+      });
+    }
+  }
+  return { name: 'PM1WS255 full', groups, buses };
+}
+
 const BENCH_PROFILES: SimProfile[] = ['office', 'residential', 'lighting', 'hvac', 'heating', 'flat'];
 
 /** `n` multifunction meters with full register maps at addresses 1…n (bus throughput). */

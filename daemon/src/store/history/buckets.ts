@@ -12,6 +12,7 @@ import { appendStat, decodeStat, emptyStatDay, encodeStat, regridStat, setStat, 
 import { gcd } from './keys';
 
 const DAY_MS = 86_400_000, MINUTE_MS = 60_000;
+const SLAB_BYTES = 256 * 1024;
 
 export type BucketDb = Database<Uint8Array, number>;
 
@@ -30,6 +31,8 @@ export class BucketCache {
   /** Bumped whenever cached entries are dropped: callers holding an `Entry` re-fetch it. */
   generation = 0;
   private readonly scratch = new ByteWriter(1024);
+  private slab: Uint8Array | null = null;
+  private slabUsed = 0;
 
   constructor(readonly db: BucketDb) {
     const last = [...db.getKeys({ reverse: true, limit: 1 })][0];
@@ -43,7 +46,7 @@ export class BucketCache {
     const stored = fastBytes(this.db, key);
     let w: ByteWriter | null = null;
     if (stored) {
-      w = new ByteWriter(stored.length + 64);
+      w = this.writer(stored.length + 64);
       w.buf.set(stored);
       w.len = stored.length;
     }
@@ -118,15 +121,40 @@ export class BucketCache {
       else this.db.putSync(key, bytes);
       puts++;
     }
-    this.entries.clear();
-    this.generation++;
+    this.forget();
     return puts;
+  }
+
+  /**
+   * A writer for a loaded bucket, carved from a block shared by the buckets of this transaction:
+   * one allocation per 256 KB instead of one per bucket (thousands per tick with 255 meters),
+   * and blocks that size are mmap'd by malloc (MALLOC_MMAP_THRESHOLD_, daemon/src/runtime.ts),
+   * so they go back to the OS once the transaction's buckets are forgotten instead of leaving
+   * the malloc heap at the tick's peak.
+   */
+  private writer(size: number): ByteWriter {
+    if (size > SLAB_BYTES / 16) return new ByteWriter(size);
+    if (!this.slab || this.slabUsed + size > SLAB_BYTES) { this.slab = new Uint8Array(SLAB_BYTES); this.slabUsed = 0; }
+    const view = this.slab.subarray(this.slabUsed, this.slabUsed + size);
+    this.slabUsed += (size + 7) & ~7;
+    return new ByteWriter(size, view);
+  }
+
+  /**
+   * Drops every entry and its bytes. Callers (the ingest plans) keep the `Entry` they last used
+   * until they see the new generation at the next tick: emptied here, a tick's buffers (a few MB
+   * for 255 meters: one per bucket written) are not kept alive from one tick to the next.
+   */
+  private forget(): void {
+    for (const e of this.entries.values()) { e.w = null; e.counter = null; e.stat = null; e.dirty = false; }
+    this.entries.clear();
+    this.slab = null;
+    this.generation++;
   }
 
   /** Drops everything cached (after a failed transaction) and re-reads the last key. */
   reset(): void {
-    this.entries.clear();
-    this.generation++;
+    this.forget();
     const last = [...this.db.getKeys({ reverse: true, limit: 1 })][0];
     this.lastKey = typeof last === 'number' ? last : -1;
   }

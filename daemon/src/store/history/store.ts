@@ -96,7 +96,9 @@ export class HistoryStore {
     const I = this.intervalMs;
     let latest = this.latest ?? -Infinity;
     try {
-      this.dbs.root.transactionSync(() => {
+      // statistics have their own file (store/db): its transaction encloses the main one, so a
+      // failure rolls both back; the main one (counters, ledger) commits first
+      this.dbs.statsRoot.transactionSync(() => this.dbs.root.transactionSync(() => {
         const applier = this.applier;
         applier.begin({
           registersOf, intervalMs: I, report,
@@ -120,7 +122,7 @@ export class HistoryStore {
         const perTick = 64 + Math.ceil((2 * this.registry.size * I) / DAY_MS);
         this.rings.maintain(dayOf(latest), perTick * report.ticks);
         this.states.flush();
-      });
+      }));
     } catch (err) {
       this.resetCaches();
       throw err;

@@ -9,9 +9,10 @@ export class ByteWriter {
   buf: Uint8Array;
   view: DataView;
   len = 0;
-  constructor(capacity = 64) {
-    this.buf = new Uint8Array(capacity);
-    this.view = new DataView(this.buf.buffer);
+  /** `into`: write into this memory (a view of a larger block) until it is outgrown. */
+  constructor(capacity = 64, into?: Uint8Array) {
+    this.buf = into ?? new Uint8Array(capacity);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
   ensure(extra: number): void {
     if (this.len + extra <= this.buf.length) return;
