@@ -60,7 +60,8 @@ test('tariffs and rules entered through the pages; the Tariffs pie and the per-t
     await page.goto(`${env.demo.url}/#/system`);
     await page.click('[data-testid=menu-costs]');
     await page.waitForSelector('#costs-page [data-testid=costs-tab-electricity]');
-    assert.ok(await page.$('[data-testid=rules-none]'), 'no rule yet');
+    // the rules arrive after the tab: wait for them rather than racing their request
+    await page.waitForSelector('[data-testid=rules-none]', { timeout: 10_000 });
     await addTariff(page, 'Peak', '#d62728', '0.27');
     await addTariff(page, 'Off-peak', '#1f77b4', '0.18');
     await addRule(page, 'Peak', '06:00', '21:59');
