@@ -7,7 +7,7 @@
  */
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { DEFAULT_BODY_LIMIT_BYTES, resolveRegisters } from '@ews/shared';
+import { resolveRegisters } from '@ews/shared';
 import type { ApiDeps, Env } from './context';
 import { errorHandler, ApiError } from './errors';
 import { rightsMiddleware } from './rights';
@@ -22,7 +22,7 @@ import { consumptionHandlers } from './consumption';
 import { costHandlers } from './costs';
 import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
-import { bodyLimit, compressAnswers } from './http/index';
+import { compressAnswers } from './http/index';
 
 export type { ApiDeps } from './context';
 export { openApiDocument } from './openapi';
@@ -32,8 +32,6 @@ export function createApi(deps: ApiDeps) {
   const app = new Hono<Env>();
   app.onError(errorHandler(deps.log.child('api')));
   app.use('/api/*', compressAnswers());
-  // the default for every body; each route of the contract sets its own (api/contract)
-  app.use('/api/*', bodyLimit(DEFAULT_BODY_LIMIT_BYTES));
   app.use('/api/*', async (c, next) => {
     await next();
     c.header('cache-control', 'no-store');

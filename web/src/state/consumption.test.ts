@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConsumptionResult } from '@ews/shared';
+import { containsToday, isAfterToday, isLocalDate as isDate, stepDate } from '@ews/shared';
 import {
-  axisUnit, barLabel, containsToday, drawnBars, groupedChart, isAfterToday, isDate, parseKioskEvery, parseKioskViews,
-  periodTitle, periodTotals, stack, stackedChart, stepDate, sumOf, todayIn, totalsPerBar,
+  axisUnit, barLabel, drawnBars, groupedChart, parseKioskEvery, parseKioskViews,
+  periodTitle, periodTotals, stack, stackedChart, sumOf, todayIn, totalsPerBar,
 } from './consumption';
 import { parseHash } from './router';
 

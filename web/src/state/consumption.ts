@@ -6,13 +6,11 @@
  * period), units for the axis, colours, and the kiosk's view list. No DOM, no fetch: tested
  * with node.
  */
-import { ENERGY_COLORS, PERIODS, containsToday, formatDate, isAfterToday, isLocalDate, parseLocalDate, stepDate } from '@ews/shared';
+import { ENERGY_COLORS, formatDate, parseLocalDate } from '@ews/shared';
 import type { BarSeries, Bars, ConsumptionQuery, ConsumptionResult, Period } from '@ews/shared';
 
 export { ENERGY_COLORS };
 
-export { PERIODS, stepDate, isAfterToday, containsToday };
-export const isDate = isLocalDate;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

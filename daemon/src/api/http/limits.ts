@@ -2,10 +2,9 @@
  * @module api/http/limits
  * Bounded input: every request body has a size limit, and only a few bodies are read at once.
  *
- * `bodyLimit(bytes)` is both the global default (`app.use('/api/*', bodyLimit(DEFAULT_BODY_LIMIT_BYTES))`)
- * and a route's own limit (`app.use('/api/devices/batch', bodyLimit(128 * 1024))`, or in a
- * route's chain before its validator): the last one to run before the body is read decides,
- * so a route may raise or lower the default. The limit is enforced when the body is read:
+ * `bodyLimit(bytes)` sits in each contract route's chain (api/contract, with the route's
+ * `bodyLimitBytes` or the default); when several run on one request, the last one before the
+ * body is read decides. The limit is enforced when the body is read:
  * - a declared Content-Length above the limit is refused before a single byte is read;
  * - a chunked body is counted while it streams and refused at the first chunk past the limit
  *   (the rest is never buffered: the HTTP server discards it and closes the connection);

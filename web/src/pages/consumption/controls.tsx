@@ -10,7 +10,8 @@ import { consumptionCsvUrl } from '../../api';
 import type { ConsumptionQuery } from '@ews/shared';
 import { lang, t, type MessageKey } from '../../i18n';
 import { CONSUMPTION_VIEWS, type ConsumptionView } from '../../state/router';
-import { containsToday, isAfterToday, isDate, periodTitle, PERIODS, stepDate, todayIn } from '../../state/consumption';
+import { PERIODS, containsToday, isAfterToday, isLocalDate, stepDate } from '@ews/shared';
+import { periodTitle, todayIn } from '../../state/consumption';
 import { date, period, timezone } from './data';
 
 /** The five ways of showing consumptions (the manual's order; Tariffs come with costs). */
@@ -46,7 +47,7 @@ export function PeriodBar({ csv }: { csv?: Array<{ label: string; query: Consump
         <button type="button" data-testid="period-prev" title={t('cons.prev')} aria-label={t('cons.prev')} onClick={() => { date.value = stepDate(d, p, -1); }}>◀</button>
         <input
           type="date" data-testid="period-date" aria-label={t('cons.date')} value={d} max={today}
-          onChange={(e) => { const v = e.currentTarget.value; if (isDate(v)) date.value = v; }}
+          onChange={(e) => { const v = e.currentTarget.value; if (isLocalDate(v)) date.value = v; }}
         />
         <button
           type="button" data-testid="period-next" title={t('cons.next')} aria-label={t('cons.next')} disabled={isAfterToday(next, p, today)}
