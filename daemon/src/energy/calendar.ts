@@ -32,6 +32,11 @@ function formatter(tz: string): Intl.DateTimeFormat {
 
 export function assertTimezone(tz: string): void { if (!zoneOffsets(tz)) formatter(tz); }
 
+/** Whether `tz` names a zone: the tz database first, Intl when the zone has no file there. */
+export function knowsTimeZone(tz: string): boolean {
+  try { assertTimezone(tz); return true; } catch { return false; }
+}
+
 export function localTime(tz: string, ms: number): LocalTime {
   const zone = zoneOffsets(tz);
   if (zone) {
