@@ -19,7 +19,8 @@ import { createSystem, type SystemAdapter } from './system/index';
 import { Scanner } from './scan/index';
 import { Energy, scopeProvider, scopeLabels, knowsTimeZone } from './energy/index';
 import { setTimeZoneLookup } from '@ews/shared';
-import { Costs } from './costs/index';
+import { Costs, TariffSchedule, priceSpans } from './costs/index';
+import { Greenup, type PriceSource } from './greenup/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
 
@@ -42,6 +43,26 @@ export interface DaemonOptions {
   minBackoffMs?: number;
   maxBackoffMs?: number;
   version?: string;
+  /** Green'Up control period and settle time (tests; defaults 1 s and 4 s). */
+  greenupPeriodMs?: number;
+  greenupSettleMs?: number;
+}
+
+/** Price per kWh of electricity in force at an instant, from the tariffs and cost rules (COST-2, COST-3). */
+function electricityPrices(config: ConfigStore): PriceSource {
+  let cached: { key: string; schedule: TariffSchedule } | undefined;
+  return {
+    currency: () => config.costSettings().currency,
+    priceAt(ms) {
+      const tariffs = config.tariffs('electricity');
+      const key = JSON.stringify([tariffs.map((t) => t.id), config.costRules('electricity'), config.time().timezone]);
+      if (cached?.key !== key) cached = { key, schedule: new TariffSchedule({ tariffIds: tariffs.map((t) => t.id), rules: config.costRules('electricity'), timezone: config.time().timezone }) };
+      const index = cached.schedule.tariffAt(ms);
+      const tariff = tariffs[index];
+      if (!tariff) return null;
+      return priceSpans(tariff, config.time().timezone).find((p) => ms >= p.startMs && ms < p.endMs)?.price ?? null;
+    },
+  };
 }
 
 export interface Daemon {
@@ -54,6 +75,7 @@ export interface Daemon {
   readonly system: SystemAdapter;
   readonly energy: Energy;
   readonly costs: Costs;
+  readonly greenup: Greenup;
   /** Every route of the HTTP app (the rights test checks each has an entry). */
   readonly routes: Array<{ method: string; path: string }>;
   stop(): Promise<void>;
@@ -142,10 +164,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }).catch((err) => log.error('applying configuration failed', { what, err }));
   });
 
+  // Green'Up (EV-1…6): its own control loop on the command lane, stations' reports from the poller.
+  const greenup = new Greenup({
+    root: dbs.root, config, catalog, poller, buses: gateways, prices: electricityPrices(config), clock, log: log.child('greenup'),
+    ...(opts.greenupPeriodMs ? { periodMs: opts.greenupPeriodMs } : {}),
+    ...(opts.greenupSettleMs ? { controller: { settleMs: opts.greenupSettleMs } } : {}),
+  });
+  greenup.start();
+
   const system = opts.system ?? createSystem();
   const scanner = new Scanner(gateways, catalog, log.child('scan'));
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, costs, version: opts.version ?? packageVersion(), webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, costs, greenup, version: opts.version ?? packageVersion(), webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const server = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host, createServer, serverOptions: HTTP_SERVER_OPTIONS });
@@ -159,12 +189,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   log.info('listening', { url, dataDir: opts.dataDir });
 
   return {
-    url, port, config, poller, gateways, dbs, system, energy, costs,
+    url, port, config, poller, gateways, dbs, system, energy, costs, greenup,
     routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       offConfig();
       offSample();
       offState();
+      await greenup.stop();
       poller.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await chain;

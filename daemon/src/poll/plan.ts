@@ -69,10 +69,10 @@ export interface DevicePlan {
   interFrameDelayMs: number;
 }
 
-export function planDevice(model: ModelDef, opts: { position?: number; generic?: GenericRegister }): DevicePlan {
+export function planDevice(model: ModelDef, opts: { position?: number; side?: 'A' | 'B'; generic?: GenericRegister }): DevicePlan {
   const registers = model.parameters.includes('genericRegister') && opts.generic
     ? genericRegisters(opts.generic)
-    : resolveRegisters(model, opts.position);
+    : resolveRegisters(model, opts.position, opts.side);
   return {
     registers,
     blocks: buildReadPlan(registers, model.connection),
