@@ -19,6 +19,7 @@ import { createSystem, type SystemAdapter } from './system/index';
 import { Scanner } from './scan/index';
 import { Energy, scopeProvider, scopeLabels } from './energy/index';
 import { Costs } from './costs/index';
+import { Interop } from './interop/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
 
@@ -40,6 +41,8 @@ export interface DaemonOptions {
   refreshMs?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** MQTT reconnection back-off (tests shorten it). */
+  mqttBackoffMs?: { min: number; max: number };
   version?: string;
 }
 
@@ -53,6 +56,7 @@ export interface Daemon {
   readonly system: SystemAdapter;
   readonly energy: Energy;
   readonly costs: Costs;
+  readonly interop: Interop;
   /** Every route of the HTTP app (the rights test checks each has an entry). */
   readonly routes: Array<{ method: string; path: string }>;
   stop(): Promise<void>;
@@ -140,10 +144,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }).catch((err) => log.error('applying configuration failed', { what, err }));
   });
 
+  // MS-1, BEY-2: Modbus TCP server, metrics, MQTT; they follow their settings live.
+  const interop = new Interop({
+    config, store: history, poller, gateways, catalog, energy, clock, log,
+    ...(opts.mqttBackoffMs ? { mqttBackoffMs: opts.mqttBackoffMs } : {}),
+  });
+  await interop.start();
+
   const system = opts.system ?? createSystem();
   const scanner = new Scanner(gateways, catalog, log.child('scan'));
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, costs, version: opts.version ?? packageVersion(), webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, costs, interop, version: opts.version ?? packageVersion(), webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const server = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host, createServer, serverOptions: HTTP_SERVER_OPTIONS });
@@ -157,13 +168,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   log.info('listening', { url, dataDir: opts.dataDir });
 
   return {
-    url, port, config, poller, gateways, dbs, system, energy, costs,
+    url, port, config, poller, gateways, dbs, system, energy, costs, interop,
     routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       offConfig();
       offSample();
       offState();
       poller.stop();
+      await interop.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await chain;
       await gateways.stop();
