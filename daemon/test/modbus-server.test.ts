@@ -9,13 +9,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createServer, connect } from 'node:net';
 import { promisify } from 'node:util';
-import ModbusRTU from 'modbus-serial';
 import { slaveBlockAddress, type SlaveMap } from '@ews/shared';
 import { createMemoryPipe } from '../src/modbus/memory-link';
 import { SimBus } from '../../scripts/sim/bus';
 import { attachRtuEndpoint } from '../../scripts/sim/serve-rtu';
+import { freePort, scadaClient, closedAtOnce } from '../../scripts/sim/peers';
 import { startRig, slave, waitFor, type Rig } from './rig';
 
 const run = promisify(execFile);
@@ -25,14 +24,6 @@ attachRtuEndpoint(sim, pipe.slave);
 sim.add(slave('energyCounter', 'F41DM63', 1)).add(slave('energyCounter', 'F21DM63', 2)).add(slave('multifunction', 'F3N200', 3));
 let rig: Rig;
 let port: number;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const p = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return p;
-}
 
 const hasMbpoll = await run('mbpoll', ['-V']).then(() => true, (e: { code?: string }) => e.code !== 'ENOENT');
 
@@ -44,12 +35,7 @@ async function mbpoll(unit: number, address: number, count: number, table: 3 | 4
   return words;
 }
 
-async function client(): Promise<ModbusRTU> {
-  const c = new ModbusRTU();
-  await c.connectTCP('127.0.0.1', { port });
-  c.setTimeout(2000);
-  return c;
-}
+const client = () => scadaClient(port);
 
 const u64 = (w: number[]) => Number((BigInt(w[0]) << 48n) | (BigInt(w[1]) << 32n) | (BigInt(w[2]) << 16n) | BigInt(w[3]));
 
@@ -86,7 +72,7 @@ test('the server starts with PUT /api/settings/modbus, no restart; the slave map
   const c = await client();
   c.setID(247);
   await assert.rejects(c.readHoldingRegisters(0, 4), (e: { modbusCode?: number }) => e.modbusCode === 0x0b);
-  c.close(() => {});
+  await c.close();
   // Bad settings are refused with the field.
   const bad = await rig.api<{ fields: Record<string, string[]> }>('/api/settings/modbus', { method: 'PUT', body: JSON.stringify({ tcpAllow: ['10.0.0.0/33'] }) });
   assert.equal(bad.status, 400);
@@ -110,7 +96,7 @@ test('mbpoll and modbus-serial read unit 247: values equal the API\'s energies, 
       if (viaMbpoll) assert.deepEqual(viaMbpoll, serial, 'both clients read the same words');
       out[scope] = { api: e.energyWh!, serial: u64(serial), slotS: serial[4] * 65536 + serial[5], remoteId: e.remoteId, ...(viaMbpoll ? { mbpoll: u64(viaMbpoll) } : {}) };
     }
-    await new Promise<void>((r) => c.close(() => r()));
+    await c.close();
     return out;
   };
   await rig.daemon.poller.runTick(base);
@@ -144,7 +130,7 @@ test('mbpoll and modbus-serial read unit 247: values equal the API\'s energies, 
   await assert.rejects(c.readHoldingRegisters(slaveBlockAddress(19999 - 5000)!, 8), (e: { modbusCode?: number }) => e.modbusCode === 2);
   await assert.rejects(c.readHoldingRegisters(65000, 8), (e: { modbusCode?: number }) => e.modbusCode === 2);
   await assert.rejects(c.writeRegister(0, 1), (e: { modbusCode?: number }) => e.modbusCode === 1);
-  await new Promise<void>((r) => c.close(() => r()));
+  await c.close();
 });
 
 test('the gateway function reads Local devices through the bus; a silent address answers 0B; writes are refused unless allowed', async () => {
@@ -166,33 +152,27 @@ test('the gateway function reads Local devices through the bus; a silent address
     try { await c.writeRegister(50003, 1); return false; } catch (e) { return (e as { modbusCode?: number }).modbusCode !== 1 && (e as { modbusCode?: number }).modbusCode !== undefined; }
   });
   await rig.api('/api/settings/modbus', { method: 'PUT', body: JSON.stringify({ tcpGatewayWrites: false }) });
-  await new Promise<void>((r) => c.close(() => r()));
+  await c.close();
   const metrics = rig.daemon.interop.modbus.gatewayStats;
   assert.ok(metrics.forwarded >= 1 && (metrics.failures.timeout ?? 0) >= 1 && (metrics.failures['refused-write'] ?? 0) >= 1, JSON.stringify(metrics));
 });
 
 test('the allowlist and the connection limit hold; the server moves and stops with the settings', async () => {
-  const closedAtOnce = () => new Promise<boolean>((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.on('error', () => resolve(true));
-    s.on('close', () => resolve(true));
-    s.setTimeout(1000, () => { s.destroy(); resolve(false); });
-  });
   await rig.api('/api/settings/modbus', { method: 'PUT', body: JSON.stringify({ tcpAllow: ['10.1.0.0/16'] }) });
-  assert.equal(await waitFor('refused', async () => (await closedAtOnce()) || undefined), true);
+  assert.equal(await waitFor('refused', async () => (await closedAtOnce(port)) || undefined), true);
   await rig.api('/api/settings/modbus', { method: 'PUT', body: JSON.stringify({ tcpAllow: [], tcpMaxConnections: 2 }) });
   const held = await waitFor('two held', async () => {
     const cs = [await client(), await client()];
     return cs;
   });
-  assert.equal(await closedAtOnce(), true, 'a third connection is closed at once');
-  for (const c of held) c.close(() => {});
+  assert.equal(await closedAtOnce(port), true, 'a third connection is closed at once');
+  for (const c of held) await c.close();
   const other = await freePort();
   await rig.api('/api/settings/modbus', { method: 'PUT', body: JSON.stringify({ tcpPort: other }) });
   await waitFor('moved', async () => (await rig.api<SlaveMap>('/api/modbus/slave')).body.listening === `127.0.0.1:${other}`);
   await rig.api('/api/settings/modbus', { method: 'PUT', body: JSON.stringify({ tcpServer: false }) });
   await waitFor('stopped', async () => !(await rig.api<SlaveMap>('/api/modbus/slave')).body.running);
-  await assert.rejects(new ModbusRTU().connectTCP('127.0.0.1', { port: other }));
+  await assert.rejects(scadaClient(other));
   // The RS485 side never noticed: devices still on.
   assert.ok((await rig.api<Array<{ status: string }>>('/api/devices')).body.every((d) => d.status === 'on'));
 });
