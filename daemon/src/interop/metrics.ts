@@ -31,6 +31,8 @@ export class Metrics {
   constructor(private readonly deps: MetricsDeps) {
     const r = this.registry;
     collectDefaultMetrics({ register: r, prefix: 'ews_' });
+    // Left out: gauges that prom-client names like counters (promtool: "non-counter metrics should not have _total").
+    for (const name of ['active_handles', 'active_requests', 'active_resources']) r.removeSingleMetric(`ews_nodejs_${name}_total`);
     const { config, store, poller, gateways, modbus } = deps;
 
     new Gauge({
