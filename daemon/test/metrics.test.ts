@@ -75,14 +75,14 @@ test('promtool accepts the exposition; the bus counters move between scrapes; ev
   await rig.daemon.poller.runTick(Math.floor(Date.now() / slotMs) * slotMs - slotMs);
   const auth = { authorization: `Bearer ${TOKEN}` };
   const first = await (await scrape(auth)).text();
-  await waitFor('ticks and refreshes', () => new Promise((r) => setTimeout(() => r(true), 1500)));
+  await new Promise((r) => setTimeout(r, 1500)); // ticks and background refreshes run
   const second = await (await scrape(auth)).text();
 
   let check: { code: number | null; out: string };
   try {
     check = await promtool(second);
   } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') { test.skip?.('promtool not installed (apt-get install prometheus)'); console.log('# promtool missing: apt-get install prometheus'); return; }
+    if ((err as { code?: string }).code === 'ENOENT') { console.log('# promtool not installed (apt-get install prometheus): exposition not checked'); return; }
     throw err;
   }
   assert.equal(check.code, 0, `promtool check metrics:\n${check.out}`);
