@@ -21,6 +21,7 @@ import { Energy, scopeProvider, scopeLabels, knowsTimeZone } from './energy/inde
 import { setTimeZoneLookup } from '@ews/shared';
 import { Costs, TariffSchedule, priceSpans } from './costs/index';
 import { Greenup, type PriceSource } from './greenup/index';
+import { Interop } from './interop/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
 
@@ -42,6 +43,8 @@ export interface DaemonOptions {
   refreshMs?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** MQTT reconnection back-off (tests shorten it). */
+  mqttBackoffMs?: { min: number; max: number };
   version?: string;
   /** Green'Up control period and settle time (tests; defaults 1 s and 4 s). */
   greenupPeriodMs?: number;
@@ -76,6 +79,7 @@ export interface Daemon {
   readonly energy: Energy;
   readonly costs: Costs;
   readonly greenup: Greenup;
+  readonly interop: Interop;
   /** Every route of the HTTP app (the rights test checks each has an entry). */
   readonly routes: Array<{ method: string; path: string }>;
   stop(): Promise<void>;
@@ -171,11 +175,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     ...(opts.greenupSettleMs ? { controller: { settleMs: opts.greenupSettleMs } } : {}),
   });
   greenup.start();
+  // MS-1, BEY-2: Modbus TCP server, metrics, MQTT; they follow their settings live.
+  const interop = new Interop({
+    config, store: history, poller, gateways, catalog, energy, clock, log,
+    ...(opts.mqttBackoffMs ? { mqttBackoffMs: opts.mqttBackoffMs } : {}),
+  });
+  await interop.start();
 
   const system = opts.system ?? createSystem();
   const scanner = new Scanner(gateways, catalog, log.child('scan'));
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, costs, greenup, version: opts.version ?? packageVersion(), webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, costs, greenup, interop, version: opts.version ?? packageVersion(), webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const server = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host, createServer, serverOptions: HTTP_SERVER_OPTIONS });
@@ -189,7 +199,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   log.info('listening', { url, dataDir: opts.dataDir });
 
   return {
-    url, port, config, poller, gateways, dbs, system, energy, costs, greenup,
+    url, port, config, poller, gateways, dbs, system, energy, costs, greenup, interop,
     routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       offConfig();
@@ -197,6 +207,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       offState();
       await greenup.stop();
       poller.stop();
+      await interop.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await chain;
       await gateways.stop();

@@ -12,3 +12,4 @@ export * from './constants';
 export * from './costs';
 export * from './currencies';
 export * from './greenup';
+export * from './interop';
