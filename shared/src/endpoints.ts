@@ -20,6 +20,7 @@ import {
 } from './structure';
 import { csvSettingsAnswerSchema, csvSettingsPatchSchema, networkAnswerSchema, networkSettingsSchema, timeAnswerSchema, timeSettingsPatchSchema } from './settings';
 import { consumptionQuerySchema, consumptionResultSchema } from './consumption';
+import { systemEndpoints } from './system';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
 export interface EndpointDef {
@@ -32,8 +33,10 @@ export interface EndpointDef {
   response: z.ZodType;
   /** Success status (200 by default). 204 answers carry no body. */
   status?: 200 | 201 | 202 | 204;
-  /** Non-JSON answers (the CSV download). */
-  produces?: 'text/csv';
+  /** Non-JSON answers (the CSV download, a backup download). */
+  produces?: 'text/csv' | 'application/zip';
+  /** A raw (non-JSON) request body, streamed to a file by the handler (a restore archive, an update package). */
+  consumes?: 'application/zip' | 'application/octet-stream';
   /** Largest request body accepted; larger ones get 413 before they are read. */
   bodyLimitBytes?: number;
 }
@@ -126,6 +129,8 @@ export const endpoints = {
   // Consumptions (CON-1…6)
   'GET /api/consumption': { summary: 'Bars of a scope over a period, with the previous period (uPlot columns)', right: 'consumptions', query: consumptionQuerySchema, response: consumptionResultSchema },
   'GET /api/consumption.csv': { summary: 'datalogger.csv of the same query', right: 'consumptions', query: consumptionQuerySchema, response: z.string(), produces: 'text/csv' },
+
+  ...systemEndpoints,
 } as const satisfies Record<string, EndpointDef>;
 
 export type Endpoints = typeof endpoints;

@@ -11,7 +11,7 @@ import { resolveRegisters } from '@ews/shared';
 import type { ApiDeps, Env } from './context';
 import { errorHandler, ApiError } from './errors';
 import { rightsMiddleware } from './rights';
-import { csrfMiddleware } from './csrf';
+import { csrfMiddleware, rawBodyRoutes } from './csrf';
 import { mountContract, type Handlers } from './contract';
 import { sessionHandlers, SESSION_COOKIE } from './session';
 import { deviceHandlers } from './devices';
@@ -20,6 +20,7 @@ import { settingsHandlers } from './settings';
 import { userHandlers } from './users';
 import { consumptionHandlers } from './consumption';
 import { costHandlers } from './costs';
+import { systemHandlers } from './system';
 import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
 import { compressAnswers } from './http/index';
@@ -36,7 +37,7 @@ export function createApi(deps: ApiDeps) {
     await next();
     c.header('cache-control', 'no-store');
   });
-  app.use('/api/*', csrfMiddleware());
+  app.use('/api/*', csrfMiddleware(rawBodyRoutes()));
   app.use('/api/*', rightsMiddleware(async (c) => {
     const session = await deps.auth.session(getCookie(c, SESSION_COOKIE));
     if (session) return session;
@@ -60,6 +61,7 @@ export function createApi(deps: ApiDeps) {
     ...costHandlers(deps),
     ...userHandlers(deps),
     ...consumptionHandlers(deps),
+    ...systemHandlers(deps),
   };
   mountContract(app, handlers);
   app.all('/api/*', (c) => { throw new ApiError(404, 'not-found', `no such API route: ${c.req.method} ${c.req.path}`); });

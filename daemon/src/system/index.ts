@@ -82,3 +82,7 @@ export function createLinuxSystem(opts: { iface?: string } = {}): SystemAdapter 
 export function createSystem(kind = process.env.EWS_SYSTEM): SystemAdapter {
   return kind === 'linux' ? createLinuxSystem() : createDevSystem();
 }
+
+export { SystemService, SystemBusyError, MANUAL_BACKUP, localDateHour, cleanScratch, type BusInfo, type SystemServiceOptions } from './service';
+export { writeBackup, copyEnvironments, sha256File } from './backup';
+export { verifyAndStage, commitStaged, applyPendingSwap, checkStore, unsafeName, RestoreError, DEFAULT_RESTORE_LIMITS, type RestoreLimits } from './restore';
