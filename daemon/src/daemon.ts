@@ -5,6 +5,7 @@
  * their own links and clocks.
  */
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
@@ -15,7 +16,7 @@ import { AuthService } from './auth/index';
 import { GatewayManager, type LinkFactory } from './gateways/index';
 import { Poller, type PollDevice } from './poll/index';
 import { createApi, HTTP_SERVER_OPTIONS, applyServerLimits } from './api/index';
-import { createSystem, applyPendingSwap, cleanScratch, SystemService, type SystemAdapter, type RestoreLimits } from './system/index';
+import { createSystem, applyPendingSwap, cleanScratch, SystemService, TlsStore, HttpsService, type SystemAdapter, type RestoreLimits } from './system/index';
 import { join } from 'node:path';
 import { Scanner } from './scan/index';
 import { Energy, scopeProvider, scopeLabels } from './energy/index';
@@ -52,11 +53,21 @@ export interface DaemonOptions {
   restoreLimits?: Partial<RestoreLimits>;
   /** How often the automatic backup checks whether it is due (default 60 s). */
   autoBackupCheckMs?: number;
+  /**
+   * HTTPS port (SYS-7; the box's unit sets 443). Undefined: no HTTPS. 0: a free port. The key
+   * and a self-signed certificate are generated on first boot into `<dataDir>/tls/`.
+   */
+  httpsPort?: number;
+  /** Whether HTTP keeps answering (rather than redirecting to HTTPS) until the administrator says otherwise. Default false. */
+  keepHttpOpenDefault?: boolean;
 }
 
 export interface Daemon {
   readonly url: string;
   readonly port: number;
+  /** `https://…` when HTTPS is on. */
+  readonly httpsUrl?: string;
+  readonly httpsPort?: number;
   readonly config: ConfigStore;
   readonly poller: Poller;
   readonly gateways: GatewayManager;
@@ -160,6 +171,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
 
   const system = opts.system ?? createSystem();
+  // HTTPS (SYS-7): ports known once the servers listen
+  let httpPort = opts.port ?? 8080;
+  let httpsPort: number | null = opts.httpsPort ?? null;
+  let httpsServer: HttpsServer | undefined;
+  const https = new HttpsService(new TlsStore(opts.dataDir, { keepHttpOpen: opts.keepHttpOpenDefault ?? false }), {
+    httpPort: () => httpPort, httpsPort: () => httpsPort, now: () => clock.now(), extraNames: () => [config.network().address],
+    apply: (pair) => { httpsServer?.setSecureContext({ key: pair.keyPem, cert: pair.certPem }); log.info('HTTPS certificate replaced'); },
+  });
   const version = opts.version ?? packageVersion();
   const historyDir = opts.historyDir ?? join(opts.dataDir, 'history');
   const box = new SystemService({
@@ -169,7 +188,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       const bus = gateways.bus(g.id);
       return { gatewayId: g.id, name: g.name, link: g.enabled ? (gateways.linkStatus(g.id)?.state ?? 'stopped') : 'disabled', transactions: bus?.stats.transactions ?? 0, failures: bus?.stats.failures ?? 0, queued: bus?.stats.queued ?? 0, busyMs: bus?.stats.busyMs ?? 0 };
     }),
-    https: () => ({ enabled: false, port: null, certificate: null }),
+    https: () => { const v = https.view(); return { enabled: v.enabled, port: v.port, certificate: v.certificate ? { subject: v.certificate.subject, notAfter: v.certificate.notAfter, selfSigned: v.certificate.selfSigned } : null }; },
     update: () => ({ installed: version, previous: null, lastOutcome: null }),
     requestRestart: (why) => {
       const restart = opts.onRestartRequested;
@@ -182,21 +201,41 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   box.start();
   const scanner = new Scanner(gateways, catalog, log.child('scan'));
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, box, scanner, energy, costs, version, webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, box, https, scanner, energy, costs, version, webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
-  const server = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host, createServer, serverOptions: HTTP_SERVER_OPTIONS });
-  applyServerLimits(server as import('node:http').Server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', () => resolve());
-    server.once('error', reject);
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-  log.info('listening', { url, dataDir: opts.dataDir });
+  const listening = async (s: import('node:http').Server) => {
+    applyServerLimits(s);
+    await new Promise<void>((resolve, reject) => { s.once('listening', () => resolve()); s.once('error', reject); });
+    return (s.address() as AddressInfo).port;
+  };
+  const urlHost = host === '0.0.0.0' ? '127.0.0.1' : host;
+  let httpsUrl: string | undefined;
+  if (httpsPort !== null) {
+    const pair = await https.start();
+    httpsServer = serve({
+      fetch: app.fetch, port: httpsPort, hostname: host, createServer: createHttpsServer,
+      serverOptions: { ...HTTP_SERVER_OPTIONS, key: pair.keyPem, cert: pair.certPem },
+    }) as unknown as HttpsServer;
+    httpsPort = await listening(httpsServer as unknown as import('node:http').Server);
+    httpsUrl = `https://${urlHost}:${httpsPort}`;
+  }
+  // HTTP redirects to HTTPS unless the administrator keeps it open (the health probe always answers).
+  const httpFetch = (req: Request, env: unknown) => {
+    if (httpsPort === null || https.keepHttpOpen()) return app.fetch(req, env as never);
+    const u = new URL(req.url);
+    if (u.pathname === '/api/health') return app.fetch(req, env as never);
+    const hostName = (req.headers.get('host') ?? urlHost).replace(/:\d+$/, '');
+    return new Response(null, { status: 308, headers: { location: `https://${hostName}:${httpsPort}${u.pathname}${u.search}`, 'cache-control': 'no-store' } });
+  };
+  const server = serve({ fetch: httpFetch, port: opts.port ?? 8080, hostname: host, createServer, serverOptions: HTTP_SERVER_OPTIONS });
+  const port = await listening(server as import('node:http').Server);
+  httpPort = port;
+  const url = `http://${urlHost}:${port}`;
+  log.info('listening', { url, ...(httpsUrl ? { httpsUrl } : {}), dataDir: opts.dataDir });
 
   return {
-    url, port, config, poller, gateways, dbs, system, energy, costs, box, ...(swapped ? { swapped } : {}),
+    url, port, ...(httpsUrl ? { httpsUrl, httpsPort: httpsPort! } : {}), config, poller, gateways, dbs, system, energy, costs, box, ...(swapped ? { swapped } : {}),
     routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       offConfig();
@@ -205,6 +244,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       offState();
       poller.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (httpsServer) await new Promise<void>((resolve) => httpsServer!.close(() => resolve()));
       await chain;
       await gateways.stop();
       history.close();

@@ -30,12 +30,16 @@ const seedPath = process.env.EWS_SEED;
 let stopping = false;
 const port = Number(process.env.EWS_PORT ?? 8080);
 const host = process.env.EWS_HOST ?? '127.0.0.1';
+// SYS-7: HTTPS when EWS_HTTPS_PORT is set (the box's unit: 443); EWS_KEEP_HTTP_OPEN=1 keeps HTTP answering by default.
+const httpsPort = process.env.EWS_HTTPS_PORT ? Number(process.env.EWS_HTTPS_PORT) : undefined;
 const start = () => startDaemon({
   dataDir: resolve(process.env.EWS_DATA_DIR ?? 'data'),
   port,
   host,
   webDir: process.env.EWS_WEB_DIR ?? defaultWebDir(),
   log,
+  ...(httpsPort !== undefined ? { httpsPort } : {}),
+  keepHttpOpenDefault: process.env.EWS_KEEP_HTTP_OPEN === '1',
   ...(process.env.EWS_HISTORY_DIR ? { historyDir: resolve(process.env.EWS_HISTORY_DIR) } : {}),
   ...(seedPath ? { seed: JSON.parse(readFileSync(seedPath, 'utf8')) } : {}),
   // A restore or an optimisation is swapped in by a restart in this process (the store closes,

@@ -86,3 +86,4 @@ export function createSystem(kind = process.env.EWS_SYSTEM): SystemAdapter {
 export { SystemService, SystemBusyError, MANUAL_BACKUP, localDateHour, cleanScratch, type BusInfo, type SystemServiceOptions } from './service';
 export { writeBackup, copyEnvironments, sha256File } from './backup';
 export { verifyAndStage, commitStaged, applyPendingSwap, checkStore, unsafeName, RestoreError, DEFAULT_RESTORE_LIMITS, type RestoreLimits } from './restore';
+export { TlsStore, TlsError, HttpsService, type HttpsInput, generateSelfSigned, validatePair, describe as describeCertificate, spkiHash, boxNames, type TlsPair, type TlsSettings } from './tls';
