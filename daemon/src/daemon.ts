@@ -16,7 +16,7 @@ import { AuthService } from './auth/index';
 import { GatewayManager, type LinkFactory } from './gateways/index';
 import { Poller, type PollDevice } from './poll/index';
 import { createApi, HTTP_SERVER_OPTIONS, applyServerLimits } from './api/index';
-import { createSystem, applyPendingSwap, cleanScratch, SystemService, TlsStore, HttpsService, type SystemAdapter, type RestoreLimits } from './system/index';
+import { createSystem, applyPendingSwap, cleanScratch, SystemService, TlsStore, HttpsService, Updater, type SystemAdapter, type RestoreLimits } from './system/index';
 import { join } from 'node:path';
 import { Scanner } from './scan/index';
 import { Energy, scopeProvider, scopeLabels } from './energy/index';
@@ -60,6 +60,12 @@ export interface DaemonOptions {
   httpsPort?: number;
   /** Whether HTTP keeps answering (rather than redirecting to HTTPS) until the administrator says otherwise. Default false. */
   keepHttpOpenDefault?: boolean;
+  /** SYS-4: where the A/B releases live (`EWS_INSTALL_DIR`); without it the daemon refuses updates. */
+  installDir?: string;
+  /** The Ed25519 public key update packages must be signed with (PEM). */
+  updatePublicKeyPem?: string;
+  /** Called after an update is installed: the process must end so that systemd restarts the launcher. */
+  onExitRequested?: (why: string) => void;
 }
 
 export interface Daemon {
@@ -171,15 +177,22 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
 
   const system = opts.system ?? createSystem();
+  const version = opts.version ?? packageVersion();
   // HTTPS (SYS-7): ports known once the servers listen
   let httpPort = opts.port ?? 8080;
   let httpsPort: number | null = opts.httpsPort ?? null;
   let httpsServer: HttpsServer | undefined;
+  const updater = new Updater({
+    installDir: opts.installDir, publicKeyPem: opts.updatePublicKeyPem, version, edition: () => config.edition(), now: () => clock.now(),
+    exit: (why) => {
+      log.info('exiting for the new version to start', { why });
+      setTimeout(() => { if (opts.onExitRequested) opts.onExitRequested(why); else log.warn('an update is installed, but nothing ends this daemon'); }, 200).unref?.();
+    },
+  });
   const https = new HttpsService(new TlsStore(opts.dataDir, { keepHttpOpen: opts.keepHttpOpenDefault ?? false }), {
     httpPort: () => httpPort, httpsPort: () => httpsPort, now: () => clock.now(), extraNames: () => [config.network().address],
     apply: (pair) => { httpsServer?.setSecureContext({ key: pair.keyPem, cert: pair.certPem }); log.info('HTTPS certificate replaced'); },
   });
-  const version = opts.version ?? packageVersion();
   const historyDir = opts.historyDir ?? join(opts.dataDir, 'history');
   const box = new SystemService({
     dataDir: opts.dataDir, historyDir, envs: { 'ews.lmdb': dbs.root, 'ews-stats.lmdb': dbs.history.statsRoot }, version,
@@ -189,7 +202,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       return { gatewayId: g.id, name: g.name, link: g.enabled ? (gateways.linkStatus(g.id)?.state ?? 'stopped') : 'disabled', transactions: bus?.stats.transactions ?? 0, failures: bus?.stats.failures ?? 0, queued: bus?.stats.queued ?? 0, busyMs: bus?.stats.busyMs ?? 0 };
     }),
     https: () => { const v = https.view(); return { enabled: v.enabled, port: v.port, certificate: v.certificate ? { subject: v.certificate.subject, notAfter: v.certificate.notAfter, selfSigned: v.certificate.selfSigned } : null }; },
-    update: () => ({ installed: version, previous: null, lastOutcome: null }),
+    update: () => { const s = updater.status(); return { installed: s.installed, previous: s.previous, lastOutcome: s.last ? `${s.last.outcome}${s.last.version ? ` ${s.last.version}` : ''} (${s.last.at})` : null }; },
     requestRestart: (why) => {
       const restart = opts.onRestartRequested;
       // after the answer has gone out
@@ -201,7 +214,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   box.start();
   const scanner = new Scanner(gateways, catalog, log.child('scan'));
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, box, https, scanner, energy, costs, version, webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, version, webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const listening = async (s: import('node:http').Server) => {

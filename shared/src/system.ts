@@ -177,8 +177,8 @@ export const systemEndpoints = {
   'GET /api/system/backups/:file': { summary: 'Download a backup', right: 'webServerConfig', params: fileParam, response: z.string(), produces: 'application/zip' },
   'PUT /api/system/backups/auto': { summary: 'Automatic backup settings (daily at a quiet hour, keep N)', right: 'webServerConfig', body: autoBackupSettingsSchema, response: autoBackupSettingsSchema },
   'POST /api/system/restore': { summary: 'Restore a database.zip (raw body, application/zip): verified in full, then swapped in at a restart', right: 'webServerConfig', response: restarting, consumes: 'application/zip', bodyLimitBytes: 2 * 1024 * 1024 * 1024 },
-  // TODO-LATER'GET /api/system/update': { summary: 'Installed and previous version, the last update\'s outcome', right: 'webServerConfig', response: updateStatusSchema },
-  // TODO-LATER'POST /api/system/update': { summary: 'Install a signed update package (raw body): verified, installed beside the running version, restarted, rolled back if unhealthy', right: 'webServerConfig', response: updateStatusSchema, status: 202, consumes: 'application/octet-stream', bodyLimitBytes: 256 * 1024 * 1024 },
+  'GET /api/system/update': { summary: 'Installed and previous version, the last update\'s outcome', right: 'webServerConfig', response: updateStatusSchema },
+  'POST /api/system/update': { summary: 'Install a signed update package (raw body): verified, installed beside the running version, restarted, rolled back if unhealthy', right: 'webServerConfig', response: updateStatusSchema, status: 202, consumes: 'application/octet-stream', bodyLimitBytes: 256 * 1024 * 1024 },
   'GET /api/settings/https': { summary: 'HTTPS: port, certificate, whether HTTP stays open', right: 'webServerConfig', response: httpsAnswerSchema },
   'PUT /api/settings/https': { summary: 'Replace the certificate (PEM pair, validated), regenerate it, or keep HTTP open', right: 'webServerConfig', body: httpsInputSchema, response: httpsAnswerSchema, bodyLimitBytes: 160 * 1024 },
 } as const;

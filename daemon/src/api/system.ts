@@ -19,7 +19,7 @@ import { ApiError } from './errors';
 type SystemRoutes =
   | 'GET /api/system/info' | 'POST /api/system/optimize' | 'POST /api/system/backup' | 'GET /api/system/backups'
   | 'GET /api/system/backups/:file' | 'PUT /api/system/backups/auto' | 'POST /api/system/restore'
-  | 'GET /api/settings/https' | 'PUT /api/settings/https';
+  | 'GET /api/settings/https' | 'PUT /api/settings/https' | 'GET /api/system/update' | 'POST /api/system/update';
 
 /** Streams the request body into a new file under `dir` (the body limit is counted by the route's middleware). */
 export async function saveBody(c: Context<Env>, dir: string, prefix: string): Promise<string> {
@@ -57,6 +57,8 @@ export function systemHandlers(deps: ApiDeps): Handlers<SystemRoutes> {
     'PUT /api/system/backups/auto': ({ body }) => sys.setAutoSettings(body),
     'POST /api/system/restore': async ({ c }) => sys.restore(await saveBody(c, join(sys.dataDir, 'tmp'), 'restore-upload')),
     'GET /api/settings/https': () => deps.https.view(),
+    'GET /api/system/update': () => deps.updater.status(),
+    'POST /api/system/update': async ({ c }) => deps.updater.install(await saveBody(c, join(sys.dataDir, 'tmp'), 'update-upload')),
     'PUT /api/settings/https': ({ body }) => deps.https.update(body),
   };
 }

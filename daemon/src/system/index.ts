@@ -87,3 +87,4 @@ export { SystemService, SystemBusyError, MANUAL_BACKUP, localDateHour, cleanScra
 export { writeBackup, copyEnvironments, sha256File } from './backup';
 export { verifyAndStage, commitStaged, applyPendingSwap, checkStore, unsafeName, RestoreError, DEFAULT_RESTORE_LIMITS, type RestoreLimits } from './restore';
 export { TlsStore, TlsError, HttpsService, type HttpsInput, generateSelfSigned, validatePair, describe as describeCertificate, spkiHash, boxNames, type TlsPair, type TlsSettings } from './tls';
+export { Updater, UpdateError, readUpdateState, writeUpdateState, switchLink, DEFAULT_HEALTH_TIMEOUT_MS, type UpdateState, type UpdaterOptions } from './update';
