@@ -22,6 +22,7 @@ import {
 import { csvSettingsAnswerSchema, csvSettingsPatchSchema, networkAnswerSchema, networkSettingsSchema, timeAnswerSchema, timeSettingsPatchSchema } from './settings';
 import { consumptionQuerySchema, consumptionResultSchema } from './consumption';
 import { greenupEndpoints } from './greenup';
+import { systemEndpoints } from './system';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
 export interface EndpointDef {
@@ -36,8 +37,10 @@ export interface EndpointDef {
   response: z.ZodType;
   /** Success status (200 by default). 204 answers carry no body. */
   status?: 200 | 201 | 202 | 204;
-  /** Non-JSON answers (the CSV download). */
-  produces?: 'text/csv';
+  /** Non-JSON answers (the CSV download, a backup download). */
+  produces?: 'text/csv' | 'application/zip';
+  /** A raw (non-JSON) request body, streamed to a file by the handler (a restore archive, an update package). */
+  consumes?: 'application/zip' | 'application/octet-stream';
   /** Largest request body accepted; larger ones get 413 before they are read. */
   bodyLimitBytes?: number;
 }
@@ -139,6 +142,7 @@ export const endpoints = {
 
   // Green'Up EV charging management (EV-1…6)
   ...greenupEndpoints,
+  ...systemEndpoints,
 } as const satisfies Record<string, EndpointDef>;
 
 export type Endpoints = typeof endpoints;

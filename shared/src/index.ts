@@ -13,3 +13,4 @@ export * from './costs';
 export * from './currencies';
 export * from './greenup';
 export * from './interop';
+export * from './system';

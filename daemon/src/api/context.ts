@@ -10,7 +10,7 @@ import type { Catalog } from '../catalog/index';
 import type { GatewayManager } from '../gateways/index';
 import type { Logger } from '../util/log';
 import type { Clock } from '../util/clock';
-import type { SystemAdapter } from '../system/index';
+import type { SystemAdapter, SystemService, HttpsService, Updater } from '../system/index';
 import type { Scanner } from '../scan/index';
 import type { Energy } from '../energy/index';
 import type { Costs } from '../costs/index';
@@ -26,6 +26,12 @@ export interface ApiDeps {
   log: Logger;
   clock: Clock;
   system: SystemAdapter;
+  /** Backup, restore, optimise, system information (SYS-5…8). */
+  box: SystemService;
+  /** HTTPS certificate and HTTP redirect (SYS-7). */
+  https: HttpsService;
+  /** Signed software updates (SYS-4). */
+  updater: Updater;
   scanner: Scanner;
   energy: Energy;
   costs: Costs;
