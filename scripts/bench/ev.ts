@@ -126,23 +126,34 @@ const tickLoop = (async () => { while (ticking) { await tickPoller.runTick(Date.
 
 // --- reaction: red reading → reduced setpoint on the bus ---------------------------------------
 const reactionFirst: number[] = [], reactionAll: number[] = [];
+let missedTrials = 0;
 for (let trial = 0; trial < TRIALS; trial++) {
   baseA = 20;
   const g = await startLoop();
   await waitUntil('all stations at full', () => allAt(32));
   await sleep(1200); // the meter shows them
   let redReadAt: number | null = null;
-  const done = new Promise<void>((resolve) => {
-    const writes: number[] = [];
-    const off = g.events.on('cycle', ({ meterReadAt, output, writes: w }) => {
+  const reduced = new Map<number, number>();
+  let off = () => {};
+  const done = new Promise<boolean>((resolve) => {
+    off = g.events.on('cycle', ({ meterReadAt, output, writes: w }) => {
       if (redReadAt === null && output.zone === 'red' && meterReadAt !== null) redReadAt = meterReadAt;
       if (redReadAt === null) return;
-      for (const x of w) if (x.key === 'setpointA' && x.raw === 240) writes.push(x.at);
-      if (writes.length >= STATIONS) { reactionFirst.push(Math.min(...writes) - redReadAt); reactionAll.push(Math.max(...writes) - redReadAt); off(); resolve(); }
+      for (const x of w) if (x.key === 'setpointA' && x.raw === 240 && !reduced.has(x.deviceId)) reduced.set(x.deviceId, x.at);
+      if (reduced.size >= STATIONS) {
+        const at = [...reduced.values()];
+        reactionFirst.push(Math.min(...at) - redReadAt); reactionAll.push(Math.max(...at) - redReadAt); resolve(true);
+      }
     });
   });
   baseA = 120; // 1140 A: red
-  await Promise.race([done, sleep(30_000).then(() => { throw new Error('bench: no reduction within 30 s'); })]);
+  const ok = await Promise.race([done, sleep(30_000).then(() => false)]);
+  off();
+  if (!ok) {
+    missedTrials++;
+    const missing = stations.filter((s) => !reduced.has(s.address)).map((s) => `${s.address} (${poller.state(s.address)?.status}, ${s.side().effectiveSetpointA} A)`);
+    console.error(`bench: trial ${trial}: no reduced setpoint for ${missing.join(', ')} within 30 s`);
+  }
 }
 
 // --- fail-safe: meter silenced → every station at the safe current -----------------------------
@@ -205,7 +216,7 @@ const delays = withEv.map((ms) => Math.max(0, ms - baseline));
 
 console.log(JSON.stringify({
   metric: 'reactionMs', p50: round(pct(reactionAll, 0.5)), p95: round(pct(reactionAll, 0.95)), max: round(Math.max(...reactionAll)),
-  firstStationP95: round(pct(reactionFirst, 0.95)), trials: reactionAll.length, stations: STATIONS, meters: METERS,
+  firstStationP95: round(pct(reactionFirst, 0.95)), trials: reactionAll.length, missedTrials, stations: STATIONS, meters: METERS,
   baudRate: line.baudRate, parity: line.parity, stopBits: line.stopBits, turnaroundMs: TURNAROUND_MS,
 }));
 console.log(JSON.stringify({

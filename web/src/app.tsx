@@ -15,6 +15,7 @@ import { DevicesPage } from './pages/devices';
 import { ScanPage } from './pages/scan';
 import { StructurePage } from './pages/structure';
 import { CostsPage } from './pages/costs';
+import { GreenupPage } from './pages/greenup';
 import { SettingsMenuPage, SettingsPage } from './pages/settings';
 import { ChangeCodesPage, UsersPage } from './pages/users';
 import { route, type Route } from './state/router';
@@ -63,6 +64,7 @@ function allowed(r: Route, u: SessionUser): boolean {
     case 'setting': return u.pages.includes('webServerConfig');
     case 'users': case 'changeCodes': return canManageUsers(u);
     case 'consumption': return u.pages.includes('consumptions');
+    case 'greenup': return u.pages.includes('greenUp');
     default: return true;
   }
 }
@@ -99,6 +101,7 @@ export function App() {
     case 'setting': return <SettingsPage key={r.section} section={r.section} />;
     case 'users': return <UsersPage />;
     case 'changeCodes': return <ChangeCodesPage />;
+    case 'greenup': return <GreenupPage key={r.tab} tab={r.tab} />;
     case 'consumption': return <Lazy render={(m) => <m.ConsumptionPage key={r.view} view={r.view} deviceId={r.deviceId} />} />;
   }
 }
