@@ -77,6 +77,8 @@ test('every documented GET answers what its schema says, on the demo data', asyn
   assert.equal(scan.status, 202, scan.text);
   const scanId = (scan.json() as { id: string }).id;
   const today = new Date().toISOString().slice(0, 10);
+  const backup = await call('POST', '/api/system/backup');
+  assert.equal(backup.status, 200, backup.text);
 
   const examples: Record<string, string[]> = {
     '/api/devices/{id}': [`/api/devices/${devices[0].id}`],
@@ -94,6 +96,7 @@ test('every documented GET answers what its schema says, on the demo data', asyn
       `/api/consumption?scope=group:${groups[0].id}&period=day&date=${today}&costs=true`,
       `/api/consumption?scope=device:${devices[0].id}&period=day&date=${today}&counter=activeEnergyImport`,
     ],
+    '/api/system/backups/{file}': ['/api/system/backups/database.zip'],
     '/api/consumption.csv': [`/api/consumption.csv?scope=total&period=month&date=${today}`],
   };
   const checked: string[] = [];

@@ -10,7 +10,7 @@ import type { ApiError as ApiErrorBody } from '@ews/shared';
 import { ConfigError } from '../config/index';
 import { AuthError } from '../auth/index';
 import { ScanError } from '../scan/index';
-import { SystemError } from '../system/index';
+import { SystemError, RestoreError, SystemBusyError, TlsError, UpdateError } from '../system/index';
 import { EnergyError } from '../energy/index';
 import { CatalogError } from '../catalog/index';
 import { ModbusError } from '../modbus/index';
@@ -72,6 +72,10 @@ export function errorHandler(log: Logger) {
       log.error('history store error', { code: err.code, path: c.req.path, err });
       return body(503, { error: err.code === 'closed' ? 'the history store is closed (the daemon is stopping)' : 'the history store could not answer', code: err.code });
     }
+    if (err instanceof TlsError) return body(400, { error: err.message, code: err.code, fields: { [err.field]: [err.message] } });
+    if (err instanceof UpdateError) return body(err.code === 'busy' ? 409 : 400, { error: err.message, code: err.code });
+    if (err instanceof RestoreError) return body(400, { error: err.message, code: err.code });
+    if (err instanceof SystemBusyError) return body(409, { error: err.message, code: err.code });
     if (err instanceof SystemError) {
       log.error('system change failed', { code: err.code, err });
       return body(502, { error: err.message, code: err.code });
