@@ -56,6 +56,12 @@ test('the greenUp user sees the zone and the stations, holds a charge with Wait,
     assert.ok(rules.length >= 3);
     const reason = await page.textContent('#gu-decisions tbody tr[data-rule=hold] td:last-child');
     assert.match(reason ?? '', /Wait override/);
+
+    // My panel board: the station buttons show the charge state and the priority mark
+    await page.goto(`${env.demo.url}/#/panel`);
+    await page.waitForSelector('#device-list');
+    const marks = await waitFor(() => page.$$eval('#device-list .gu-charge', (els) => els.map((e) => [e.getAttribute('data-charge'), e.getAttribute('data-priority')])), (x) => x.length === 6, 15_000, 'six station buttons with their charge');
+    assert.ok(marks.some(([, p]) => p === 'priority'));
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
