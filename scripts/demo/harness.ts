@@ -12,8 +12,7 @@ import {
   type Catalog, type Seed,
 } from '@ews/daemon';
 import { demoInstallation, buildSimBus } from '../sim/installations';
-import { startCarPark, type CarPark, type CarParkSlot } from '../sim/carpark';
-import type { SimStation } from '../sim/station';
+import { startCarPark, demoCarParkSlots, type CarPark } from '../sim/carpark';
 import type { DeviceSummary, GreenupSettings } from '@ews/shared';
 import { serveModbusTcp, serveRtuOverTcp, type TcpServerHandle } from '../sim/serve-tcp';
 import { freePort } from '../sim/tcp-server';
@@ -130,23 +129,6 @@ async function configureGreenup(url: string, inst: Installation): Promise<void> 
   }
 }
 
-/** The demo's cars: the evening peak's arrivals in the first 90 s (mixed cars, one per station or side). */
-function carParkSlots(stations: SimStation[]): CarParkSlot[] {
-  const cars = [
-    { maxCurrentA: 32, phases: 3 as const, needWh: 40_000 }, { maxCurrentA: 16, phases: 3 as const, needWh: 30_000 },
-    { maxCurrentA: 16, phases: 1 as const, needWh: 12_000 }, { maxCurrentA: 32, phases: 1 as const, needWh: 20_000 },
-  ];
-  const slots: CarParkSlot[] = [];
-  for (const st of stations) {
-    const sides = st.model.sides ? (['A', 'B'] as const) : [undefined];
-    for (const side of sides) {
-      const car = st.model.station!.phases === 1 ? cars[2 + (slots.length % 2)] : cars[slots.length % 2];
-      slots.push({ station: st, ...(side ? { side } : {}), car, arriveAfterMs: 10_000 + 15_000 * slots.length });
-    }
-  }
-  return slots;
-}
-
 export async function startSimulator(catalog: Catalog, inst: Installation, opts: { simRtuPort?: number; simGatewayPort?: number } = {}): Promise<Simulator> {
   const buses: Record<string, SimBus> = {};
   const servers: TcpServerHandle[] = [];
@@ -159,7 +141,7 @@ export async function startSimulator(catalog: Catalog, inst: Installation, opts:
     for (const bus of inst.buses) {
       let park: CarPark | undefined;
       const sim = buildSimBus(catalog, bus, { turnaroundMs: 3, stationMeterBaseA: () => park?.baseLoadA() ?? [0, 0, 0] });
-      if (sim.stations.length > 0 && !carPark) park = carPark = startCarPark(carParkSlots(sim.stations));
+      if (sim.stations.length > 0 && !carPark) park = carPark = startCarPark(demoCarParkSlots(sim.stations));
       buses[bus.name] = sim;
       if (bus.kind === 'local') {
         const port = opts.simRtuPort ?? 0;

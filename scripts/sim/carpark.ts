@@ -58,3 +58,21 @@ export function startCarPark(slots: CarParkSlot[], opts: { clock?: Clock; seed?:
     stop() { stopped = true; for (const t of timers) clock.clearTimeout(t); timers.clear(); },
   };
 }
+
+/** The demo's cars: the evening peak's arrivals in the first 90 s (mixed cars, one per station or side). */
+export function demoCarParkSlots(stations: SimStation[]): CarParkSlot[] {
+  const cars = [
+    { maxCurrentA: 32, phases: 3 as const, needWh: 40_000 }, { maxCurrentA: 16, phases: 3 as const, needWh: 30_000 },
+    { maxCurrentA: 16, phases: 1 as const, needWh: 12_000 }, { maxCurrentA: 32, phases: 1 as const, needWh: 20_000 },
+  ];
+  const slots: CarParkSlot[] = [];
+  for (const st of stations) {
+    const sides = st.model.sides ? (['A', 'B'] as const) : [undefined];
+    for (const side of sides) {
+      const car = st.model.station!.phases === 1 ? cars[2 + (slots.length % 2)] : cars[slots.length % 2];
+      slots.push({ station: st, ...(side ? { side } : {}), car, arriveAfterMs: 10_000 + 15_000 * slots.length });
+    }
+  }
+  return slots;
+}
+
