@@ -65,6 +65,14 @@ export function demoInstallation(): Installation {
     { address: 12, family: 'powerSupervision', model: 'M7TICIO', name: 'Signalling I/O' },
     { address: 13, family: 'generic', model: 'generic-meter', name: 'Server room (third-party)', profile: 'flat', nominalPowerW: 4_000, generic: { fn: 4, address: 0x0100, words: 2, factor: 10 } },
     { address: 20, family: 'energyCounter', model: 'F41DM63', name: 'Workshop', profile: 'office', nominalPowerW: 10_000, simulated: false },
+    // EV-charging sub-installation (Green'Up): its own meter upstream of six stations of mixed kinds
+    { address: 30, family: 'multifunction', model: 'F3N200', name: 'Car park meter', profile: 'flat', nominalPowerW: 1, feedsStations: true, excludeFromTotals: true, groups: ['Car park'] },
+    { address: 31, family: 'evStation', model: 'greenup-premium-3p', name: 'Bay 1 (Premium)', loadId: 'ev-charging', groups: ['Car park'] },
+    { address: 32, family: 'evStation', model: 'greenup-premium-dc-3p', name: 'Bay 2 (Premium DC)', loadId: 'ev-charging', groups: ['Car park'] },
+    { address: 33, side: 'A', phase: 'L1', family: 'evStation', model: 'greenup-2s-1p', name: 'Bay 3A', loadId: 'ev-charging', groups: ['Car park'] },
+    { address: 33, side: 'B', phase: 'L2', family: 'evStation', model: 'greenup-2s-1p', name: 'Bay 3B', loadId: 'ev-charging', groups: ['Car park'] },
+    { address: 34, phase: 'L3', family: 'evStation', model: 'greenup-premium-1p', name: 'Bay 4 (Premium 1-phase)', loadId: 'ev-charging', groups: ['Car park'] },
+    { address: 35, family: 'evStation', model: 'greenup-1s-3p-rfid', name: 'Bay 5 (RFID)', loadId: 'ev-charging', groups: ['Car park'] },
   ];
   const gateway: InstallationDevice[] = [
     { address: 1, family: 'multifunction', model: 'EMDX3-412045', name: 'Building B main', profile: 'office', nominalPowerW: 40_000, excludeFromTotals: true, groups: ['Building B'] },
@@ -138,13 +146,15 @@ export interface BuildSimBusOptions {
   turnaroundMs?: number;
   /** Mixed into every device's seed (default 1). */
   seed?: number;
+  /** Extra per-phase load (A) of the meters that feed the stations, on top of the stations' draw. */
+  stationMeterBaseA?: () => [number, number, number];
 }
 
 /**
  * Instantiates the simulated devices of one bus: one slave per address; several positions at
  * one address become one concentrator slave. Devices with `simulated: false` are left out.
  */
-export function buildSimBus(catalog: Catalog, bus: InstallationBus, opts: BuildSimBusOptions = {}): SimBus {
+export function buildSimBus(catalog: Catalog, bus: InstallationBus, opts: BuildSimBusOptions = {}): SimBus & { stations: SimStation[] } {
   const simBus = new SimBus({ ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.turnaroundMs !== undefined ? { turnaroundMs: opts.turnaroundMs } : {}) });
   const byAddress = new Map<number, SimSlave[]>();
   // charging stations first (the sides of one address are one slave): meters upstream add their draw
@@ -162,7 +172,7 @@ export function buildSimBus(catalog: Catalog, bus: InstallationBus, opts: BuildS
     simBus.add(station);
   }
   const stationCurrents = (): [number, number, number] => {
-    const sum: [number, number, number] = [0, 0, 0];
+    const sum: [number, number, number] = opts.stationMeterBaseA ? opts.stationMeterBaseA() : [0, 0, 0];
     for (const st of stations) st.phaseCurrentsA().forEach((a, i) => { sum[i] += a; });
     return sum;
   };
@@ -188,5 +198,5 @@ export function buildSimBus(catalog: Catalog, bus: InstallationBus, opts: BuildS
     else if (slaves.every((s) => s.position !== undefined)) simBus.add(combineSlaves(address, slaves));
     else throw new Error(`${bus.name}: address ${address} is used by ${slaves.map((s) => s.name).join(', ')}`);
   }
-  return simBus;
+  return Object.assign(simBus, { stations });
 }

@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { loadCatalog, modbus } from '@ews/daemon';
 import { buildSimBus, demoInstallation } from './installations';
+import { startCarPark, demoCarParkSlots, type CarPark } from './carpark';
 import { createPtyPair, type PtyPair } from './pty';
 import { serveRtuOverSerial, type SerialServerHandle } from './serve-rtu';
 import { serveModbusTcp, serveRtuOverTcp, type TcpServerHandle } from './serve-tcp';
@@ -60,8 +61,11 @@ async function main(): Promise<void> {
   const servers: Array<TcpServerHandle | SerialServerHandle> = [];
   let pty: PtyPair | undefined;
   const log = (msg: string) => process.stdout.write(`[sim] ${msg}\n`);
+  let carPark: CarPark | undefined;
   for (const bus of installation.buses) {
-    const simBus = buildSimBus(catalog, bus, { timeScale, turnaroundMs });
+    let park: CarPark | undefined;
+    const simBus = buildSimBus(catalog, bus, { timeScale, turnaroundMs, stationMeterBaseA: () => park?.baseLoadA() ?? [0, 0, 0] });
+    if (simBus.stations.length > 0 && !carPark) park = carPark = startCarPark(demoCarParkSlots(simBus.stations));
     const silent = bus.devices.filter((d) => d.simulated === false).map((d) => d.address);
     const what = `${bus.name}: addresses ${simBus.addresses().join(',')}${silent.length ? ` (configured, never answering: ${silent.join(',')})` : ''}`;
     if (bus.kind === 'local') {
@@ -87,6 +91,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    carPark?.stop();
     log(`${signal}: stopping`);
     const force = setTimeout(() => process.exit(1), 3000);
     force.unref();

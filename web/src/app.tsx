@@ -16,6 +16,7 @@ import { DevicesPage } from './pages/devices';
 import { ScanPage } from './pages/scan';
 import { StructurePage } from './pages/structure';
 import { CostsPage } from './pages/costs';
+import { GreenupPage } from './pages/greenup';
 import { SettingsMenuPage, SettingsPage } from './pages/settings';
 import { ChangeCodesPage, UsersPage } from './pages/users';
 import { route, type Route } from './state/router';
@@ -64,6 +65,7 @@ function allowed(r: Route, u: SessionUser): boolean {
     case 'setting': case 'box': return u.pages.includes('webServerConfig');
     case 'users': case 'changeCodes': return canManageUsers(u);
     case 'consumption': return u.pages.includes('consumptions');
+    case 'greenup': return u.pages.includes('greenUp');
     default: return true;
   }
 }
@@ -101,6 +103,7 @@ export function App() {
     case 'box': return r.section === 'info' ? <SystemInfoPage /> : <BackupPage />;
     case 'users': return <UsersPage />;
     case 'changeCodes': return <ChangeCodesPage />;
+    case 'greenup': return <GreenupPage key={r.tab} tab={r.tab} />;
     case 'consumption': return <Lazy render={(m) => <m.ConsumptionPage key={r.view} view={r.view} deviceId={r.deviceId} />} />;
   }
 }

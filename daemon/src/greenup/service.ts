@@ -42,7 +42,7 @@ export interface GreenupOptions {
   root: RootDatabase;
   config: GreenupConfigView;
   catalog: CatalogView;
-  poller: Pick<Poller, 'state'>;
+  poller: Pick<Poller, 'state' | 'liveRead'>;
   buses: BusAccess;
   prices?: PriceSource;
   clock?: Clock;
@@ -50,8 +50,14 @@ export interface GreenupOptions {
   /** Control period (default 1000 ms). */
   periodMs?: number;
   controller?: Partial<ControllerOptions>;
-  /** A station report older than this counts as silent (default 30 s). */
+  /** A station report older than this counts as silent (default 60 s; a failed read marks it at once). */
   stationMaxAgeMs?: number;
+  /**
+   * Station reports older than this are refreshed by the loop at live priority (the background
+   * refresh alone falls behind on a bus busy with sample ticks), a few stations per cycle.
+   */
+  stationRefreshMs?: number;
+  stationRefreshPerCycle?: number;
   /** Decisions kept (oldest dropped). */
   maxDecisions?: number;
 }
@@ -186,7 +192,7 @@ export class Greenup {
     const st = this.opts.poller.state(s.config.id);
     const now = this.clock.now();
     const ageMs = st?.at !== null && st?.at !== undefined ? Math.max(0, now - st.at) : null;
-    const online = st?.status === 'on' && ageMs !== null && ageMs <= (this.opts.stationMaxAgeMs ?? 30_000);
+    const online = st?.status === 'on' && ageMs !== null && ageMs <= (this.opts.stationMaxAgeMs ?? 60_000);
     const v = st?.values ?? {};
     const charge = str(v.chargeState);
     const phases = this.phasesOf(s);
@@ -252,6 +258,7 @@ export class Greenup {
     }
     const ctxs = this.stations();
     const inputs = ctxs.map((c) => this.stationInput(c));
+    if (s.enabled) this.refreshStale(inputs);
     this.trackSessions(ctxs, inputs);
     // overrides last for the current charge only: dropped when the car leaves
     for (const id of [...this.overrides.keys()]) {
@@ -266,7 +273,16 @@ export class Greenup {
     return output;
   }
 
-  private async apply(ctxs: StationCtx[], inputs: Array<StationInput & { values: Record<string, DecodedValue> }>, targets: StationTarget[]) {
+  /** Asks the poller for fresh reports of the stalest stations (not awaited: the next cycle uses them). */
+  private refreshStale(inputs: Array<{ deviceId: number; ageMs: number | null }>): void {
+    const staleMs = this.opts.stationRefreshMs ?? 5000;
+    const stale = inputs.filter((i) => i.ageMs === null || i.ageMs > staleMs)
+      .sort((a, b) => (b.ageMs ?? Infinity) - (a.ageMs ?? Infinity))
+      .slice(0, this.opts.stationRefreshPerCycle ?? 1);
+    for (const i of stale) void this.opts.poller.liveRead(i.deviceId, { force: true }).catch(() => undefined);
+  }
+
+  private async apply(ctxs: StationCtx[], inputs: Array<StationInput & { values: Record<string, DecodedValue>; ageMs: number | null }>, targets: StationTarget[]) {
     const writes: Array<{ deviceId: number; key: string; raw: number; at: number }> = [];
     const now = this.clock.now();
     const jobs = ctxs.map(async (c, i) => {
@@ -287,10 +303,12 @@ export class Greenup {
           : reg.states ? Number(Object.entries(reg.states).find(([, n]) => n === reported.value)?.[0]) : undefined;
         const memo = `${c.config.id}:${key}`;
         const last = this.written.get(memo);
-        // the station's report may predate our last write: do not repeat a write it cannot show yet
-        if (last && last.raw === raw && now - last.at < 3000) continue;
-        if (reportedRaw === raw && (!last || last.raw === raw)) continue;
-        if (reportedRaw === raw && last && last.raw !== raw) { this.written.delete(memo); continue; }
+        if (last && last.raw === raw) {
+          // written already: again only if a report taken after that write still disagrees
+          const reportAt = input.ageMs === null ? null : now - input.ageMs;
+          if (reportedRaw === raw || reportAt === null || reportAt < last.at + 1000 || now - last.at < 3000) continue;
+        }
+        // never written by this loop: written once whatever the (possibly stale) report says
         try {
           await this.write(c, reg.address, raw);
           this.written.set(memo, { raw, at: now });

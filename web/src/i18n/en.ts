@@ -1,12 +1,14 @@
 import { costsEn } from './costs.en';
 import { boxEn } from './box.en';
 import { tariffsEn } from './tariffs.en';
+import { greenupEn } from './greenup.en';
 
 /** English strings: the reference dictionary. Every other language must have the same keys. */
 export const en = {
   ...costsEn,
   ...boxEn,
   ...tariffsEn,
+  ...greenupEn,
   'lang.name': 'English',
   'app.title': 'Energy Web Server',
   'net.offline': 'Offline, retrying…',

@@ -2,12 +2,14 @@ import type { Dictionary } from './en';
 import { costsFr } from './costs.fr';
 import { boxFr } from './box.fr';
 import { tariffsFr } from './tariffs.fr';
+import { greenupFr } from './greenup.fr';
 
 /** French strings (wording of the Legrand French manual where it has one). */
 export const fr: Dictionary = {
   ...costsFr,
   ...boxFr,
   ...tariffsFr,
+  ...greenupFr,
   'lang.name': 'Français',
   'app.title': 'Serveur Web Énergie',
   'net.offline': 'Hors ligne, nouvel essai…',

@@ -15,6 +15,8 @@
 import { signal } from '@preact/signals';
 import { isCostType, type CostType } from '@ews/shared';
 
+export type GreenupTabName = 'live' | 'management' | 'details' | 'priorities' | 'settings' | 'decisions' | 'sessions';
+const GREENUP_TAB_NAMES: readonly GreenupTabName[] = ['live', 'management', 'details', 'priorities', 'settings', 'decisions', 'sessions'];
 export type StructureKind = 'loads' | 'groups' | 'panelboards';
 export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition';
 export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition'];
@@ -49,6 +51,8 @@ export type Route =
   | { name: 'consumption'; view: ConsumptionView; deviceId?: number }
   /** The query of the kiosk URL (`token`, `views`, `every`). */
   | { name: 'kiosk'; query: Record<string, string> }
+  /** Green'Up (EV-1…6): `#/greenup[/live|management|details|priorities|settings|decisions|sessions]`. */
+  | { name: 'greenup'; tab: GreenupTabName }
   | { name: 'notFound' };
 
 /** `a=1&b=x` → `{a: '1', b: 'x'}` (the part of the hash after `?`). */
@@ -105,6 +109,13 @@ export function parseHash(hash: string): Route {
     if (!(CONSUMPTION_VIEWS as readonly string[]).includes(view) || more !== undefined) return { name: 'notFound' };
     if (id === undefined) return { name: 'consumption', view: view as ConsumptionView };
     if ((view === 'details' || view === 'tariff-details') && /^\d+$/.test(id)) return { name: 'consumption', view, deviceId: Number(id) };
+    return { name: 'notFound' };
+  }
+  if (parts[0] === 'greenup') {
+    const [, tab, more] = parts;
+    if (more !== undefined) return { name: 'notFound' };
+    if (tab === undefined) return { name: 'greenup', tab: 'live' };
+    if ((GREENUP_TAB_NAMES as readonly string[]).includes(tab)) return { name: 'greenup', tab: tab as GreenupTabName };
     return { name: 'notFound' };
   }
   if (parts[0] === 'settings') {
