@@ -15,8 +15,8 @@ import { signal } from '@preact/signals';
 import { isCostType, type CostType } from '@ews/shared';
 
 export type StructureKind = 'loads' | 'groups' | 'panelboards';
-export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition';
-export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition'];
+export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition' | 'integrations';
+export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition', 'integrations'];
 const STRUCTURE_KINDS: readonly StructureKind[] = ['loads', 'groups', 'panelboards'];
 export type ConsumptionView = 'total' | 'overall' | 'partials' | 'compare' | 'details' | 'tariffs' | 'tariff-details';
 export const CONSUMPTION_VIEWS: readonly ConsumptionView[] = ['total', 'overall', 'partials', 'compare', 'details', 'tariffs', 'tariff-details'];
