@@ -18,6 +18,8 @@ import { freePort } from '../../scripts/sim/peers';
 import { startRig, slave, waitFor, CODES, type Rig } from './rig';
 
 const haveMosquitto = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto_sub'].every((p) => existsSync(p));
+// CI installs them (.ci/run): there a missing broker is a failure, not a skip.
+if (!haveMosquitto && process.env.CI) throw new Error('mosquitto and mosquitto-clients are needed (apt-get install mosquitto mosquitto-clients)');
 const dir = mkdtempSync(join(tmpdir(), 'ews-mqtt-'));
 let brokerPort: number;
 let broker: ChildProcess | undefined;
