@@ -108,8 +108,11 @@ test('10 000 random and truncated MBAP frames and 200 concurrent connections: no
   await Promise.all(workers);
 
   // 200 connections at once, each asking the slave function for the total.
+  const seen = () => { const st = rig.daemon.interop.modbus.serverStats(); return st.accepted + st.refused; };
+  const seenBefore = seen();
   const conns = await Promise.all(Array.from({ length: 200 }, () => rawConnection(port)));
-  await new Promise((r) => setTimeout(r, 100)); // the server has seen them all: the limit applies
+  // The kernel completes handshakes before the server accepts: wait until it has seen all 200, so the limit applies.
+  await waitFor('the server saw the 200 connections', () => seen() - seenBefore >= 200, 20_000);
   const answered = await Promise.all(conns.map((s, i) => new Promise<boolean>((resolve) => {
     if (!s) return resolve(false);
     const timer = setTimeout(() => { s.destroy(); resolve(false); }, 3000);
