@@ -21,3 +21,4 @@ export { systemClock, sleep, setTimeoutAt, type Clock, type Timer } from './util
 export { createLogger, silentLogger, type Logger } from './util/log';
 export { Emitter } from './util/events';
 export { createApi, openApiDocument, consumptionApi, type ApiDeps } from './api/index';
+export { startDaemon, type Daemon, type DaemonOptions } from './daemon';
