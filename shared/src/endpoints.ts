@@ -21,6 +21,8 @@ import {
 } from './structure';
 import { csvSettingsAnswerSchema, csvSettingsPatchSchema, networkAnswerSchema, networkSettingsSchema, timeAnswerSchema, timeSettingsPatchSchema } from './settings';
 import { consumptionQuerySchema, consumptionResultSchema } from './consumption';
+import { greenupEndpoints } from './greenup';
+import { systemEndpoints } from './system';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
 export interface EndpointDef {
@@ -35,8 +37,10 @@ export interface EndpointDef {
   response: z.ZodType;
   /** Success status (200 by default). 204 answers carry no body. */
   status?: 200 | 201 | 202 | 204;
-  /** Non-JSON answers (the CSV download). */
-  produces?: 'text/csv';
+  /** Non-JSON answers (the CSV download, a backup download). */
+  produces?: 'text/csv' | 'application/zip';
+  /** A raw (non-JSON) request body, streamed to a file by the handler (a restore archive, an update package). */
+  consumes?: 'application/zip' | 'application/octet-stream';
   /** Largest request body accepted; larger ones get 413 before they are read. */
   bodyLimitBytes?: number;
 }
@@ -135,6 +139,10 @@ export const endpoints = {
   // Consumptions (CON-1…6)
   'GET /api/consumption': { summary: 'Bars of a scope over a period, with the previous period (uPlot columns)', right: 'consumptions', query: consumptionQuerySchema, response: consumptionResultSchema },
   'GET /api/consumption.csv': { summary: 'datalogger.csv of the same query', right: 'consumptions', query: consumptionQuerySchema, response: z.string(), produces: 'text/csv' },
+
+  // Green'Up EV charging management (EV-1…6)
+  ...greenupEndpoints,
+  ...systemEndpoints,
 } as const satisfies Record<string, EndpointDef>;
 
 export type Endpoints = typeof endpoints;

@@ -11,7 +11,7 @@ import { resolveRegisters } from '@ews/shared';
 import type { ApiDeps, Env } from './context';
 import { errorHandler, ApiError } from './errors';
 import { rightsMiddleware } from './rights';
-import { csrfMiddleware } from './csrf';
+import { csrfMiddleware, rawBodyRoutes } from './csrf';
 import { mountContract, type Handlers } from './contract';
 import { sessionHandlers, SESSION_COOKIE } from './session';
 import { deviceHandlers } from './devices';
@@ -20,7 +20,9 @@ import { settingsHandlers } from './settings';
 import { userHandlers } from './users';
 import { consumptionHandlers } from './consumption';
 import { costHandlers } from './costs';
+import { greenupHandlers } from './greenup';
 import { interopHandlers } from './interop';
+import { systemHandlers } from './system';
 import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
 import { compressAnswers } from './http/index';
@@ -37,7 +39,7 @@ export function createApi(deps: ApiDeps) {
     await next();
     c.header('cache-control', 'no-store');
   });
-  app.use('/api/*', csrfMiddleware());
+  app.use('/api/*', csrfMiddleware(rawBodyRoutes()));
   app.use('/api/*', rightsMiddleware(async (c) => {
     const session = await deps.auth.session(getCookie(c, SESSION_COOKIE));
     if (session) return session;
@@ -61,7 +63,9 @@ export function createApi(deps: ApiDeps) {
     ...costHandlers(deps),
     ...userHandlers(deps),
     ...consumptionHandlers(deps),
+    ...greenupHandlers(deps),
     ...interopHandlers(deps),
+    ...systemHandlers(deps),
   };
   mountContract(app, handlers);
   // BEY-2: Prometheus exposition, for scrapers (bearer token, or open on the LAN by setting).

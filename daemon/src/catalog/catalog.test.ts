@@ -151,8 +151,8 @@ test('electricity meters count active energy import; water and gas counters coun
 test('keys follow the naming convention and units agree with the suffix', () => {
   const suffix: [RegExp, string][] = [
     [/Wh$/, 'Wh'], [/Varh$/, 'varh'], [/VAh$/, 'VAh'], [/Var$/, 'var'], [/VA$/, 'VA'], [/W$/, 'W'],
-    [/Hz$/, 'Hz'], [/Pct$/, '%'], [/Dm3$/, 'dm3'], [/State$/, 'state'], [/OnTimeS$/, 's'],
-    [/V$/, 'V'], [/A$/, 'A'],
+    [/Hz$/, 'Hz'], [/Pct$/, '%'], [/Dm3$/, 'dm3'], [/State$/, 'state'], [/OnTimeS$/, 's'], [/DurationS$/, 's'],
+    [/V$/, 'V'], [/A$/, 'A'], [/Ah$/, 'Ah'], [/Version$/, ''],
   ];
   for (const m of models) {
     for (const r of resolveRegisters(m)) {

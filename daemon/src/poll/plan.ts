@@ -69,12 +69,12 @@ export interface DevicePlan {
   interFrameDelayMs: number;
 }
 
-export function planDevice(model: ModelDef, opts: { position?: number; generic?: GenericRegister; remoteAddress?: number | undefined }): DevicePlan {
+export function planDevice(model: ModelDef, opts: { position?: number; side?: 'A' | 'B'; generic?: GenericRegister; remoteAddress?: number | undefined }): DevicePlan {
   const registers = model.parameters.includes('genericRegister') && opts.generic
     ? genericRegisters(opts.generic)
     : model.parameters.includes('remoteAddress') && opts.remoteAddress !== undefined
       ? wsmeasureRegisters(opts.remoteAddress) // MS-3: the block of a Remote ID on a slave web server
-      : resolveRegisters(model, opts.position);
+      : resolveRegisters(model, opts.position, opts.side);
   return {
     registers,
     blocks: buildReadPlan(registers, model.connection),

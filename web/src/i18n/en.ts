@@ -1,9 +1,11 @@
 import { costsEn } from './costs.en';
+import { boxEn } from './box.en';
 import { tariffsEn } from './tariffs.en';
 
 /** English strings: the reference dictionary. Every other language must have the same keys. */
 export const en = {
   ...costsEn,
+  ...boxEn,
   ...tariffsEn,
   'lang.name': 'English',
   'app.title': 'Energy Web Server',
