@@ -213,7 +213,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   greenup.start();
   // MS-1, BEY-2: Modbus TCP server, metrics, MQTT; they follow their settings live.
   const interop = new Interop({
-    config, store: history, poller, gateways, catalog, energy, clock, log,
+    config, store: history, poller, gateways, catalog, energy, clock, log, greenup,
     ...(opts.mqttBackoffMs ? { mqttBackoffMs: opts.mqttBackoffMs } : {}),
   });
   await interop.start();

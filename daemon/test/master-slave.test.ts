@@ -36,9 +36,9 @@ async function box(name: string, meters: number, seed: number): Promise<Rig> {
   for (let a = 1; a <= local; a++) devices.push({ gatewayId: 'local', family: 'energyCounter', model: 'F21DM63', address: a, name: `${name} L${a}`, loadId: a % 2 ? 'lighting' : 'heating' });
   for (let g = 1, left = meters - local; left > 0; g++, left -= PER_GATEWAY) {
     const n = Math.min(PER_GATEWAY, left);
-    const server = await serveModbusTcp(busOf(n, 100 * g), { port: 0, timeoutMs: 100 });
+    const server = await serveModbusTcp(busOf(n, 100 * g), { port: 0, timeoutMs: 1000 });
     sims.push(server);
-    gateways.push({ id: `gw-${g}`, kind: 'tcp' as const, name: `${name} building ${g}`, host: '127.0.0.1', port: server.port, description: '', panelBoardId: null, enabled: true, timeoutMs: 500 });
+    gateways.push({ id: `gw-${g}`, kind: 'tcp' as const, name: `${name} building ${g}`, host: '127.0.0.1', port: server.port, description: '', panelBoardId: null, enabled: true, timeoutMs: 3000 });
     for (let a = 1; a <= n; a++) devices.push({ gatewayId: `gw-${g}`, family: 'energyCounter', model: 'F21DM63', address: a, name: `${name} G${g}-${a}`, loadId: 'power-sockets' });
   }
   const rig = await startRig({
@@ -46,6 +46,8 @@ async function box(name: string, meters: number, seed: number): Promise<Rig> {
     // Ticks are driven by the test (runTick); the background refresh is slow (300 meters on a shared machine).
     sampleIntervalMs: 86_400_000, refreshMs: 5000,
     gateways, devices,
+    // A healthy reply must never look late on a loaded machine (the suite runs two files at once).
+    modbus: { timeoutMs: 1000 },
   });
   rigs.push(rig);
   return rig;

@@ -82,7 +82,7 @@ test('promtool accepts the exposition; the bus counters move between scrapes; ev
   try {
     check = await promtool(second);
   } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') { console.log('# promtool not installed (apt-get install prometheus): exposition not checked'); return; }
+    if ((err as { code?: string }).code === 'ENOENT' && !process.env.CI) { console.log('# promtool not installed (apt-get install prometheus): exposition not checked'); return; }
     throw err;
   }
   assert.equal(check.code, 0, `promtool check metrics:\n${check.out}`);

@@ -26,6 +26,7 @@ let rig: Rig;
 let port: number;
 
 const hasMbpoll = await run('mbpoll', ['-V']).then(() => true, (e: { code?: string }) => e.code !== 'ENOENT');
+if (!hasMbpoll && process.env.CI) throw new Error('mbpoll is needed (apt-get install mbpoll)');
 
 /** mbpoll, once, PDU addressing; returns the words read (hex display) or throws with its output. */
 async function mbpoll(unit: number, address: number, count: number, table: 3 | 4 = 4): Promise<number[]> {

@@ -18,6 +18,8 @@ import { freePort } from '../../scripts/sim/peers';
 import { startRig, slave, waitFor, CODES, type Rig } from './rig';
 
 const haveMosquitto = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto_sub'].every((p) => existsSync(p));
+// CI installs them (.ci/run): there a missing broker is a failure, not a skip.
+if (!haveMosquitto && process.env.CI) throw new Error('mosquitto and mosquitto-clients are needed (apt-get install mosquitto mosquitto-clients)');
 const dir = mkdtempSync(join(tmpdir(), 'ews-mqtt-'));
 let brokerPort: number;
 let broker: ChildProcess | undefined;
@@ -125,6 +127,17 @@ test('discovery configs and states arrive with the right classes and units; the 
   assert.equal(json('ews/device/1/state')!.status, 'on');
   assert.ok(typeof json('ews/device/1/state')!.powerW === 'number');
   assert.equal(typeof json('ews/device/3/state')!.volumeDm3, 'number');
+
+  // Green'Up (EV charging) on: its zone is published, with a Home Assistant enum sensor.
+  const greenup = rig.client();
+  await greenup.login(...CODES.greenUp);
+  const current = (await greenup<Record<string, unknown>>('/api/greenup/settings')).body;
+  assert.equal((await greenup('/api/greenup/settings', { method: 'PUT', body: JSON.stringify({ ...current, enabled: true }) })).status, 200);
+  await rig.daemon.poller.runTick(Math.floor(Date.now() / slotMs) * slotMs);
+  await waitFor('Green\'Up zone', () => json('ews/greenup/state')?.zone !== undefined && cfg('greenup_zone'));
+  assert.equal(json('ews/greenup/state')!.enabled, true);
+  assert.ok(['green', 'yellow', 'red'].includes(json('ews/greenup/state')!.zone as string));
+  assert.deepEqual([cfg('greenup_zone')!.device_class, cfg('greenup_zone')!.options], ['enum', ['green', 'yellow', 'red']]);
 });
 
 test('the broker restarted, the daemon reconnects and publishes again', { skip: !haveMosquitto && 'mosquitto not installed' }, async () => {

@@ -7,13 +7,10 @@
 import { z } from 'zod';
 import type { Right } from './roles';
 import { isRemoteId } from './config';
+import { SLAVE_UNIT_ID, TOTAL_REMOTE_ID } from './constants';
 import type { ResolvedRegister } from './catalog';
 
 // #region slave register map (MS-1 b)
-/** The unit id of the slave function (the vendor's fixed "Modbus address 247"). */
-export const SLAVE_UNIT_ID = 247;
-/** Remote ID "All": the total positive active energy of every electrical load. */
-export const TOTAL_REMOTE_ID = 29999;
 /** Holding registers per Remote ID. */
 export const SLAVE_BLOCK_WORDS = 8;
 /** Highest XXXX / YYYY / ZZZZ the map has room for. */

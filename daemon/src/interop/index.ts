@@ -18,7 +18,7 @@ import type { Energy } from '../energy/index';
 import { SlaveFunction } from './slave';
 import { ModbusService } from './modbus-service';
 import { Metrics } from './metrics';
-import { MqttPublisher } from './mqtt';
+import { MqttPublisher, type GreenupSource } from './mqtt';
 import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 
@@ -37,6 +37,8 @@ export interface InteropDeps {
   log?: Logger;
   /** MQTT reconnection back-off (tests shorten it). */
   mqttBackoffMs?: { min: number; max: number };
+  /** Green'Up (EV charging), whose zone MQTT publishes when it is on or has stations. */
+  greenup?: GreenupSource;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

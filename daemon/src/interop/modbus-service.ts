@@ -4,8 +4,9 @@
  * change, without a restart. It dispatches by unit id:
  * - 247: the slave function (interop/slave);
  * - 1…246: the RS485/IP gateway function: the request goes to the Local bus through its bus
- *   queue, in the `gateway` lane (after commands, live reads and sample ticks, before background
- *   refresh and scans), and the device's answer or exception comes back; 0B when it does not
+ *   queue, in the `gateway` lane (after commands and live reads, sharing the line with a running
+ *   sample tick, before background refresh and scans: modbus/bus), and the device's answer or
+ *   exception comes back; 0B when it does not
  *   answer, 0A when the Local port is down; write functions only when `tcpGatewayWrites` allows;
  *   at most MAX_GATEWAY_INFLIGHT requests wait for the bus (more: exception 06, busy);
  * - 0 (broadcast): no answer, nothing forwarded; 248…255: exception 0A.

@@ -9,13 +9,14 @@
  *   state changes (at most every 5 s per device) and at each sample tick;
  * - `<base>/load/<id>/state`, `<base>/group/<id>/state`, `<base>/total/state`: `{energyWh}` at
  *   each sample tick;
- * - `<base>/greenup/state` when a Green'Up zone exists (not in this build).
+ * - `<base>/greenup/state` `{enabled, zone, failSafe, currentL1A…, chargingStations}` after
+ *   Green'Up's control cycles (at most every 5 s), when Green'Up is on or has stations.
  * Energies are the store's corrected counters at the last sample slot (the numbers the
  * consumption pages and the Modbus slave function show). Reconnection uses the library's own
  * loop with a growing period (1 s doubling to 60 s), reset when connected.
  */
 import mqtt, { type MqttClient } from 'mqtt';
-import type { CounterKind, MqttSettings } from '@ews/shared';
+import type { CounterKind, GreenupStatus, MqttSettings } from '@ews/shared';
 import type { ConfigStore } from '../config/index';
 import type { HistoryStore } from '../store/index';
 import type { Poller } from '../poll/index';
@@ -23,6 +24,12 @@ import type { Catalog } from '../catalog/index';
 import type { SlaveFunction } from './slave';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
+
+/** What MQTT needs of Green'Up (EV charging): its status, and a signal after each control cycle. */
+export interface GreenupSource {
+  status(): GreenupStatus;
+  events: { on(event: 'cycle', fn: () => void): () => void };
+}
 
 export interface MqttDeps {
   config: ConfigStore;
@@ -33,6 +40,7 @@ export interface MqttDeps {
   clock: Clock;
   log: Logger;
   backoffMs?: { min: number; max: number };
+  greenup?: GreenupSource;
 }
 
 export type MqttState = 'off' | 'connecting' | 'connected' | 'error';
@@ -55,6 +63,33 @@ export class MqttPublisher {
     this.backoff = deps.backoffMs?.min ?? 1000;
     this.offs.push(deps.poller.events.on('sample', () => this.publishStates()));
     this.offs.push(deps.poller.events.on('state', (id) => this.publishDeviceThrottled(id)));
+    if (deps.greenup) this.offs.push(deps.greenup.events.on('cycle', () => this.publishGreenupThrottled()));
+  }
+
+  private lastGreenup = -Infinity;
+  private greenupActive(): GreenupStatus | undefined {
+    const st = this.deps.greenup?.status();
+    return st && (st.enabled || st.stations.length > 0) ? st : undefined;
+  }
+
+  private publishGreenupThrottled(): void {
+    if (!this.client?.connected) return;
+    const now = this.deps.clock.monotonicMs();
+    if (now - this.lastGreenup < STATE_MIN_INTERVAL_MS) return;
+    this.lastGreenup = now;
+    this.publishGreenup();
+  }
+
+  private publishGreenup(): void {
+    const st = this.greenupActive();
+    if (!st) return;
+    // Green'Up just turned on: its discovery config is not out yet.
+    if (this.settings?.discovery && ![...this.published].some((t) => t.endsWith('/greenup_zone/config'))) this.publishDiscovery();
+    this.publish(`${this.base}/greenup/state`, {
+      enabled: st.enabled, zone: st.zone, failSafe: st.failSafe,
+      currentL1A: st.perPhase.L1.currentA, currentL2A: st.perPhase.L2.currentA, currentL3A: st.perPhase.L3.currentA,
+      chargingStations: st.stations.filter((x) => x.currentA > 0).length,
+    });
   }
 
   get state(): MqttState {
@@ -173,6 +208,10 @@ export class MqttPublisher {
         sensor(`device_${d.id}_power`, { name: 'Power', state_topic: stateTopic, value_template: '{{ value_json.powerW }}', device_class: 'power', state_class: 'measurement', unit_of_measurement: 'W', device });
       }
     }
+    if (this.greenupActive()) {
+      const greenup = { name: 'Green\'Up zone', state_topic: `${this.base}/greenup/state`, device: box };
+      sensor('greenup_zone', { ...greenup, value_template: '{{ value_json.zone }}', device_class: 'enum', options: ['green', 'yellow', 'red'], icon: 'mdi:ev-station' });
+    }
     for (const e of this.deps.slave.entries()) {
       if (e.scope.startsWith('device:')) continue;
       const obj = e.scope === 'total' ? 'total_energy' : `${e.scope.replace(':', '_').replace(/[^A-Za-z0-9_]/g, '_')}_energy`;
@@ -225,6 +264,7 @@ export class MqttPublisher {
 
   private publishStates(): void {
     if (!this.client?.connected) return;
+    this.publishGreenup();
     for (const d of this.deps.config.devices()) this.publish(`${this.base}/device/${d.id}/state`, this.deviceState(d.id));
     for (const e of this.deps.slave.entries()) {
       if (e.scope.startsWith('device:') || e.energyWh === null) continue;

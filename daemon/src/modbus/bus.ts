@@ -2,7 +2,8 @@
  * @module modbus/bus
  * The bus queue: exactly one transaction in flight per RS485 port or TCP host, served by
  * priority (commands, then live reads, then sample ticks, then requests of Modbus TCP clients
- * through the gateway function (MS-1), then background refresh, then scans),
+ * through the gateway function (MS-1; sharing the line with a running tick, see GATEWAY_SHARE),
+ * then background refresh, then scans),
  * first come first served within a priority. Each job is one transaction, so a live read waits
  * at most for the transaction in flight (STO-2).
  */
@@ -11,6 +12,8 @@ import { ModbusError } from './errors';
 
 export const PRIORITY = { command: 0, live: 1, tick: 2, gateway: 3, background: 4, scan: 5 } as const;
 export type Priority = keyof typeof PRIORITY;
+/** While a sample tick runs, one gateway transaction is let through after this many of the tick's. */
+export const GATEWAY_SHARE = 2;
 
 interface Job {
   run: (t: Transport) => Promise<unknown>;
@@ -67,10 +70,22 @@ export class BusQueue {
     this.stats.queued = 0;
   }
 
+  /** Sample-tick transactions served since the last gateway one (see GATEWAY_SHARE). */
+  private ticksSinceGateway = 0;
+
   private pump(): void {
     if (this.busy) return;
-    const q = this.queues.find((x) => x.length > 0);
+    let q = this.queues.find((x) => x.length > 0);
     if (!q) return;
+    // The gateway lane shares the line with a running sample tick instead of waiting for its end
+    // (a tick of 255 meters lasts tens of seconds; a SCADA would time out): one gateway
+    // transaction after every GATEWAY_SHARE tick transactions, so the tick is never starved.
+    const gateway = this.queues[PRIORITY.gateway];
+    if (q === this.queues[PRIORITY.tick]) {
+      if (gateway.length > 0 && this.ticksSinceGateway >= GATEWAY_SHARE) q = gateway;
+      else this.ticksSinceGateway++;
+    }
+    if (q === gateway) this.ticksSinceGateway = 0;
     const job = q.shift()!;
     this.stats.queued--;
     this.busy = true;

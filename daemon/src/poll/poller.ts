@@ -72,6 +72,7 @@ export class Poller {
   private readonly log: Logger;
   private running = false;
   private tickTimer: Timer | undefined;
+  private scheduledSlotMs = -Infinity;
   private loops = new Map<string, { wake: () => void; stop: () => void }>();
   private opts: Required<Omit<PollerOptions, 'clock' | 'log' | 'gateways'>> & { gateways: GatewayAccess };
 
@@ -156,7 +157,11 @@ export class Poller {
     if (this.tickTimer) this.clock.clearTimeout(this.tickTimer);
     const interval = this.opts.sampleIntervalMs;
     const now = this.clock.now();
-    const next = Math.floor(now / interval) * interval + interval;
+    let next = Math.floor(now / interval) * interval + interval;
+    // A timer may fire a little before the wall clock reaches its slot: never schedule that slot twice
+    // (unless the clock was set back by more than an interval: then the aligned slot is right).
+    if (next <= this.scheduledSlotMs && this.scheduledSlotMs - now < interval) next = Math.floor(this.scheduledSlotMs / interval) * interval + interval;
+    this.scheduledSlotMs = next;
     this.tickTimer = this.clock.setTimeout(() => {
       if (!this.running) return;
       this.scheduleTick();

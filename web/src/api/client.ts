@@ -210,6 +210,11 @@ export const api = {
   setTime: (body: Body<'PUT /api/settings/time'>) => call('PUT /api/settings/time', { body }),
   csv: () => call('GET /api/settings/csv'),
   setCsv: (body: Body<'PUT /api/settings/csv'>) => call('PUT /api/settings/csv', { body }),
+  mqtt: () => call('GET /api/settings/mqtt'),
+  setMqtt: (body: Body<'PUT /api/settings/mqtt'>) => call('PUT /api/settings/mqtt', { body }),
+  metricsAccess: () => call('GET /api/settings/metrics'),
+  setMetricsAccess: (body: Body<'PUT /api/settings/metrics'>) => call('PUT /api/settings/metrics', { body }),
+  slaveMap: () => call('GET /api/modbus/slave'),
   edition: () => call('GET /api/settings/edition'),
   setEdition: (edition: Edition) => call('PUT /api/settings/edition', { body: { edition } }),
 

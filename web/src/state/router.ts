@@ -18,8 +18,8 @@ import { isCostType, type CostType } from '@ews/shared';
 export type GreenupTabName = 'live' | 'management' | 'details' | 'priorities' | 'settings' | 'decisions' | 'sessions';
 const GREENUP_TAB_NAMES: readonly GreenupTabName[] = ['live', 'management', 'details', 'priorities', 'settings', 'decisions', 'sessions'];
 export type StructureKind = 'loads' | 'groups' | 'panelboards';
-export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition';
-export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition'];
+export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition' | 'integrations';
+export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition', 'integrations'];
 /** The box as a system (SYS-4…8). */
 export type BoxSection = 'info' | 'backup';
 export const BOX_SECTIONS: readonly BoxSection[] = ['info', 'backup'];
