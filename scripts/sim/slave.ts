@@ -6,7 +6,7 @@
  * A pulse concentrator is one slave per Modbus address combining several positions
  * (`combineSlaves`).
  */
-import { resolveRegisters, genericRegisters, type GenericRegister, type ModelDef, type ResolvedRegister } from '@ews/shared';
+import { resolveRegisters, genericRegisters, positionOffset, type GenericRegister, type ModelDef, type ResolvedRegister } from '@ews/shared';
 import { modbus, systemClock, type Clock } from '@ews/daemon';
 import { hash01 } from './noise';
 import { electricalState, type ElectricalParams, type ElectricalState } from './physics';
@@ -141,6 +141,7 @@ export function createSimSlave(model: ModelDef, opts: SimSlaveOptions): SimSlave
     return now.e;
   };
 
+  const commandOffset = positionOffset(model, opts.position);
   const identity = model.identity
     ? { key: wordKey(model.identity.fn, model.identity.address + (model.positions && opts.position ? (opts.position - 1) * model.positions.stride : 0)), value: model.identity.value }
     : undefined;
@@ -172,6 +173,14 @@ export function createSimSlave(model: ModelDef, opts: SimSlaveOptions): SimSlave
     serve: (pdu) => serveFromWords(pdu, snapshot(), slave),
     read: (fn, address) => snapshot().get(wordKey(fn, address)),
     write(address, value) {
+      // a switching command (breaker open/close/reset, EMS relay): the device moves to the command's state
+      const commands = model.commands.filter((c) => c.address + commandOffset === address);
+      if (commands.length > 0) {
+        const cmd = commands.find((c) => c.value === value);
+        const target = cmd && registers.find((r) => r.key === cmd.expect.register);
+        const raw = target?.states && Object.entries(target.states).find(([, n]) => n === cmd!.expect.state)?.[0];
+        return target && raw !== undefined ? slave.setState(target.key, Number(raw)) : false;
+      }
       const reg = registers.find((r) => r.fn === 3 && r.address === address && states.has(r.key));
       return reg ? slave.setState(reg.key, value) : false;
     },

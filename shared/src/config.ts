@@ -87,9 +87,12 @@ export const deviceConfigSchema = z.object({
 export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
 export type DeviceConfigInput = z.input<typeof deviceConfigSchema>;
 
-/** The address as the UI shows it: `address`, `address-position`, `address-side`. */
-export function deviceAddressLabel(d: Pick<DeviceConfig, 'address' | 'position' | 'side'>): string {
-  if (d.position !== undefined) return `${d.address}-${d.position}`;
+/**
+ * The address as the UI shows it: `address`, `address-position`, `address-side`; an EMS module
+ * behind its F80BIM1 interface (`remote`) shows `module-interface` (e.g. `2-1`, CAT-1).
+ */
+export function deviceAddressLabel(d: Pick<DeviceConfig, 'address' | 'position' | 'side'>, remote = false): string {
+  if (d.position !== undefined) return remote ? `${d.position}-${d.address}` : `${d.address}-${d.position}`;
   if (d.side !== undefined) return `${d.address}-${d.side}`;
   return String(d.address);
 }

@@ -198,7 +198,7 @@ export class ConfigStore {
     let loadId = p.loadId;
     if (model?.energyType === 'water') loadId = 'water';
     if (model?.energyType === 'gas') loadId = 'gas';
-    const dev = deviceConfigSchema.parse({ ...p, id, loadId, name: p.name || deviceAddressLabel(p) });
+    const dev = deviceConfigSchema.parse({ ...p, id, loadId, name: p.name || deviceAddressLabel(p, model?.parameters.includes('remoteAddress')) });
     if (!model) fail('invalid', 'model', `unknown model ${p.family}/${p.model}`);
     return dev;
   }

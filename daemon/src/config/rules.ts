@@ -28,15 +28,18 @@ export function checkDevice(doc: ConfigDocument, d: DeviceConfig, model: ModelDe
   if (!model) fail('invalid', 'model', `unknown model ${d.family}/${d.model}`);
   const params = model.parameters;
   if (params.includes('position') && d.position === undefined) fail('invalid', 'position', 'a pulse counter needs its position (input number)');
-  if (!params.includes('position') && d.position !== undefined) fail('invalid', 'position', 'this model has no position');
-  if (d.position !== undefined && model.positions && d.position > model.positions.count) fail('invalid', 'position', `positions go from 1 to ${model.positions.count}`);
+  const remote = params.includes('remoteAddress');
+  if (!params.includes('position') && !remote && d.position !== undefined) fail('invalid', 'position', 'this model has no position');
+  if (d.position !== undefined && model.positions && d.position > model.positions.count) {
+    fail('invalid', 'position', remote ? `remote module addresses go from 1 to ${model.positions.count}` : `positions go from 1 to ${model.positions.count}`);
+  }
   if (!params.includes('side') && d.side !== undefined) fail('invalid', 'side', 'this model has no side');
   if (params.includes('genericRegister') && !d.generic) fail('invalid', 'generic', 'a generic meter needs its register (read code, register, words, factor)');
   if (!params.includes('genericRegister') && d.generic) fail('invalid', 'generic', 'only generic meters take a register');
   if (params.includes('phase') && d.phase === undefined && model.simulation?.phases === 1) fail('invalid', 'phase', 'a single-phase station needs its phase');
   if (doc.devices.some((o) => o.id !== d.id && same(o.name, d.name))) fail('conflict', 'name', `the name "${d.name}" is already used`);
   const clash = doc.devices.find((o) => o.id !== d.id && o.gatewayId === d.gatewayId && o.address === d.address && o.position === d.position && o.side === d.side);
-  if (clash) fail('conflict', 'address', `address ${deviceAddressLabel(d)} is already used on ${gw.name} by "${clash.name}"`);
+  if (clash) fail('conflict', 'address', `address ${deviceAddressLabel(d, remote)} is already used on ${gw.name} by "${clash.name}"`);
   // A Modbus address is one physical slave: a pulse concentrator's address cannot also be a meter's.
   const sameAddr = doc.devices.filter((o) => o.id !== d.id && o.gatewayId === d.gatewayId && o.address === d.address);
   if (sameAddr.some((o) => (o.position === undefined) !== (d.position === undefined) || o.family !== d.family && d.position !== undefined)) {

@@ -91,7 +91,7 @@ export class Poller {
       let configError: string | undefined;
       if (!model) configError = `model ${config.family}/${config.model} is not in the catalogue`;
       else if (model.parameters.includes('genericRegister') && !config.generic) configError = 'generic meter without register settings';
-      else plan = planDevice(model, { position: config.position, generic: config.generic });
+      else plan = planDevice(model, { position: config.position, generic: config.generic, supply: config.supply });
       next.set(config.id, {
         config, plan, state: initialState(config.enabled, configError), nextDueMs: 0, inflight: undefined,
       });
