@@ -14,6 +14,7 @@ import { ConfigStore, type Seed } from './config/index';
 import { AuthService } from './auth/index';
 import { GatewayManager, type LinkFactory } from './gateways/index';
 import { Poller, type PollDevice } from './poll/index';
+import { Commands } from './commands/index';
 import { createApi, HTTP_SERVER_OPTIONS, applyServerLimits } from './api/index';
 import { createSystem, type SystemAdapter } from './system/index';
 import { Scanner } from './scan/index';
@@ -142,8 +143,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   const system = opts.system ?? createSystem();
   const scanner = new Scanner(gateways, catalog, log.child('scan'));
+  const commands = new Commands({ config, catalog, gateways, poller, clock, log: log.child('commands') });
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, costs, version: opts.version ?? packageVersion(), webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, costs, commands, version: opts.version ?? packageVersion(), webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const server = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host, createServer, serverOptions: HTTP_SERVER_OPTIONS });

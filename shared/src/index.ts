@@ -11,3 +11,4 @@ export * from './roles';
 export * from './constants';
 export * from './costs';
 export * from './currencies';
+export * from './commands';

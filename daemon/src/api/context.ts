@@ -14,6 +14,7 @@ import type { SystemAdapter } from '../system/index';
 import type { Scanner } from '../scan/index';
 import type { Energy } from '../energy/index';
 import type { Costs } from '../costs/index';
+import type { Commands } from '../commands/index';
 
 export interface ApiDeps {
   config: ConfigStore;
@@ -27,6 +28,7 @@ export interface ApiDeps {
   scanner: Scanner;
   energy: Energy;
   costs: Costs;
+  commands: Commands;
   version: string;
   /** Built SPA to serve at / (optional in API-only tests). */
   webDir?: string;

@@ -41,7 +41,8 @@ export function deviceHandlers(deps: ApiDeps): Handlers<'GET /api/devices/:id/li
       const state = await deps.poller.liveRead(d.id);
       const plan = deps.poller.plan(d.id);
       const measures: MeasureDef[] = (plan?.registers ?? []).map((r) => ({
-        key: r.key, label: r.label ?? r.key, unit: r.unit, group: r.group, ...(r.phase ? { phase: r.phase } : {}),
+        // CAT-2 custom labels of inputs and outputs, wherever the input or output appears
+        key: r.key, label: d.labels[r.key] || (r.label ?? r.key), unit: r.unit, group: r.group, ...(r.phase ? { phase: r.phase } : {}),
       }));
       return {
         ...statusFields(state),
