@@ -1,9 +1,11 @@
 import { costsEn } from './costs.en';
+import { commandsEn } from './commands.en';
 import { tariffsEn } from './tariffs.en';
 
 /** English strings: the reference dictionary. Every other language must have the same keys. */
 export const en = {
   ...costsEn,
+  ...commandsEn,
   ...tariffsEn,
   'lang.name': 'English',
   'app.title': 'Energy Web Server',

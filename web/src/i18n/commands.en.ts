@@ -1,0 +1,23 @@
+/** English strings of the State/Com. and output pages (DEV-2, DEV-3). Merged into `en`. */
+export const commandsEn = {
+  'commands.title': 'State / Com.',
+  'commands.outputs': 'Outputs',
+  'commands.on': 'ON',
+  'commands.off': 'OFF',
+  'commands.confirm': 'Confirm: {action}?',
+  'commands.yes': 'Yes',
+  'commands.cancel': 'Cancel',
+  'commands.sending': 'Sending…',
+  'commands.configure': 'Configuration',
+  'commands.normalState': 'Normal state',
+  'commands.mode': 'Mode',
+  'commands.impulsive': 'Impulsive',
+  'commands.blinking': 'Blinking',
+  'commands.onTime': 'ON time (s, 0 = maintained)',
+  'commands.write': 'Write',
+  'commands.outcome.confirmed': 'Done: the device confirms ({state})',
+  'commands.outcome.not-confirmed': 'Written, but not confirmed: {detail}',
+  'commands.outcome.refused': 'Refused by the device: {detail}',
+  'commands.outcome.failed': 'No answer: {detail}',
+  'commands.switchOutput': '{output} {state}',
+} as const;
