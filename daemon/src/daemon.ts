@@ -18,7 +18,8 @@ import { Commands } from './commands/index';
 import { createApi, HTTP_SERVER_OPTIONS, applyServerLimits } from './api/index';
 import { createSystem, type SystemAdapter } from './system/index';
 import { Scanner } from './scan/index';
-import { Energy, scopeProvider, scopeLabels } from './energy/index';
+import { Energy, scopeProvider, scopeLabels, knowsTimeZone } from './energy/index';
+import { setTimeZoneLookup } from '@ews/shared';
 import { Costs } from './costs/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
@@ -71,6 +72,7 @@ export function packageVersion(): string {
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const log = opts.log ?? createLogger('ews');
   const clock = opts.clock ?? systemClock;
+  setTimeZoneLookup(knowsTimeZone); // settings validated against the tz database, not ICU's
   const catalog = opts.catalog ?? loadCatalog();
   const dbs = openDatabases(opts.dataDir);
   const config = new ConfigStore(dbs, catalog, { clock });
