@@ -15,6 +15,7 @@ import { AuthService } from './auth/index';
 import { GatewayManager, type LinkFactory } from './gateways/index';
 import { Poller, type PollDevice } from './poll/index';
 import { Commands } from './commands/index';
+import { EqMonitor } from './eq/index';
 import { createApi, HTTP_SERVER_OPTIONS, applyServerLimits } from './api/index';
 import { createSystem, type SystemAdapter } from './system/index';
 import { Scanner } from './scan/index';
@@ -146,8 +147,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const system = opts.system ?? createSystem();
   const scanner = new Scanner(gateways, catalog, log.child('scan'));
   const commands = new Commands({ config, catalog, gateways, poller, clock, log: log.child('commands') });
+  const eq = new EqMonitor({ db: dbs.root.openDB<unknown, string>({ name: 'eq' }), config, poller, log: log.child('eq') });
+  eq.start();
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, costs, commands, version: opts.version ?? packageVersion(), webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, costs, commands, eq, version: opts.version ?? packageVersion(), webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const server = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host, createServer, serverOptions: HTTP_SERVER_OPTIONS });
@@ -168,6 +171,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       offSample();
       offState();
       poller.stop();
+      eq.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await chain;
       await gateways.stop();

@@ -9,7 +9,7 @@
 import { resolveRegisters, genericRegisters, positionOffset, type GenericRegister, type ModelDef, type ResolvedRegister } from '@ews/shared';
 import { modbus, systemClock, type Clock } from '@ews/daemon';
 import { hash01 } from './noise';
-import { electricalState, type ElectricalParams, type ElectricalState } from './physics';
+import { electricalState, type ElectricalParams, type ElectricalState, type SupplyDisturbance } from './physics';
 import { isSimProfile, type SimProfile } from './profiles';
 import { encodeValue, engineeringValue, type Counters } from './values';
 import { createStateTable, type StateTable } from './states';
@@ -51,6 +51,8 @@ export interface SimSlaveOptions {
   clock?: Clock;
   /** Simulated ms per clock ms (default 1). */
   timeScale?: number;
+  /** A supply disturbance (bad EN 50160 week, `badSupplyWeek`). */
+  supply?: SupplyDisturbance;
   name?: string;
   /**
    * Unmapped words inside the map (holes no longer than the model's
@@ -93,7 +95,7 @@ export function createSimSlave(model: ModelDef, opts: SimSlaveOptions): SimSlave
   /** dm³/h at full "load": a shower for water (W/5), a boiler's gas at 10.5 kWh/m³ for gas. */
   const nominalFlowDm3PerH = model.energyType === 'water' ? nominalPowerW / 5 : nominalPowerW / 10.5;
   const states: StateTable = createStateTable(registers, seed);
-  const params = (): ElectricalParams => ({ seed, profile, nominalPowerW, phaseCount, energised: states.energised() });
+  const params = (): ElectricalParams => ({ seed, profile, nominalPowerW, phaseCount, energised: states.energised(), ...(opts.supply ? { supply: opts.supply } : {}) });
 
   const wall0 = clock.now();
   const simTimeMs = (): number => wall0 + (clock.now() - wall0) * timeScale;

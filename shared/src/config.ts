@@ -50,6 +50,8 @@ export const gatewaySchema = z.object({
   panelBoardId: z.string().nullable().default(null),
   enabled: z.boolean().default(true),
   timeoutMs: z.number().int().min(20).max(10000).default(1000),
+  /** EQ-1: the device of this gateway whose supply is checked against EN 50160 every week. */
+  eqDeviceId: z.number().int().min(1).max(9999).nullable().optional(),
 });
 export type Gateway = z.infer<typeof gatewaySchema>;
 

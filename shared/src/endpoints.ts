@@ -21,6 +21,7 @@ import {
 import { csvSettingsAnswerSchema, csvSettingsPatchSchema, networkAnswerSchema, networkSettingsSchema, timeAnswerSchema, timeSettingsPatchSchema } from './settings';
 import { consumptionQuerySchema, consumptionResultSchema } from './consumption';
 import { commandEndpoints } from './commands';
+import { eqEndpoints } from './eq';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
 export interface EndpointDef {
@@ -70,6 +71,7 @@ const settings = <T extends string, B extends z.ZodType, R extends z.ZodType>(pa
 
 export const endpoints = {
   ...commandEndpoints,
+  ...eqEndpoints,
   'GET /api/health': { summary: 'Is the daemon up, and its version', right: 'public', response: healthResponseSchema },
   'GET /api/openapi.json': { summary: 'This OpenAPI 3.1 document', right: 'public', response: z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.looseObject({})) }) },
 

@@ -12,3 +12,4 @@ export * from './constants';
 export * from './costs';
 export * from './currencies';
 export * from './commands';
+export * from './eq';

@@ -15,6 +15,7 @@ import type { Scanner } from '../scan/index';
 import type { Energy } from '../energy/index';
 import type { Costs } from '../costs/index';
 import type { Commands } from '../commands/index';
+import type { EqMonitor } from '../eq/index';
 
 export interface ApiDeps {
   config: ConfigStore;
@@ -29,6 +30,7 @@ export interface ApiDeps {
   energy: Energy;
   costs: Costs;
   commands: Commands;
+  eq: EqMonitor;
   version: string;
   /** Built SPA to serve at / (optional in API-only tests). */
   webDir?: string;

@@ -21,6 +21,7 @@ import { userHandlers } from './users';
 import { consumptionHandlers } from './consumption';
 import { costHandlers } from './costs';
 import { commandHandlers } from './commands';
+import { eqHandlers } from './eq';
 import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
 import { compressAnswers } from './http/index';
@@ -64,6 +65,7 @@ export function createApi(deps: ApiDeps) {
     ...userHandlers(deps),
     ...consumptionHandlers(deps),
     ...commandHandlers(deps),
+    ...eqHandlers(deps),
   };
   mountContract(app, handlers);
   app.all('/api/*', (c) => { throw new ApiError(404, 'not-found', `no such API route: ${c.req.method} ${c.req.path}`); });

@@ -101,5 +101,11 @@ export function checkGateways(doc: ConfigDocument): void {
   if (local.host !== '127.0.0.1' || local.kind !== 'local') fail('forbidden', 'host', 'the Local gateway IP cannot be edited');
   for (const g of doc.gateways) {
     if (g.panelBoardId !== null && !doc.panelBoards.some((p) => p.id === g.panelBoardId)) fail('invalid', 'panelBoardId', `no panel board ${g.panelBoardId}`);
+    if (g.eqDeviceId != null) {
+      if (doc.edition === 'PM1WS10') fail('invalid', 'eqDeviceId', 'the EN 50160 check is offered by the PM1WS32 and PM1WS255 editions');
+      const eq = doc.devices.find((d) => d.id === g.eqDeviceId);
+      if (!eq) fail('invalid', 'eqDeviceId', `device ${g.eqDeviceId} is the EQ device of ${g.name}: choose another EQ device first`);
+      if (eq.gatewayId !== g.id) fail('invalid', 'eqDeviceId', `the EQ device of ${g.name} must be on that gateway`);
+    }
   }
 }
