@@ -8,6 +8,7 @@ import type { Catalog, Clock } from '@ews/daemon';
 import { SimBus } from './bus';
 import { hashInts } from './noise';
 import type { SimProfile } from './profiles';
+import type { SupplyDisturbance } from './physics';
 import { combineSlaves, createSimSlave, type SimSlave } from './slave';
 
 export interface InstallationDevice {
@@ -132,6 +133,8 @@ export interface BuildSimBusOptions {
   turnaroundMs?: number;
   /** Mixed into every device's seed (default 1). */
   seed?: number;
+  /** A supply disturbance shared by every device of the bus (EQ-1 bad week). */
+  supply?: SupplyDisturbance;
 }
 
 /**
@@ -154,6 +157,7 @@ export function buildSimBus(catalog: Catalog, bus: InstallationBus, opts: BuildS
       ...(d.nominalPowerW !== undefined ? { nominalPowerW: d.nominalPowerW } : {}),
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+      ...(opts.supply ? { supply: opts.supply } : {}),
     });
     byAddress.set(d.address, [...(byAddress.get(d.address) ?? []), slave]);
   }

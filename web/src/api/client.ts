@@ -143,6 +143,7 @@ export const api = {
   gateways: () => call('GET /api/gateways'),
   devices: () => call('GET /api/devices'),
   live: (id: number) => call('GET /api/devices/:id/live', { params: { id } }),
+  eq: (id: number) => call('GET /api/devices/:id/eq', { params: { id } }),
   /** DEV-2 / DEV-3: commands on the bus, confirmed by the user first. */
   switchDevice: (id: number, kind: CommandKind) => call('POST /api/devices/:id/commands/:kind', { params: { id, kind }, body: { confirm: true } }),
   setOutput: (id: number, n: number, on: boolean) => call('PUT /api/devices/:id/outputs/:n', { params: { id, n }, body: { on, confirm: true } }),

@@ -1,5 +1,15 @@
 /** English strings of the State/Com. and output pages (DEV-2, DEV-3). Merged into `en`. */
 export const commandsEn = {
+  'eq.title': 'LAST WEEK EN50160 CHECK: {result}',
+  'eq.ok': 'OK',
+  'eq.ko': 'KO',
+  'eq.failed': 'failed: {criteria}',
+  'eq.none': 'EN 50160: no week checked yet ({n} ten-minute values this week)',
+  'eq.criterion.coverage': 'too few values',
+  'eq.criterion.voltage': 'voltage',
+  'eq.criterion.frequency': 'frequency',
+  'eq.criterion.thd': 'THD',
+  'eq.criterion.harmonics': 'harmonics',
   'commands.title': 'State / Com.',
   'commands.outputs': 'Outputs',
   'commands.on': 'ON',

@@ -2,6 +2,16 @@ import type { commandsEn } from './commands.en';
 
 /** French strings of the State/Com. and output pages (wording of the French manual). */
 export const commandsFr: Record<keyof typeof commandsEn, string> = {
+  'eq.title': 'CONTRÔLE EN50160 SEMAINE DERNIÈRE : {result}',
+  'eq.ok': 'OK',
+  'eq.ko': 'KO',
+  'eq.failed': 'échec : {criteria}',
+  'eq.none': 'EN 50160 : aucune semaine contrôlée ({n} valeurs 10 minutes cette semaine)',
+  'eq.criterion.coverage': 'trop peu de valeurs',
+  'eq.criterion.voltage': 'tension',
+  'eq.criterion.frequency': 'fréquence',
+  'eq.criterion.thd': 'THD',
+  'eq.criterion.harmonics': 'harmoniques',
   'commands.title': 'État / Com.',
   'commands.outputs': 'Sorties',
   'commands.on': 'ON',

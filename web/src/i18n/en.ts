@@ -87,6 +87,8 @@ export const en = {
   'gw.new': 'New gateway',
   'gw.host': 'IP address',
   'gw.port': 'Port',
+  'gw.eqDevice': 'EQ device (EN 50160 weekly check)',
+  'gw.noEqDevice': 'None',
   'gw.timeout': 'Timeout',
   'gw.panelBoard': 'Panel board',
   'gw.noPanelBoard': '— none —',

@@ -88,6 +88,8 @@ export const fr: Dictionary = {
   'gw.new': 'Nouvelle passerelle',
   'gw.host': 'Adresse IP',
   'gw.port': 'Port',
+  'gw.eqDevice': 'Dispositif EQ (contrôle EN 50160 hebdomadaire)',
+  'gw.noEqDevice': 'Aucun',
   'gw.timeout': 'Délai de réponse',
   'gw.panelBoard': 'Tableau électrique',
   'gw.noPanelBoard': '— aucun —',

@@ -2,6 +2,7 @@
 import { useComputed, useModel } from '@preact/signals';
 import { MeasureSectionView } from '../components/measure-tables';
 import { CommandPanel } from '../components/commands';
+import { EqBanner } from '../components/eq';
 import { Page } from '../components/layout';
 import { statusText } from '../components/status';
 import { formatTime, t, type MessageKey } from '../i18n';
@@ -51,6 +52,7 @@ export function MeasurePage({ deviceId }: { deviceId: number }) {
           ))}
         </div>
       ) : null}
+      <EqBanner deviceId={deviceId} />
       {device ? <CommandPanel device={device} live={live ?? null} onDone={() => { void m.refresh(); }} /> : null}
       {live ? (
         <div id="measure-tables" class={stale || !hasValues ? 'measure-body stale' : 'measure-body'}>
