@@ -16,6 +16,7 @@ import { GatewayManager, type LinkFactory } from './gateways/index';
 import { Poller, type PollDevice } from './poll/index';
 import { Commands } from './commands/index';
 import { EqMonitor } from './eq/index';
+import { Links } from './links/index';
 import { createApi, HTTP_SERVER_OPTIONS, applyServerLimits } from './api/index';
 import { createSystem, type SystemAdapter } from './system/index';
 import { Scanner } from './scan/index';
@@ -149,8 +150,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const commands = new Commands({ config, catalog, gateways, poller, clock, log: log.child('commands') });
   const eq = new EqMonitor({ db: dbs.root.openDB<unknown, string>({ name: 'eq' }), config, poller, log: log.child('eq') });
   eq.start();
+  const links = new Links({ config, catalog, gateways, clock, log: log.child('links') });
+  // the devices' link icon (DEV-4): the link tables are read shortly after start and after each device change
+  const readLinks = () => { links.read().catch((err) => log.warn('link tables not read', { err })); };
+  const linksTimer = clock.setTimeout(readLinks, 2000);
+  const offLinks = config.events.on('changed', (what) => { if (what === 'devices') readLinks(); });
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, costs, commands, eq, version: opts.version ?? packageVersion(), webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, costs, commands, eq, links, version: opts.version ?? packageVersion(), webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const server = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host, createServer, serverOptions: HTTP_SERVER_OPTIONS });
@@ -172,6 +178,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       offState();
       poller.stop();
       eq.stop();
+      clock.clearTimeout(linksTimer);
+      offLinks();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await chain;
       await gateways.stop();

@@ -141,6 +141,12 @@ export const modelSchema = z.object({
     value: z.number().int().min(0).max(0xffff),
   }).optional(),
   registers: z.array(registerSchema),
+  /**
+   * DEV-4: where the F80BIM1 interface in front of this module keeps its link table (read at the
+   * interface's address, not offset by the module's): word 0 = number of links, then per link
+   * source module, action module, status (0 = ok, else an error code).
+   */
+  linkTable: z.object({ fn: z.union([z.literal(3), z.literal(4)]), address: z.number().int().min(0).max(0xffff), maxLinks: z.number().int().min(1).max(40) }).optional(),
   /** Switching commands (breakers, EMS state & control modules). */
   commands: z.array(commandSchema).default([]),
   /** Hints for the simulator's profiles; the daemon ignores them. */

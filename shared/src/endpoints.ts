@@ -22,6 +22,7 @@ import { csvSettingsAnswerSchema, csvSettingsPatchSchema, networkAnswerSchema, n
 import { consumptionQuerySchema, consumptionResultSchema } from './consumption';
 import { commandEndpoints } from './commands';
 import { eqEndpoints } from './eq';
+import { linkEndpoints } from './links';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
 export interface EndpointDef {
@@ -72,6 +73,7 @@ const settings = <T extends string, B extends z.ZodType, R extends z.ZodType>(pa
 export const endpoints = {
   ...commandEndpoints,
   ...eqEndpoints,
+  ...linkEndpoints,
   'GET /api/health': { summary: 'Is the daemon up, and its version', right: 'public', response: healthResponseSchema },
   'GET /api/openapi.json': { summary: 'This OpenAPI 3.1 document', right: 'public', response: z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.looseObject({})) }) },
 

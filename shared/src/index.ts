@@ -13,3 +13,4 @@ export * from './costs';
 export * from './currencies';
 export * from './commands';
 export * from './eq';
+export * from './links';

@@ -16,6 +16,7 @@ import type { Energy } from '../energy/index';
 import type { Costs } from '../costs/index';
 import type { Commands } from '../commands/index';
 import type { EqMonitor } from '../eq/index';
+import type { Links } from '../links/index';
 
 export interface ApiDeps {
   config: ConfigStore;
@@ -31,6 +32,7 @@ export interface ApiDeps {
   costs: Costs;
   commands: Commands;
   eq: EqMonitor;
+  links: Links;
   version: string;
   /** Built SPA to serve at / (optional in API-only tests). */
   webDir?: string;

@@ -29,6 +29,7 @@ export function deviceSummary(deps: ApiDeps, d: DeviceConfig): DeviceSummary {
     energyType: model?.energyType ?? 'none', capabilities: model?.capabilities ?? [],
     ...statusFields(state),
     ...(breaker === 'open' || breaker === 'closed' || breaker === 'tripped' ? { breakerState: breaker } : {}),
+    ...(deps.links.isLinked(d.id) ? { linked: true } : {}),
     loadId: d.loadId, groupIds: d.groupIds, excludeFromTotals: d.excludeFromTotals,
   };
 }

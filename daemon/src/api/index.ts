@@ -22,6 +22,7 @@ import { consumptionHandlers } from './consumption';
 import { costHandlers } from './costs';
 import { commandHandlers } from './commands';
 import { eqHandlers } from './eq';
+import { linkHandlers } from './links';
 import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
 import { compressAnswers } from './http/index';
@@ -66,6 +67,7 @@ export function createApi(deps: ApiDeps) {
     ...consumptionHandlers(deps),
     ...commandHandlers(deps),
     ...eqHandlers(deps),
+    ...linkHandlers(deps),
   };
   mountContract(app, handlers);
   app.all('/api/*', (c) => { throw new ApiError(404, 'not-found', `no such API route: ${c.req.method} ${c.req.path}`); });

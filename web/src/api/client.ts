@@ -143,6 +143,7 @@ export const api = {
   gateways: () => call('GET /api/gateways'),
   devices: () => call('GET /api/devices'),
   live: (id: number) => call('GET /api/devices/:id/live', { params: { id } }),
+  links: () => call('GET /api/links'),
   eq: (id: number) => call('GET /api/devices/:id/eq', { params: { id } }),
   /** DEV-2 / DEV-3: commands on the bus, confirmed by the user first. */
   switchDevice: (id: number, kind: CommandKind) => call('POST /api/devices/:id/commands/:kind', { params: { id, kind }, body: { confirm: true } }),

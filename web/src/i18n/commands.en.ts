@@ -1,5 +1,13 @@
 /** English strings of the State/Com. and output pages (DEV-2, DEV-3). Merged into `en`. */
 export const commandsEn = {
+  'system.links': 'Link functionality',
+  'system.linksHint': 'Links between EMS CX3 modules, read from their interfaces',
+  'links.source': 'Event source',
+  'links.target': 'Action module',
+  'links.status': 'Status',
+  'links.error': 'Error',
+  'links.none': 'No link between EMS modules.',
+  'links.unreadable': 'The links of the interface at address {address} could not be read: {reason}',
   'eq.title': 'LAST WEEK EN50160 CHECK: {result}',
   'eq.ok': 'OK',
   'eq.ko': 'KO',

@@ -2,6 +2,14 @@ import type { commandsEn } from './commands.en';
 
 /** French strings of the State/Com. and output pages (wording of the French manual). */
 export const commandsFr: Record<keyof typeof commandsEn, string> = {
+  'system.links': 'Fonction liaison',
+  'system.linksHint': 'Liaisons entre modules EMS CX3, lues dans leurs interfaces',
+  'links.source': 'Source de l’événement',
+  'links.target': 'Module d’action',
+  'links.status': 'État',
+  'links.error': 'Erreur',
+  'links.none': 'Aucune liaison entre modules EMS.',
+  'links.unreadable': 'Les liaisons de l’interface à l’adresse {address} n’ont pas pu être lues : {reason}',
   'eq.title': 'CONTRÔLE EN50160 SEMAINE DERNIÈRE : {result}',
   'eq.ok': 'OK',
   'eq.ko': 'KO',
