@@ -51,10 +51,15 @@ export interface DemoOptions {
   /** Receives the daemon's stdout line by line (instead of discarding it). */
   onStdout?: (line: string) => void;
   env?: Record<string, string>;
+  /** HTTPS port of the daemon (SYS-7; 0: a free one). Unset: no HTTPS. HTTP then redirects unless `keepHttpOpen`. */
+  httpsPort?: number;
+  keepHttpOpen?: boolean;
 }
 
 export interface Demo {
   url: string;
+  /** `https://…` when started with `httpsPort`. */
+  httpsUrl?: string;
   dataDir: string;
   buses: Record<string, SimBus>;
   daemon: ChildProcess;
@@ -149,11 +154,17 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   let port = opts.port ?? 0;
   if (port === 0) port = await freePort();
   const url = `http://${host}:${port}`;
+  let httpsPort = opts.httpsPort;
+  if (httpsPort === 0) httpsPort = await freePort();
+  const httpsEnv: Record<string, string> = {
+    ...(httpsPort !== undefined ? { EWS_HTTPS_PORT: String(httpsPort) } : {}),
+    ...(opts.keepHttpOpen ? { EWS_KEEP_HTTP_OPEN: '1' } : {}),
+  };
   // Launched as on the box (systemd/ews.service): same node flags and memory settings.
   const launch = (): ChildProcess => {
     const c = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...(opts.nodeFlags ?? []), join(ROOT, 'daemon/dist/main.js')], {
       cwd: ROOT,
-      env: { ...process.env, ...DAEMON_ENV, EWS_PORT: String(port), EWS_HOST: host, EWS_DATA_DIR: dataDir, ...(opts.seed === false ? {} : { EWS_SEED: seedFile }), ...opts.env },
+      env: { ...process.env, ...DAEMON_ENV, EWS_PORT: String(port), EWS_HOST: host, EWS_DATA_DIR: dataDir, ...(opts.seed === false ? {} : { EWS_SEED: seedFile }), ...httpsEnv, ...opts.env },
       stdio: ['ignore', opts.inheritLogs ? 'inherit' : opts.onStdout ? 'pipe' : 'ignore', opts.inheritLogs ? 'inherit' : 'pipe'],
     });
     if (opts.onStdout && c.stdout) {
@@ -178,7 +189,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   });
 
   const demo: Demo = {
-    url, dataDir, buses, simPorts: { localRtu: localRtuPort, gateways: gatewayPorts },
+    url, ...(httpsPort !== undefined ? { httpsUrl: `https://${host}:${httpsPort}` } : {}), dataDir, buses, simPorts: { localRtu: localRtuPort, gateways: gatewayPorts },
     get daemon() { return child; },
     async restartDaemon() {
       await stopChild(child);

@@ -14,3 +14,6 @@ export * from './currencies';
 export * from './commands';
 export * from './eq';
 export * from './links';
+export * from './greenup';
+export * from './interop';
+export * from './system';

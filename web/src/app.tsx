@@ -10,6 +10,7 @@ import { LoginPage } from './pages/login';
 import { MeasurePage } from './pages/measure';
 import { PanelPage } from './pages/panel';
 import { AuditPage, LinksPage, SystemPage } from './pages/system';
+import { SystemInfoPage, BackupPage } from './pages/box';
 import { GatewaysPage } from './pages/gateways';
 import { DevicesPage } from './pages/devices';
 import { ScanPage } from './pages/scan';
@@ -60,7 +61,7 @@ function allowed(r: Route, u: SessionUser): boolean {
     case 'panel': case 'measure': return u.pages.includes('myPanelBoard');
     case 'system': case 'gateways': case 'devices': case 'scan': case 'structure': case 'audit': case 'links': case 'costs': return u.pages.includes('systemConfig');
     case 'settings': return u.pages.includes('webServerConfig') || canManageUsers(u);
-    case 'setting': return u.pages.includes('webServerConfig');
+    case 'setting': case 'box': return u.pages.includes('webServerConfig');
     case 'users': case 'changeCodes': return canManageUsers(u);
     case 'consumption': return u.pages.includes('consumptions');
     default: return true;
@@ -98,6 +99,7 @@ export function App() {
     case 'structure': return <StructurePage key={r.kind} kind={r.kind} />;
     case 'settings': return <SettingsMenuPage />;
     case 'setting': return <SettingsPage key={r.section} section={r.section} />;
+    case 'box': return r.section === 'info' ? <SystemInfoPage /> : <BackupPage />;
     case 'users': return <UsersPage />;
     case 'changeCodes': return <ChangeCodesPage />;
     case 'consumption': return <Lazy render={(m) => <m.ConsumptionPage key={r.view} view={r.view} deviceId={r.deviceId} />} />;

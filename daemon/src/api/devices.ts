@@ -22,7 +22,7 @@ export function deviceSummary(deps: ApiDeps, d: DeviceConfig): DeviceSummary {
   const state = deps.poller.state(d.id);
   const breaker = state?.values.breakerState?.value;
   return {
-    id: d.id, name: d.name, address: d.address, addressLabel: deviceAddressLabel(d, model?.parameters.includes('remoteAddress')),
+    id: d.id, name: d.name, address: d.address, addressLabel: deviceAddressLabel(d, model?.parameters.includes('module')),
     ...(d.position !== undefined ? { position: d.position } : {}),
     ...(d.side !== undefined ? { side: d.side } : {}),
     gatewayId: d.gatewayId, family: d.family, model: d.model, modelLabel: model?.label ?? d.model,

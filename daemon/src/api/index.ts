@@ -11,7 +11,7 @@ import { resolveRegisters, type ModelDef } from '@ews/shared';
 import type { ApiDeps, Env } from './context';
 import { errorHandler, ApiError } from './errors';
 import { rightsMiddleware } from './rights';
-import { csrfMiddleware } from './csrf';
+import { csrfMiddleware, rawBodyRoutes } from './csrf';
 import { mountContract, type Handlers } from './contract';
 import { sessionHandlers, SESSION_COOKIE } from './session';
 import { deviceHandlers } from './devices';
@@ -23,6 +23,9 @@ import { costHandlers } from './costs';
 import { commandHandlers } from './commands';
 import { eqHandlers } from './eq';
 import { linkHandlers } from './links';
+import { greenupHandlers } from './greenup';
+import { interopHandlers } from './interop';
+import { systemHandlers } from './system';
 import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
 import { compressAnswers } from './http/index';
@@ -39,7 +42,7 @@ export function createApi(deps: ApiDeps) {
     await next();
     c.header('cache-control', 'no-store');
   });
-  app.use('/api/*', csrfMiddleware());
+  app.use('/api/*', csrfMiddleware(rawBodyRoutes()));
   app.use('/api/*', rightsMiddleware(async (c) => {
     const session = await deps.auth.session(getCookie(c, SESSION_COOKIE));
     if (session) return session;
@@ -68,8 +71,20 @@ export function createApi(deps: ApiDeps) {
     ...commandHandlers(deps),
     ...eqHandlers(deps),
     ...linkHandlers(deps),
+    ...greenupHandlers(deps),
+    ...interopHandlers(deps),
+    ...systemHandlers(deps),
   };
   mountContract(app, handlers);
+  // BEY-2: Prometheus exposition, for scrapers (bearer token, or open on the LAN by setting).
+  app.get('/metrics', async (c) => {
+    if (!deps.interop.metricsAllowed(c.req.header('authorization'))) {
+      c.header('www-authenticate', 'Bearer realm="metrics"');
+      return c.json({ error: 'a bearer token is needed (Web server configuration → Metrics)', code: 'unauthorized' }, 401);
+    }
+    c.header('cache-control', 'no-store');
+    return c.body(await deps.interop.metrics.text(), 200, { 'content-type': deps.interop.metrics.contentType });
+  });
   app.all('/api/*', (c) => { throw new ApiError(404, 'not-found', `no such API route: ${c.req.method} ${c.req.path}`); });
   if (deps.webDir) app.use('*', staticFiles(deps.webDir));
   return app;

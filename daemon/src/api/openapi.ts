@@ -36,6 +36,8 @@ function operation(key: string, def: EndpointDef) {
     ? { description: 'done (no content)' }
     : def.produces === 'text/csv'
       ? { description: 'a CSV file', content: { 'text/csv': { schema: { type: 'string' } } } }
+      : def.produces === 'application/zip'
+        ? { description: 'a zip file', content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } }
       : { description: 'success', content: { 'application/json': { schema: jsonSchema(def.response, 'output') } } };
   const errorResponse = { description: 'error: `{error, code, fields?}` (400 invalid input with field messages, 401 no session, 403 no right, 404 not found, 409 conflict, 413 body too large)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   return {
@@ -44,7 +46,7 @@ function operation(key: string, def: EndpointDef) {
     op: {
       operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
       summary: def.summary,
-      description: `Right: ${rightText(def.right)}.`,
+      description: `Right: ${rightText(def.right)}.${'description' in def && def.description ? `\n\n${def.description}` : ''}`,
       tags: [tagOf(path)],
       'x-ews-right': def.right,
       ...(def.right === 'public' ? { security: [] } : {}),
@@ -54,6 +56,13 @@ function operation(key: string, def: EndpointDef) {
           required: true,
           description: `JSON, at most ${def.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES} bytes`,
           content: { 'application/json': { schema: jsonSchema(def.body, 'input') } },
+        },
+      } : {}),
+      ...(def.consumes ? {
+        requestBody: {
+          required: true,
+          description: `the raw file (${def.consumes}), at most ${def.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES} bytes, streamed to the data partition`,
+          content: { [def.consumes]: { schema: { type: 'string', contentMediaType: def.consumes } } },
         },
       } : {}),
       responses: { [status]: success, default: errorResponse },

@@ -113,7 +113,7 @@ export class Commands {
   }
 
   private where(d: DeviceConfig, model: ModelDef): string {
-    return `address ${deviceAddressLabel(d, model.parameters.includes('remoteAddress'))} on ${d.gatewayId}`;
+    return `address ${deviceAddressLabel(d, model.parameters.includes('module'))} on ${d.gatewayId}`;
   }
 
   private async execute<T>(d: DeviceConfig, writes: Write[], readBack: (bus: BusQueue) => Promise<T>, done: (v: T) => boolean): Promise<Omit<CommandResult, 'state' | 'config'> & { readBack?: T }> {

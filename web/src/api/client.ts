@@ -127,6 +127,31 @@ export async function call<K extends EndpointKey>(key: K, ...[input, opts = {}]:
   return (data ?? null) as EndpointAnswer<K>;
 }
 
+/**
+ * Sends a file as the raw body of a route that `consumes` one (a restore archive, an update
+ * package); answers like `call`.
+ */
+export async function upload<K extends EndpointKey>(key: K, file: Blob, type: string): Promise<EndpointAnswer<K>> {
+  const i = key.indexOf(' ');
+  let res: Response;
+  try {
+    res = await fetch(key.slice(i + 1), { method: key.slice(0, i), credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json', 'Content-Type': type }, body: file });
+  } catch (e) {
+    throw new ApiClientError(0, 'network', e instanceof Error ? e.message : String(e));
+  }
+  const text = await res.text();
+  let data: unknown;
+  try { data = text ? JSON.parse(text) : undefined; } catch { data = undefined; }
+  if (!res.ok) {
+    const err = (data && typeof data === 'object' ? data : {}) as Partial<ApiError> & Record<string, unknown>;
+    throw new ApiClientError(res.status, typeof err.code === 'string' ? err.code : 'http', typeof err.error === 'string' ? err.error : `HTTP ${res.status}`, err, err.fields);
+  }
+  return (data ?? null) as EndpointAnswer<K>;
+}
+
+/** A backup's download link. */
+export const backupUrl = (file: string) => urlOf('/api/system/backups/:file', { file });
+
 /** The `datalogger.csv` of a query (CON-6), for a download link. */
 export const consumptionCsvUrl = (q: ConsumptionQuery) => urlOf('/api/consumption.csv', undefined, q);
 
@@ -193,6 +218,15 @@ export const api = {
   setCsv: (body: Body<'PUT /api/settings/csv'>) => call('PUT /api/settings/csv', { body }),
   edition: () => call('GET /api/settings/edition'),
   setEdition: (edition: Edition) => call('PUT /api/settings/edition', { body: { edition } }),
+
+  // The box as a system (SYS-4…8)
+  systemInfo: () => call('GET /api/system/info'),
+  optimize: () => call('POST /api/system/optimize'),
+  backup: () => call('POST /api/system/backup'),
+  backups: () => call('GET /api/system/backups'),
+  setAutoBackup: (body: Body<'PUT /api/system/backups/auto'>) => call('PUT /api/system/backups/auto', { body }),
+  restore: (file: Blob) => upload('POST /api/system/restore', file, 'application/zip'),
+  health: () => call('GET /api/health'),
 
   // Bill of consumptions (COST-1…4)
   costSettings: () => call('GET /api/settings/costs'),

@@ -1,11 +1,13 @@
 import { costsEn } from './costs.en';
 import { commandsEn } from './commands.en';
+import { boxEn } from './box.en';
 import { tariffsEn } from './tariffs.en';
 
 /** English strings: the reference dictionary. Every other language must have the same keys. */
 export const en = {
   ...costsEn,
   ...commandsEn,
+  ...boxEn,
   ...tariffsEn,
   'lang.name': 'English',
   'app.title': 'Energy Web Server',

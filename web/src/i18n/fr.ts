@@ -1,12 +1,14 @@
 import type { Dictionary } from './en';
 import { costsFr } from './costs.fr';
 import { commandsFr } from './commands.fr';
+import { boxFr } from './box.fr';
 import { tariffsFr } from './tariffs.fr';
 
 /** French strings (wording of the Legrand French manual where it has one). */
 export const fr: Dictionary = {
   ...costsFr,
   ...commandsFr,
+  ...boxFr,
   ...tariffsFr,
   'lang.name': 'Français',
   'app.title': 'Serveur Web Énergie',

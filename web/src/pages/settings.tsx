@@ -12,7 +12,7 @@ import type { NetworkAnswer, TimeAnswer } from '@ews/shared';
 import { Check, Field, FormMessage, num, problemOf, useAction, type Action } from '../components/form';
 import { Page } from '../components/layout';
 import { t, formatDateTime, type MessageKey } from '../i18n';
-import { SETTINGS_SECTIONS, type SettingsSection } from '../state/router';
+import { BOX_SECTIONS, SETTINGS_SECTIONS, type SettingsSection } from '../state/router';
 import { sessionModel } from '../state/session';
 
 /** SYS-3: the 13 languages, each named in itself. */
@@ -34,6 +34,11 @@ export function SettingsMenuPage() {
             <b>{t(`settings.${s}`)}</b><small class="muted">{t(`settings.${s}Hint`)}</small>
           </a>
         ))}
+        {sections.length ? BOX_SECTIONS.map((s) => (
+          <a key={s} class="menu-item" href={`#/settings/${s}`} data-testid={`menu-${s}`}>
+            <b>{t(`box.${s}`)}</b><small class="muted">{t(`box.${s}Hint`)}</small>
+          </a>
+        )) : null}
         {users ? (
           <a class="menu-item" href="#/settings/users" data-testid="menu-users">
             <b>{t('settings.users')}</b><small class="muted">{t('settings.usersHint')}</small>

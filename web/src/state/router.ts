@@ -5,7 +5,8 @@
  * - System configuration: `#/system`, `#/system/gateways[/<id>|/new]`,
  *   `#/system/gateways/<id>/devices[/<deviceId>|/new]`, `#/system/gateways/<id>/scan`,
  *   `#/system/loads|groups|panelboards`, `#/system/audit`, `#/system/links` (DEV-4), `#/system/costs[/electricity|gas|water]` (COST-1…4)
- * - Web server configuration: `#/settings`, `#/settings/network|modbus|time|csv|edition|users`
+ * - Web server configuration: `#/settings`, `#/settings/network|modbus|time|csv|edition|users`,
+ *   the box as a system `#/settings/info|backup` (SYS-5, SYS-6, SYS-8)
  * - `#/change-codes` (AUTH-5)
  * - Consumptions: `#/consumption[/total|overall|partials|compare|details[/<deviceId>]]` (CON-1…6),
  *   Tariffs views `#/consumption/tariffs`, `#/consumption/tariff-details[/<deviceId>]` (COST-5)
@@ -17,6 +18,9 @@ import { isCostType, type CostType } from '@ews/shared';
 export type StructureKind = 'loads' | 'groups' | 'panelboards';
 export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition';
 export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition'];
+/** The box as a system (SYS-4…8). */
+export type BoxSection = 'info' | 'backup';
+export const BOX_SECTIONS: readonly BoxSection[] = ['info', 'backup'];
 const STRUCTURE_KINDS: readonly StructureKind[] = ['loads', 'groups', 'panelboards'];
 export type ConsumptionView = 'total' | 'overall' | 'partials' | 'compare' | 'details' | 'tariffs' | 'tariff-details';
 export const CONSUMPTION_VIEWS: readonly ConsumptionView[] = ['total', 'overall', 'partials', 'compare', 'details', 'tariffs', 'tariff-details'];
@@ -39,6 +43,7 @@ export type Route =
   | { name: 'costs'; type: CostType }
   | { name: 'settings' }
   | { name: 'setting'; section: SettingsSection }
+  | { name: 'box'; section: BoxSection }
   | { name: 'users' }
   | { name: 'changeCodes' }
   /** `deviceId`: the device shown in Details. */
@@ -110,6 +115,7 @@ export function parseHash(hash: string): Route {
     if (what === undefined) return { name: 'settings' };
     if (what === 'users') return { name: 'users' };
     if ((SETTINGS_SECTIONS as readonly string[]).includes(what)) return { name: 'setting', section: what as SettingsSection };
+    if ((BOX_SECTIONS as readonly string[]).includes(what)) return { name: 'box', section: what as BoxSection };
   }
   return { name: 'notFound' };
 }
