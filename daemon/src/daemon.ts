@@ -15,6 +15,9 @@ import { ConfigStore, type Seed } from './config/index';
 import { AuthService } from './auth/index';
 import { GatewayManager, type LinkFactory } from './gateways/index';
 import { Poller, type PollDevice } from './poll/index';
+import { Commands } from './commands/index';
+import { EqMonitor } from './eq/index';
+import { Links } from './links/index';
 import { createApi, HTTP_SERVER_OPTIONS, applyServerLimits } from './api/index';
 import { createSystem, applyPendingSwap, cleanScratch, SystemService, TlsStore, HttpsService, Updater, type SystemAdapter, type RestoreLimits } from './system/index';
 import { join } from 'node:path';
@@ -255,8 +258,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   if (swapped?.what === 'restore') rebuildHistoryFolderAfterRestore(historyDir, log);
   box.start();
   const scanner = new Scanner(gateways, catalog, log.child('scan'));
+  const commands = new Commands({ config, catalog, gateways, poller, clock, log: log.child('commands') });
+  const eq = new EqMonitor({ db: dbs.root.openDB<unknown, string>({ name: 'eq' }), config, poller, log: log.child('eq') });
+  eq.start();
+  const links = new Links({ config, catalog, gateways, clock, log: log.child('links') });
+  // the devices' link icon (DEV-4): the link tables are read shortly after start and after each device change
+  const readLinks = () => { links.read().catch((err) => log.warn('link tables not read', { err })); };
+  const linksTimer = clock.setTimeout(readLinks, 2000);
+  const offLinks = config.events.on('changed', (what) => { if (what === 'devices') readLinks(); });
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, version, webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, commands, eq, links, version, webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const listening = async (s: import('node:http').Server) => {
@@ -299,6 +310,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       offState();
       await greenup.stop();
       poller.stop();
+      eq.stop();
+      clock.clearTimeout(linksTimer);
+      offLinks();
       await interop.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (httpsServer) await new Promise<void>((resolve) => httpsServer!.close(() => resolve()));

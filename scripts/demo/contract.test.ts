@@ -82,6 +82,7 @@ test('every documented GET answers what its schema says, on the demo data', asyn
 
   const examples: Record<string, string[]> = {
     '/api/devices/{id}': [`/api/devices/${devices[0].id}`],
+    '/api/devices/{id}/eq': [`/api/devices/${devices[0].id}/eq`],
     '/api/devices/{id}/live': [`/api/devices/${devices[0].id}/live`, `/api/devices/${devices[devices.length - 1].id}/live`],
     '/api/scans': ['/api/scans', '/api/scans?gatewayId=local'],
     '/api/scans/{id}': [`/api/scans/${scanId}`],

@@ -8,6 +8,7 @@ import type { Catalog, Clock } from '@ews/daemon';
 import { SimBus } from './bus';
 import { hashInts } from './noise';
 import type { SimProfile } from './profiles';
+import type { SupplyDisturbance } from './physics';
 import { combineSlaves, createSimSlave, type SimSlave } from './slave';
 import { createSimStation, type SimStation } from './station';
 
@@ -148,6 +149,8 @@ export interface BuildSimBusOptions {
   seed?: number;
   /** Extra per-phase load (A) of the meters that feed the stations, on top of the stations' draw. */
   stationMeterBaseA?: () => [number, number, number];
+  /** A supply disturbance shared by every device of the bus (EQ-1 bad week). */
+  supply?: SupplyDisturbance;
 }
 
 /**
@@ -189,6 +192,7 @@ export function buildSimBus(catalog: Catalog, bus: InstallationBus, opts: BuildS
       ...(d.nominalPowerW !== undefined ? { nominalPowerW: d.nominalPowerW } : {}),
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+      ...(opts.supply ? { supply: opts.supply } : {}),
       ...(d.feedsStations ? { extraPhaseCurrentsA: stationCurrents } : {}),
     });
     byAddress.set(d.address, [...(byAddress.get(d.address) ?? []), slave]);

@@ -78,6 +78,8 @@ export const gatewaySchema = z.object({
   panelBoardId: z.string().nullable().default(null),
   enabled: z.boolean().default(true),
   timeoutMs: z.number().int().min(20).max(10000).default(1000),
+  /** EQ-1: the device of this gateway whose supply is checked against EN 50160 every week. */
+  eqDeviceId: z.number().int().min(1).max(9999).nullable().optional(),
 });
 export type Gateway = z.infer<typeof gatewaySchema>;
 
@@ -117,10 +119,13 @@ export const deviceConfigSchema = z.object({
 export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
 export type DeviceConfigInput = z.input<typeof deviceConfigSchema>;
 
-/** The address as the UI shows it: `address`, `address-position`, `address-side`, `247-<remote id>`. */
-export function deviceAddressLabel(d: Pick<DeviceConfig, 'address' | 'position' | 'side'> & { remoteAddress?: number | undefined }): string {
+/**
+ * The address as the UI shows it: `address`, `address-position`, `address-side`, `247-<remote id>`;
+ * an EMS module behind its F80BIM1 interface (`module`) shows `module-interface` (e.g. `2-1`, CAT-1).
+ */
+export function deviceAddressLabel(d: Pick<DeviceConfig, 'address' | 'position' | 'side'> & { remoteAddress?: number | undefined }, module = false): string {
   if (d.remoteAddress !== undefined) return `${d.address}-${d.remoteAddress}`;
-  if (d.position !== undefined) return `${d.address}-${d.position}`;
+  if (d.position !== undefined) return module ? `${d.position}-${d.address}` : `${d.address}-${d.position}`;
   if (d.side !== undefined) return `${d.address}-${d.side}`;
   return String(d.address);
 }

@@ -21,6 +21,9 @@ import {
 } from './structure';
 import { csvSettingsAnswerSchema, csvSettingsPatchSchema, networkAnswerSchema, networkSettingsSchema, timeAnswerSchema, timeSettingsPatchSchema } from './settings';
 import { consumptionQuerySchema, consumptionResultSchema } from './consumption';
+import { commandEndpoints } from './commands';
+import { eqEndpoints } from './eq';
+import { linkEndpoints } from './links';
 import { greenupEndpoints } from './greenup';
 import { systemEndpoints } from './system';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
@@ -75,6 +78,9 @@ const settings = <T extends string, B extends z.ZodType, R extends z.ZodType>(pa
 }) as unknown as Record<`GET ${T}`, { summary: string; right: Right; response: R }> & Record<`PUT ${T}`, { summary: string; right: Right; body: B; response: R }>;
 
 export const endpoints = {
+  ...commandEndpoints,
+  ...eqEndpoints,
+  ...linkEndpoints,
   'GET /api/health': { summary: 'Is the daemon up, and its version', right: 'public', response: healthResponseSchema },
   'GET /api/openapi.json': { summary: 'This OpenAPI 3.1 document', right: 'public', response: z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.looseObject({})) }) },
 

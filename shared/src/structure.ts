@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { EDITIONS, MAX_GROUPS_PER_DEVICE } from './constants';
-import { capabilitySchema, deviceParameterSchema, energyTypeSchema, familySchema } from './catalog';
+import { capabilitySchema, commandKindSchema, deviceParameterSchema, energyTypeSchema, familySchema } from './catalog';
 import { deviceConfigSchema, genericRegisterSchema, gatewaySchema, remoteIdSchema } from './config';
 import { gatewaySummarySchema, liveValueSchema, measureDefSchema, statusReasonSchema } from './api';
 
@@ -100,6 +100,10 @@ export const catalogModelSchema = z.object({
   positions: z.number().int().optional(),
   /** The model's quantities, for labels (Test results, custom I/O labels on `io`/`state` keys). */
   measures: z.array(measureDefSchema),
+  /** Switching commands offered on the State/Com. page (DEV-2). */
+  commands: z.array(z.object({ kind: commandKindSchema, label: z.string() })).optional(),
+  /** Outputs that can be switched and configured (DEV-3). */
+  outputs: z.number().int().optional(),
 });
 export type CatalogModel = z.infer<typeof catalogModelSchema>;
 

@@ -9,7 +9,7 @@ import { HomePage } from './pages/home';
 import { LoginPage } from './pages/login';
 import { MeasurePage } from './pages/measure';
 import { PanelPage } from './pages/panel';
-import { AuditPage, SystemPage } from './pages/system';
+import { AuditPage, LinksPage, SystemPage } from './pages/system';
 import { SystemInfoPage, BackupPage } from './pages/box';
 import { GatewaysPage } from './pages/gateways';
 import { DevicesPage } from './pages/devices';
@@ -60,7 +60,7 @@ export const canManageUsers = (u: SessionUser) => holdsRight(u, 'users');
 function allowed(r: Route, u: SessionUser): boolean {
   switch (r.name) {
     case 'panel': case 'measure': return u.pages.includes('myPanelBoard');
-    case 'system': case 'gateways': case 'devices': case 'scan': case 'structure': case 'audit': case 'costs': return u.pages.includes('systemConfig');
+    case 'system': case 'gateways': case 'devices': case 'scan': case 'structure': case 'audit': case 'links': case 'costs': return u.pages.includes('systemConfig');
     case 'settings': return u.pages.includes('webServerConfig') || canManageUsers(u);
     case 'setting': case 'box': return u.pages.includes('webServerConfig');
     case 'users': case 'changeCodes': return canManageUsers(u);
@@ -93,6 +93,7 @@ export function App() {
     case 'measure': return <MeasurePage key={r.deviceId} deviceId={r.deviceId} />;
     case 'system': return <SystemPage />;
     case 'audit': return <AuditPage />;
+    case 'links': return <LinksPage />;
     case 'costs': return <CostsPage key={r.type} type={r.type} />;
     case 'gateways': return <GatewaysPage selected={r.gatewayId} />;
     case 'devices': return <DevicesPage key={r.gatewayId} gatewayId={r.gatewayId} selected={r.deviceId} />;

@@ -14,6 +14,9 @@ import type { SystemAdapter, SystemService, HttpsService, Updater } from '../sys
 import type { Scanner } from '../scan/index';
 import type { Energy } from '../energy/index';
 import type { Costs } from '../costs/index';
+import type { Commands } from '../commands/index';
+import type { EqMonitor } from '../eq/index';
+import type { Links } from '../links/index';
 import type { Greenup } from '../greenup/index';
 import type { Interop } from '../interop/index';
 
@@ -35,6 +38,9 @@ export interface ApiDeps {
   scanner: Scanner;
   energy: Energy;
   costs: Costs;
+  commands: Commands;
+  eq: EqMonitor;
+  links: Links;
   greenup: Greenup;
   interop: Interop;
   version: string;

@@ -15,6 +15,7 @@ import { EnergyError } from '../energy/index';
 import { CatalogError } from '../catalog/index';
 import { ModbusError } from '../modbus/index';
 import { HistoryError } from '../store/index';
+import { CommandError } from '../commands/index';
 import { GreenupError } from '../greenup/index';
 import type { Logger } from '../util/log';
 
@@ -53,6 +54,7 @@ export function errorHandler(log: Logger) {
       const status = err.code === 'not-found' ? 404 : err.code === 'conflict' ? 409 : 400;
       return body(status, { error: err.message, code: err.code, ...withFields(fields) });
     }
+    if (err instanceof CommandError) return body(err.code === 'not-found' ? 404 : 409, { error: err.message, code: err.code, fields: { [err.field]: [err.message] } });
     if (err instanceof ScanError) return body(err.code === 'not-found' ? 404 : 409, { error: err.message, code: err.code, ...(err.code === 'not-found' ? { fields: { id: [err.message] } } : {}) });
     if (err instanceof EnergyError) {
       const field = ENERGY_FIELD[err.code];

@@ -7,7 +7,7 @@
  */
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { resolveRegisters } from '@ews/shared';
+import { resolveRegisters, type ModelDef } from '@ews/shared';
 import type { ApiDeps, Env } from './context';
 import { errorHandler, ApiError } from './errors';
 import { rightsMiddleware } from './rights';
@@ -20,6 +20,9 @@ import { settingsHandlers } from './settings';
 import { userHandlers } from './users';
 import { consumptionHandlers } from './consumption';
 import { costHandlers } from './costs';
+import { commandHandlers } from './commands';
+import { eqHandlers } from './eq';
+import { linkHandlers } from './links';
 import { greenupHandlers } from './greenup';
 import { interopHandlers } from './interop';
 import { systemHandlers } from './system';
@@ -55,6 +58,8 @@ export function createApi(deps: ApiDeps) {
       family: m.family, model: m.model, label: m.label, energyType: m.energyType, capabilities: m.capabilities, parameters: m.parameters,
       ...(m.positions ? { positions: m.positions.count } : {}),
       measures: resolveRegisters(m).map((r) => ({ key: r.key, label: r.label ?? r.key, unit: r.unit, group: r.group, ...(r.phase ? { phase: r.phase } : {}) })),
+      ...(m.commands.length ? { commands: m.commands.map((c) => ({ kind: c.kind, label: c.label })) } : {}),
+      ...(outputCount(m) ? { outputs: outputCount(m) } : {}),
     })),
     ...sessionHandlers(deps),
     ...structureHandlers(deps),
@@ -63,6 +68,9 @@ export function createApi(deps: ApiDeps) {
     ...costHandlers(deps),
     ...userHandlers(deps),
     ...consumptionHandlers(deps),
+    ...commandHandlers(deps),
+    ...eqHandlers(deps),
+    ...linkHandlers(deps),
     ...greenupHandlers(deps),
     ...interopHandlers(deps),
     ...systemHandlers(deps),
@@ -80,6 +88,11 @@ export function createApi(deps: ApiDeps) {
   app.all('/api/*', (c) => { throw new ApiError(404, 'not-found', `no such API route: ${c.req.method} ${c.req.path}`); });
   if (deps.webDir) app.use('*', staticFiles(deps.webDir));
   return app;
+}
+
+/** Writable outputs of a model (output1State, output2State…). */
+function outputCount(m: ModelDef): number {
+  return resolveRegisters(m).filter((r) => /^output\d+State$/.test(r.key) && r.writable).length;
 }
 
 /** The consumption routes alone, validated as in the daemon (the store benchmark serves them). */

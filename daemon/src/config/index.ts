@@ -109,6 +109,13 @@ export class ConfigStore {
   gateway(id: string): Gateway | undefined { return this.doc.gateways.find((g) => g.id === id); }
   device(id: number): DeviceConfig | undefined { return this.doc.devices.find((d) => d.id === id); }
 
+  /** An audit entry for an action that changes no configuration (switching commands, DEV-2/3). */
+  async record(user: string, action: string): Promise<void> {
+    const at = new Date(this.clock.now()).toISOString();
+    const version = this.doc.version;
+    await this.dbs.audit.put(`${at}#${version}#${Math.random().toString(36).slice(2, 8)}`, { at, user, action, version } satisfies AuditEntry);
+  }
+
   audit(limit = 100): AuditEntry[] {
     return [...this.dbs.audit.getRange({ reverse: true, limit })].map((e) => e.value as AuditEntry);
   }
@@ -201,7 +208,7 @@ export class ConfigStore {
     let loadId = p.loadId;
     if (model?.energyType === 'water') loadId = 'water';
     if (model?.energyType === 'gas') loadId = 'gas';
-    const dev = deviceConfigSchema.parse({ ...p, id, loadId, name: p.name || deviceAddressLabel(p) });
+    const dev = deviceConfigSchema.parse({ ...p, id, loadId, name: p.name || deviceAddressLabel(p, model?.parameters.includes('module')) });
     if (!model) fail('invalid', 'model', `unknown model ${p.family}/${p.model}`);
     return dev;
   }

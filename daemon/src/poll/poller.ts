@@ -96,7 +96,7 @@ export class Poller {
       if (!model) configError = `model ${config.family}/${config.model} is not in the catalogue`;
       else if (model.parameters.includes('genericRegister') && !config.generic) configError = 'generic meter without register settings';
       else if (model.parameters.includes('remoteAddress') && config.remoteAddress === undefined) configError = 'WSMEASURE device without its Remote ID';
-      else plan = planDevice(model, { position: config.position, side: config.side, generic: config.generic, remoteAddress: config.remoteAddress });
+      else plan = planDevice(model, { position: config.position, side: config.side, generic: config.generic, remoteAddress: config.remoteAddress, supply: config.supply });
       next.set(config.id, {
         config, plan, state: initialState(config.enabled, configError), nextDueMs: 0, inflight: undefined,
       });

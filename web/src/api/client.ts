@@ -7,7 +7,7 @@
  */
 import { signal } from '@preact/signals';
 import type {
-  ApiError, ConsumptionQuery, CostType, Edition, EndpointAnswer, EndpointBody, EndpointInput, EndpointKey,
+  ApiError, CommandKind, ConsumptionQuery, CostType, Edition, EndpointAnswer, EndpointBody, EndpointInput, EndpointKey, OutputConfig,
 } from '@ews/shared';
 
 /** Set when a request could not reach the daemon; cleared by the next answer. */
@@ -168,6 +168,12 @@ export const api = {
   gateways: () => call('GET /api/gateways'),
   devices: () => call('GET /api/devices'),
   live: (id: number) => call('GET /api/devices/:id/live', { params: { id } }),
+  links: () => call('GET /api/links'),
+  eq: (id: number) => call('GET /api/devices/:id/eq', { params: { id } }),
+  /** DEV-2 / DEV-3: commands on the bus, confirmed by the user first. */
+  switchDevice: (id: number, kind: CommandKind) => call('POST /api/devices/:id/commands/:kind', { params: { id, kind }, body: { confirm: true } }),
+  setOutput: (id: number, n: number, on: boolean) => call('PUT /api/devices/:id/outputs/:n', { params: { id, n }, body: { on, confirm: true } }),
+  configureOutput: (id: number, n: number, body: OutputConfig) => call('PUT /api/devices/:id/outputs/:n/config', { params: { id, n }, body }),
 
   // System configuration (SPEC §1–2)
   catalog: () => call('GET /api/catalog'),

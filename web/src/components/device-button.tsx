@@ -21,7 +21,8 @@ export function DeviceButton({ device, onOpen, station }: { device: DeviceSummar
       <span class="device-top">
         <span class="device-address" title={`ID ${d.id}`}>{d.addressLabel}</span>
         <span class="device-caps">
-          {d.capabilities.map((c) => <CapabilityIcon key={c} cap={c} title={t(`cap.${c}` as MessageKey)} />)}
+          {/* the link mark only on modules that take part in a link (DEV-4) */}
+          {d.capabilities.filter((c) => c !== 'link' || d.linked).map((c) => <CapabilityIcon key={c} cap={c} title={t(`cap.${c}` as MessageKey)} />)}
         </span>
       </span>
       <span class="device-name">{d.name}</span>

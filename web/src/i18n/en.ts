@@ -1,4 +1,5 @@
 import { costsEn } from './costs.en';
+import { commandsEn } from './commands.en';
 import { boxEn } from './box.en';
 import { tariffsEn } from './tariffs.en';
 import { greenupEn } from './greenup.en';
@@ -6,6 +7,7 @@ import { greenupEn } from './greenup.en';
 /** English strings: the reference dictionary. Every other language must have the same keys. */
 export const en = {
   ...costsEn,
+  ...commandsEn,
   ...boxEn,
   ...tariffsEn,
   ...greenupEn,
@@ -89,6 +91,8 @@ export const en = {
   'gw.new': 'New gateway',
   'gw.host': 'IP address',
   'gw.port': 'Port',
+  'gw.eqDevice': 'EQ device (EN 50160 weekly check)',
+  'gw.noEqDevice': 'None',
   'gw.timeout': 'Timeout',
   'gw.panelBoard': 'Panel board',
   'gw.noPanelBoard': '— none —',

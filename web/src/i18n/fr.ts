@@ -1,5 +1,6 @@
 import type { Dictionary } from './en';
 import { costsFr } from './costs.fr';
+import { commandsFr } from './commands.fr';
 import { boxFr } from './box.fr';
 import { tariffsFr } from './tariffs.fr';
 import { greenupFr } from './greenup.fr';
@@ -7,6 +8,7 @@ import { greenupFr } from './greenup.fr';
 /** French strings (wording of the Legrand French manual where it has one). */
 export const fr: Dictionary = {
   ...costsFr,
+  ...commandsFr,
   ...boxFr,
   ...tariffsFr,
   ...greenupFr,
@@ -90,6 +92,8 @@ export const fr: Dictionary = {
   'gw.new': 'Nouvelle passerelle',
   'gw.host': 'Adresse IP',
   'gw.port': 'Port',
+  'gw.eqDevice': 'Dispositif EQ (contrôle EN 50160 hebdomadaire)',
+  'gw.noEqDevice': 'Aucun',
   'gw.timeout': 'Délai de réponse',
   'gw.panelBoard': 'Tableau électrique',
   'gw.noPanelBoard': '— aucun —',

@@ -118,6 +118,8 @@ function bodyOf(gatewayId: string, d: Draft): DeviceInput {
     address: params.includes('remoteAddress') ? SLAVE_UNIT_ID : num(d.address) as number,
     ...(params.includes('remoteAddress') ? { remoteAddress: num(d.remoteAddress) } : {}),
     ...(params.includes('position') ? { position: num(d.position) } : {}),
+    // an EMS module addressed through its interface (remote addressing): `module-interface`
+    ...(params.includes('module') && d.position ? { position: num(d.position) } : {}),
     ...(params.includes('side') && d.side ? { side: d.side as 'A' | 'B' } : {}),
     ...(params.includes('phase') && d.phase ? { phase: d.phase as 'L1' | 'L2' | 'L3' } : {}),
     supply: params.includes('supply') ? (d.supply as 'upstream' | 'downstream') : 'upstream',
@@ -260,7 +262,7 @@ function DeviceForm({ gatewayId, detail, onSaved }: { gatewayId: string; detail?
         </Field>
       </div>
       <div class="row">
-        <Field label={params.includes('position') ? t('dev.concentratorAddress') : t('dev.address')} name="address" errors={errors} hint={params.includes('remoteAddress') ? undefined : '1–247'} class="short">
+        <Field label={params.includes('position') ? t('dev.concentratorAddress') : params.includes('module') ? t('dev.interfaceAddress') : t('dev.address')} name="address" errors={errors} hint={params.includes('remoteAddress') ? undefined : '1–247'} class="short">
           <input
             data-testid="device-address" value={params.includes('remoteAddress') ? String(SLAVE_UNIT_ID) : d.address} inputMode="numeric"
             disabled={params.includes('remoteAddress')} onInput={(e) => set({ address: e.currentTarget.value })}
@@ -284,6 +286,11 @@ function DeviceForm({ gatewayId, detail, onSaved }: { gatewayId: string; detail?
             ) : (
               <input data-testid="device-position" value={d.position} inputMode="numeric" onInput={(e) => set({ position: e.currentTarget.value })} />
             )}
+          </Field>
+        ) : null}
+        {params.includes('module') ? (
+          <Field label={t('dev.module')} name="position" errors={errors} hint={t('dev.moduleHint')} class="short">
+            <input data-testid="device-module" value={d.position} inputMode="numeric" onInput={(e) => set({ position: e.currentTarget.value })} />
           </Field>
         ) : null}
         {params.includes('side') ? (

@@ -4,7 +4,7 @@
  * - `#/login`, `#/`, `#/panel`, `#/panel/<deviceId>`
  * - System configuration: `#/system`, `#/system/gateways[/<id>|/new]`,
  *   `#/system/gateways/<id>/devices[/<deviceId>|/new]`, `#/system/gateways/<id>/scan`,
- *   `#/system/loads|groups|panelboards`, `#/system/audit`, `#/system/costs[/electricity|gas|water]` (COST-1…4)
+ *   `#/system/loads|groups|panelboards`, `#/system/audit`, `#/system/links` (DEV-4), `#/system/costs[/electricity|gas|water]` (COST-1…4)
  * - Web server configuration: `#/settings`, `#/settings/network|modbus|time|csv|edition|users`,
  *   the box as a system `#/settings/info|backup` (SYS-5, SYS-6, SYS-8)
  * - `#/change-codes` (AUTH-5)
@@ -40,6 +40,7 @@ export type Route =
   | { name: 'scan'; gatewayId: string }
   | { name: 'structure'; kind: StructureKind }
   | { name: 'audit' }
+  | { name: 'links' }
   /** Bill of consumptions: tariffs and cost rules of one energy type. */
   | { name: 'costs'; type: CostType }
   | { name: 'settings' }
@@ -85,6 +86,7 @@ export function parseHash(hash: string): Route {
     const [, what, id, sub, devId] = parts;
     if (what === undefined) return { name: 'system' };
     if (what === 'audit' && id === undefined) return { name: 'audit' };
+    if (what === 'links' && id === undefined) return { name: 'links' };
     if (what === 'costs' && sub === undefined) {
       if (id === undefined) return { name: 'costs', type: 'electricity' };
       if (isCostType(id)) return { name: 'costs', type: id };
