@@ -19,8 +19,11 @@ import { createApi, HTTP_SERVER_OPTIONS, applyServerLimits } from './api/index';
 import { createSystem, applyPendingSwap, cleanScratch, SystemService, TlsStore, HttpsService, Updater, type SystemAdapter, type RestoreLimits } from './system/index';
 import { join } from 'node:path';
 import { Scanner } from './scan/index';
-import { Energy, scopeProvider, scopeLabels } from './energy/index';
-import { Costs } from './costs/index';
+import { Energy, scopeProvider, scopeLabels, knowsTimeZone } from './energy/index';
+import { setTimeZoneLookup } from '@ews/shared';
+import { Costs, TariffSchedule, priceSpans } from './costs/index';
+import { Greenup, type PriceSource } from './greenup/index';
+import { Interop } from './interop/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
 
@@ -42,6 +45,8 @@ export interface DaemonOptions {
   refreshMs?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** MQTT reconnection back-off (tests shorten it). */
+  mqttBackoffMs?: { min: number; max: number };
   version?: string;
   /** The history folder (HIST-2): `database.zip` is written there. Default `<dataDir>/history`. */
   historyDir?: string;
@@ -66,6 +71,26 @@ export interface DaemonOptions {
   updatePublicKeyPem?: string;
   /** Called after an update is installed: the process must end so that systemd restarts the launcher. */
   onExitRequested?: (why: string) => void;
+  /** Green'Up control period and settle time (tests; defaults 1 s and 4 s). */
+  greenupPeriodMs?: number;
+  greenupSettleMs?: number;
+}
+
+/** Price per kWh of electricity in force at an instant, from the tariffs and cost rules (COST-2, COST-3). */
+function electricityPrices(config: ConfigStore): PriceSource {
+  let cached: { key: string; schedule: TariffSchedule } | undefined;
+  return {
+    currency: () => config.costSettings().currency,
+    priceAt(ms) {
+      const tariffs = config.tariffs('electricity');
+      const key = JSON.stringify([tariffs.map((t) => t.id), config.costRules('electricity'), config.time().timezone]);
+      if (cached?.key !== key) cached = { key, schedule: new TariffSchedule({ tariffIds: tariffs.map((t) => t.id), rules: config.costRules('electricity'), timezone: config.time().timezone }) };
+      const index = cached.schedule.tariffAt(ms);
+      const tariff = tariffs[index];
+      if (!tariff) return null;
+      return priceSpans(tariff, config.time().timezone).find((p) => ms >= p.startMs && ms < p.endMs)?.price ?? null;
+    },
+  };
 }
 
 export interface Daemon {
@@ -84,6 +109,8 @@ export interface Daemon {
   readonly box: SystemService;
   /** What the start swapped in (a restore or an optimisation), if anything. */
   readonly swapped?: { what: 'restore' | 'optimize'; at: string };
+  readonly greenup: Greenup;
+  readonly interop: Interop;
   /** Every route of the HTTP app (the rights test checks each has an entry). */
   readonly routes: Array<{ method: string; path: string }>;
   stop(): Promise<void>;
@@ -101,6 +128,7 @@ export function packageVersion(): string {
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const log = opts.log ?? createLogger('ews');
   const clock = opts.clock ?? systemClock;
+  setTimeZoneLookup(knowsTimeZone); // settings validated against the tz database, not ICU's
   const catalog = opts.catalog ?? loadCatalog();
   const startedAtMs = clock.now();
   // A restore or an optimisation committed before the last stop is swapped in before the store opens.
@@ -176,6 +204,20 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }).catch((err) => log.error('applying configuration failed', { what, err }));
   });
 
+  // Green'Up (EV-1…6): its own control loop on the command lane, stations' reports from the poller.
+  const greenup = new Greenup({
+    root: dbs.root, config, catalog, poller, buses: gateways, prices: electricityPrices(config), clock, log: log.child('greenup'),
+    ...(opts.greenupPeriodMs ? { periodMs: opts.greenupPeriodMs } : {}),
+    ...(opts.greenupSettleMs ? { controller: { settleMs: opts.greenupSettleMs } } : {}),
+  });
+  greenup.start();
+  // MS-1, BEY-2: Modbus TCP server, metrics, MQTT; they follow their settings live.
+  const interop = new Interop({
+    config, store: history, poller, gateways, catalog, energy, clock, log,
+    ...(opts.mqttBackoffMs ? { mqttBackoffMs: opts.mqttBackoffMs } : {}),
+  });
+  await interop.start();
+
   const system = opts.system ?? createSystem();
   const version = opts.version ?? packageVersion();
   // HTTPS (SYS-7): ports known once the servers listen
@@ -214,7 +256,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   box.start();
   const scanner = new Scanner(gateways, catalog, log.child('scan'));
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, version, webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, version, webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const listening = async (s: import('node:http').Server) => {
@@ -248,14 +290,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   log.info('listening', { url, ...(httpsUrl ? { httpsUrl } : {}), dataDir: opts.dataDir });
 
   return {
-    url, port, ...(httpsUrl ? { httpsUrl, httpsPort: httpsPort! } : {}), config, poller, gateways, dbs, system, energy, costs, box, ...(swapped ? { swapped } : {}),
+    url, port, ...(httpsUrl ? { httpsUrl, httpsPort: httpsPort! } : {}), config, poller, gateways, dbs, system, energy, costs, greenup, interop, box, ...(swapped ? { swapped } : {}),
     routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       offConfig();
       box.stop();
       offSample();
       offState();
+      await greenup.stop();
       poller.stop();
+      await interop.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (httpsServer) await new Promise<void>((resolve) => httpsServer!.close(() => resolve()));
       await chain;

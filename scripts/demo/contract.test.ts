@@ -25,8 +25,9 @@ let doc: Doc;
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'ews-contract-'));
   demo = await startDemo({ dataDir, simRtuPort: 0, simGatewayPort: 0, backfillMonths: 2, costs: true });
+  // the greenUp user holds every page right, the Green'Up routes' included
   const login = await fetch(`${demo.url}/api/session`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin: '99999', puk: '00000 9999 00000' }),
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin: '88888', puk: '00000 8888 00000' }),
   });
   assert.equal(login.status, 200);
   cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');

@@ -9,6 +9,7 @@ import { SimBus } from './bus';
 import { hashInts } from './noise';
 import type { SimProfile } from './profiles';
 import { combineSlaves, createSimSlave, type SimSlave } from './slave';
+import { createSimStation, type SimStation } from './station';
 
 export interface InstallationDevice {
   address: number;
@@ -21,6 +22,11 @@ export interface InstallationDevice {
   nominalPowerW?: number;
   /** false: configured in the daemon but absent from the bus (never answers). Default true. */
   simulated?: boolean;
+  /** Charging stations: the side of a two-side old-range station, the phase of a single-phase one. */
+  side?: 'A' | 'B';
+  phase?: 'L1' | 'L2' | 'L3';
+  /** A meter upstream of the bus's charging stations: their draw adds to its per-phase currents. */
+  feedsStations?: boolean;
   /** How the demo's configuration assigns it: load id, measure groups (by name), exclusion. */
   loadId?: string;
   groups?: string[];
@@ -141,8 +147,27 @@ export interface BuildSimBusOptions {
 export function buildSimBus(catalog: Catalog, bus: InstallationBus, opts: BuildSimBusOptions = {}): SimBus {
   const simBus = new SimBus({ ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.turnaroundMs !== undefined ? { turnaroundMs: opts.turnaroundMs } : {}) });
   const byAddress = new Map<number, SimSlave[]>();
+  // charging stations first (the sides of one address are one slave): meters upstream add their draw
+  const stations: SimStation[] = [];
+  const stationDevices = bus.devices.filter((d) => d.family === 'evStation' && d.simulated !== false);
+  for (const address of new Set(stationDevices.map((d) => d.address))) {
+    const sides = stationDevices.filter((d) => d.address === address);
+    const station = createSimStation(catalog.require('evStation', sides[0].model), {
+      address, name: sides.map((d) => d.name).join(' / '), seed: hashInts(opts.seed ?? 1, address),
+      sides: sides.map((d) => ({ ...(d.side ? { side: d.side } : {}), ...(d.phase ? { phase: d.phase } : {}) })),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+    });
+    stations.push(station);
+    simBus.add(station);
+  }
+  const stationCurrents = (): [number, number, number] => {
+    const sum: [number, number, number] = [0, 0, 0];
+    for (const st of stations) st.phaseCurrentsA().forEach((a, i) => { sum[i] += a; });
+    return sum;
+  };
   for (const d of bus.devices) {
-    if (d.simulated === false) continue;
+    if (d.simulated === false || d.family === 'evStation') continue;
     const model = catalog.require(d.family, d.model);
     const slave = createSimSlave(model, {
       address: d.address,
@@ -154,6 +179,7 @@ export function buildSimBus(catalog: Catalog, bus: InstallationBus, opts: BuildS
       ...(d.nominalPowerW !== undefined ? { nominalPowerW: d.nominalPowerW } : {}),
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+      ...(d.feedsStations ? { extraPhaseCurrentsA: stationCurrents } : {}),
     });
     byAddress.set(d.address, [...(byAddress.get(d.address) ?? []), slave]);
   }

@@ -104,6 +104,30 @@ export function electricalState(p: ElectricalParams, simMs: number): ElectricalS
   };
 }
 
+/** Adds loads drawing `extraA` per phase at power factor 0.99 (charging stations) to a state. */
+export function addPhaseCurrents(e: ElectricalState, extraA: readonly [number, number, number]): ElectricalState {
+  if (extraA.every((a) => a === 0)) return e;
+  const EXTRA_PF = 0.99;
+  const phases = e.phases.map((p, i) => {
+    const addW = extraA[i] * p.voltageV * EXTRA_PF;
+    const addVar = extraA[i] * p.voltageV * Math.sqrt(1 - EXTRA_PF ** 2);
+    const activePowerW = p.activePowerW + addW;
+    const reactivePowerVar = p.reactivePowerVar + addVar;
+    const apparentPowerVA = Math.hypot(activePowerW, reactivePowerVar);
+    return { ...p, activePowerW, reactivePowerVar, apparentPowerVA, currentA: apparentPowerVA / p.voltageV, powerFactor: apparentPowerVA > 0 ? activePowerW / apparentPowerVA : 1 };
+  }) as ElectricalState['phases'];
+  const [l1, l2, l3] = phases;
+  const re = l1.currentA - 0.5 * (l2.currentA + l3.currentA);
+  const im = (Math.sqrt(3) / 2) * (l2.currentA - l3.currentA);
+  const activePowerW = l1.activePowerW + l2.activePowerW + l3.activePowerW;
+  const reactivePowerVar = l1.reactivePowerVar + l2.reactivePowerVar + l3.reactivePowerVar;
+  const apparentPowerVA = Math.hypot(activePowerW, reactivePowerVar);
+  return {
+    ...e, phases, activePowerW, reactivePowerVar, apparentPowerVA,
+    neutralCurrentA: Math.hypot(re, im), powerFactor: apparentPowerVA > 0 ? activePowerW / apparentPowerVA : 1,
+  };
+}
+
 /**
  * Harmonic `rank` as % of the fundamental for a given THD: odd ranks fall as rank^-1.5, even
  * ranks are small, and the weights are normalised so √Σh² over ranks 2…25 ≈ THD.

@@ -9,7 +9,7 @@
 import { resolveRegisters, genericRegisters, type GenericRegister, type ModelDef, type ResolvedRegister } from '@ews/shared';
 import { modbus, systemClock, type Clock } from '@ews/daemon';
 import { hash01 } from './noise';
-import { electricalState, type ElectricalParams, type ElectricalState } from './physics';
+import { addPhaseCurrents, electricalState, type ElectricalParams, type ElectricalState } from './physics';
 import { isSimProfile, type SimProfile } from './profiles';
 import { encodeValue, engineeringValue, type Counters } from './values';
 import { createStateTable, type StateTable } from './states';
@@ -58,6 +58,11 @@ export interface SimSlaveOptions {
    * reserved registers read as 0) or 'exception' (strict device: exception 2 like any unmapped word).
    */
   gaps?: 'zero' | 'exception';
+  /**
+   * Current drawn downstream of this meter on L1, L2, L3 on top of its profile (the charging
+   * stations behind an installation's main meter), at the moment of the reading.
+   */
+  extraPhaseCurrentsA?: () => readonly [number, number, number];
 }
 
 /** Longest integration step, simulated ms (profiles change slower than this). */
@@ -99,7 +104,8 @@ export function createSimSlave(model: ModelDef, opts: SimSlaveOptions): SimSlave
   const simTimeMs = (): number => wall0 + (clock.now() - wall0) * timeScale;
 
   const sample = (simMs: number): { e: ElectricalState; s: Sample } => {
-    const e = electricalState(params(), simMs);
+    const base = electricalState(params(), simMs);
+    const e = opts.extraPhaseCurrentsA && states.energised() ? addPhaseCurrents(base, opts.extraPhaseCurrentsA()) : base;
     const flow = isFlow ? Math.max(0, e.activePowerW / nominalPowerW) * nominalFlowDm3PerH : 0;
     return { e, s: { activeW: isFlow ? 0 : e.activePowerW, reactiveVar: isFlow ? 0 : e.reactivePowerVar, apparentVA: isFlow ? 0 : e.apparentPowerVA, flowDm3PerH: flow } };
   };

@@ -18,7 +18,7 @@ export const wordOrderSchema = z.enum(['big', 'little']);
 export type WordOrder = z.infer<typeof wordOrderSchema>;
 
 export const unitSchema = z.enum([
-  'Wh', 'varh', 'VAh', 'W', 'var', 'VA', 'V', 'A', 'Hz', '%', 'dm3', 'degC', 's', '', 'state',
+  'Wh', 'varh', 'VAh', 'W', 'var', 'VA', 'V', 'A', 'Ah', 'Hz', '%', 'dm3', 'degC', 's', '', 'state',
 ]);
 export type Unit = z.infer<typeof unitSchema>;
 
@@ -83,6 +83,27 @@ export type Family = z.infer<typeof familySchema>;
 export const energyTypeSchema = z.enum(['electricity', 'water', 'gas', 'none']);
 export type EnergyType = z.infer<typeof energyTypeSchema>;
 
+/** Register keys of a charging station that the Green'Up controller reads and writes. */
+export const stationSpecSchema = z.object({
+  phases: z.union([z.literal(1), z.literal(3)]),
+  ratedCurrentA: z.number().positive().max(80),
+  /** Lowest current a charge can run at (IEC 61851: 6 A). */
+  minCurrentA: z.number().positive().max(80).default(6),
+  rfid: z.boolean().default(false),
+  /** Holding registers written with FC06 (keys of this model's registers). */
+  writes: z.object({
+    /** Maximum charging current, in the register's scale. */
+    setpoint: keySchema,
+    /** Start (1) or wait (0) for the current charge. */
+    command: keySchema,
+    /** Remote management: 1 the station follows the setpoint and command, 0 its own settings. */
+    managed: keySchema,
+    evPlug: keySchema,
+    domesticPlug: keySchema.optional(),
+  }),
+});
+export type StationSpec = z.infer<typeof stationSpecSchema>;
+
 export const modelSchema = z.object({
   $schema: z.string().optional(),
   family: familySchema,
@@ -105,6 +126,13 @@ export const modelSchema = z.object({
   }).default({ maxRegistersPerRead: 125, maxGapRegisters: 16, interFrameDelayMs: 0, wordOrder: 'big' }),
   /** Pulse counters: registers are given for input 1; input n adds (n−1)·stride. */
   positions: z.object({ count: z.number().int().min(1).max(32), stride: z.number().int().min(1) }).optional(),
+  /**
+   * Two-side stations of the Green'Up old range (one Modbus address): registers are given for
+   * side A; side B adds `stride`.
+   */
+  sides: z.object({ count: z.literal(2), stride: z.number().int().min(1) }).optional(),
+  /** EV charging stations (Green'Up, EV-1…5): what the charging controller needs. */
+  station: stationSpecSchema.optional(),
   /** A register whose value identifies the model during a bus scan (CAT-3). */
   identity: z.object({
     address: z.number().int().min(0).max(0xffff),
@@ -126,6 +154,14 @@ export const modelSchema = z.object({
     if (keys.has(r.key)) ctx.addIssue({ code: 'custom', message: `duplicate register key ${r.key}`, path: ['registers'] });
     keys.add(r.key);
     if (r.counter && r.states) ctx.addIssue({ code: 'custom', message: `${r.key}: a counter cannot be an enumeration`, path: ['registers'] });
+  }
+  if (m.parameters.includes('side') && !m.sides) {
+    ctx.addIssue({ code: 'custom', message: 'models with a side parameter need `sides`', path: ['sides'] });
+  }
+  if (m.station) {
+    for (const [what, key] of Object.entries(m.station.writes)) {
+      if (key !== undefined && !keys.has(key)) ctx.addIssue({ code: 'custom', message: `station.writes.${what}: no register ${key}`, path: ['station', 'writes', what] });
+    }
   }
   if (m.parameters.includes('position') && !m.positions) {
     ctx.addIssue({ code: 'custom', message: 'models with a position parameter need `positions`', path: ['positions'] });
@@ -151,9 +187,14 @@ export interface ResolvedRegister {
   states?: Record<string, string>;
 }
 
-/** Expands `repeat` blocks and applies the pulse-input offset (position is 1-based). */
-export function resolveRegisters(model: ModelDef, position?: number): ResolvedRegister[] {
-  const offset = model.positions && position ? (position - 1) * model.positions.stride : 0;
+/** Register offset of a side of a two-side station (side A: 0). */
+export function sideOffset(model: Pick<ModelDef, 'sides'>, side?: 'A' | 'B'): number {
+  return model.sides && side === 'B' ? model.sides.stride : 0;
+}
+
+/** Expands `repeat` blocks and applies the pulse-input offset (position is 1-based) or the station side's. */
+export function resolveRegisters(model: ModelDef, position?: number, side?: 'A' | 'B'): ResolvedRegister[] {
+  const offset = (model.positions && position ? (position - 1) * model.positions.stride : 0) + sideOffset(model, side);
   const out: ResolvedRegister[] = [];
   for (const r of model.registers) {
     const words = REGISTER_WORDS[r.type];

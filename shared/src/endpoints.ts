@@ -12,7 +12,8 @@ import {
   sessionResponseSchema, userInputSchema, userSummarySchema, userUpdateSchema, deviceSummarySchema,
 } from './api';
 import type { Right } from './roles';
-import { deviceConfigSchema, gatewaySchema, modbusSettingsSchema } from './config';
+import { deviceConfigSchema, gatewaySchema, modbusSettingsPatchSchema, modbusSettingsSchema } from './config';
+import { interopEndpoints, SLAVE_MAP_DOC } from './interop';
 import {
   auditAnswerSchema, catalogModelSchema, deviceDetailSchema, deviceInputSchema, deviceTestResultSchema, editionSchema, gatewayInputSchema,
   gatewayTestResultSchema, gatewayViewSchema, groupInputSchema, groupSchema, loadInputSchema, loadSchema, panelBoardInputSchema,
@@ -21,10 +22,13 @@ import {
 import { csvSettingsAnswerSchema, csvSettingsPatchSchema, networkAnswerSchema, networkSettingsSchema, timeAnswerSchema, timeSettingsPatchSchema } from './settings';
 import { consumptionQuerySchema, consumptionResultSchema } from './consumption';
 import { systemEndpoints } from './system';
+import { greenupEndpoints } from './greenup';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
 export interface EndpointDef {
   summary: string;
+  /** Longer text for the OpenAPI document (register maps, formats). */
+  description?: string;
   right: Right;
   params?: z.ZodObject;
   query?: z.ZodObject;
@@ -103,7 +107,13 @@ export const endpoints = {
 
   // Web server configuration (SPEC §13)
   ...settings('/api/settings/network', 'network settings (applied by the system adapter)', networkSettingsSchema, networkAnswerSchema),
-  ...settings('/api/settings/modbus', 'Modbus settings (saving reopens the port)', modbusSettingsSchema, modbusSettingsSchema),
+  'GET /api/settings/modbus': { summary: 'Read the Modbus settings (RS485 port, Modbus TCP server)', right: 'webServerConfig', response: modbusSettingsSchema },
+  'PUT /api/settings/modbus': {
+    summary: 'Change the Modbus settings: the fields sent (port settings reopen the port; the TCP server starts, stops or moves at once)', right: 'webServerConfig',
+    description: `The Modbus TCP server (tcpServer, tcpPort, tcpBind, tcpAllow, tcpMaxConnections) is a gateway to the Local RS485 bus for unit ids 1-246 (writes only with tcpGatewayWrites; exception 0B when a device does not answer) and the slave function. ${SLAVE_MAP_DOC}`,
+    body: modbusSettingsPatchSchema, response: modbusSettingsSchema,
+  },
+  ...interopEndpoints,
   ...settings('/api/settings/time', 'date and time settings', timeSettingsPatchSchema, timeAnswerSchema),
   ...settings('/api/settings/csv', 'CSV and other settings (the folder password is write-only)', csvSettingsPatchSchema, csvSettingsAnswerSchema),
   ...settings('/api/settings/edition', 'edition (BUS-6)', z.object({ edition: editionSchema }).strict(), z.object({ edition: editionSchema })),
@@ -131,6 +141,8 @@ export const endpoints = {
   'GET /api/consumption.csv': { summary: 'datalogger.csv of the same query', right: 'consumptions', query: consumptionQuerySchema, response: z.string(), produces: 'text/csv' },
 
   ...systemEndpoints,
+  // Green'Up EV charging management (EV-1…6)
+  ...greenupEndpoints,
 } as const satisfies Record<string, EndpointDef>;
 
 export type Endpoints = typeof endpoints;

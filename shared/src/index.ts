@@ -12,3 +12,5 @@ export * from './constants';
 export * from './costs';
 export * from './currencies';
 export * from './system';
+export * from './greenup';
+export * from './interop';

@@ -14,6 +14,8 @@ import type { SystemAdapter, SystemService, HttpsService, Updater } from '../sys
 import type { Scanner } from '../scan/index';
 import type { Energy } from '../energy/index';
 import type { Costs } from '../costs/index';
+import type { Greenup } from '../greenup/index';
+import type { Interop } from '../interop/index';
 
 export interface ApiDeps {
   config: ConfigStore;
@@ -33,6 +35,8 @@ export interface ApiDeps {
   scanner: Scanner;
   energy: Energy;
   costs: Costs;
+  greenup: Greenup;
+  interop: Interop;
   version: string;
   /** Built SPA to serve at / (optional in API-only tests). */
   webDir?: string;

@@ -15,6 +15,7 @@ import { EnergyError } from '../energy/index';
 import { CatalogError } from '../catalog/index';
 import { ModbusError } from '../modbus/index';
 import { HistoryError } from '../store/index';
+import { GreenupError } from '../greenup/index';
 import type { Logger } from '../util/log';
 
 export class ApiError extends Error {
@@ -78,6 +79,10 @@ export function errorHandler(log: Logger) {
     if (err instanceof SystemError) {
       log.error('system change failed', { code: err.code, err });
       return body(502, { error: err.message, code: err.code });
+    }
+    if (err instanceof GreenupError) {
+      const status = err.code === 'not-a-station' || err.code === 'not-found' ? 404 : err.code === 'no-session' ? 409 : err.code === 'write-failed' ? 502 : 400;
+      return body(status, { error: err.message, code: err.code, ...(err.field ? { fields: { [err.field]: [err.message] } } : {}) });
     }
     if (err instanceof SyntaxError) return body(400, { error: 'the body is not valid JSON', code: 'invalid-json' });
     log.error('request failed', { path: c.req.path, method: c.req.method, err });

@@ -21,6 +21,8 @@ import { userHandlers } from './users';
 import { consumptionHandlers } from './consumption';
 import { costHandlers } from './costs';
 import { systemHandlers } from './system';
+import { greenupHandlers } from './greenup';
+import { interopHandlers } from './interop';
 import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
 import { compressAnswers } from './http/index';
@@ -62,8 +64,19 @@ export function createApi(deps: ApiDeps) {
     ...userHandlers(deps),
     ...consumptionHandlers(deps),
     ...systemHandlers(deps),
+    ...greenupHandlers(deps),
+    ...interopHandlers(deps),
   };
   mountContract(app, handlers);
+  // BEY-2: Prometheus exposition, for scrapers (bearer token, or open on the LAN by setting).
+  app.get('/metrics', async (c) => {
+    if (!deps.interop.metricsAllowed(c.req.header('authorization'))) {
+      c.header('www-authenticate', 'Bearer realm="metrics"');
+      return c.json({ error: 'a bearer token is needed (Web server configuration → Metrics)', code: 'unauthorized' }, 401);
+    }
+    c.header('cache-control', 'no-store');
+    return c.body(await deps.interop.metrics.text(), 200, { 'content-type': deps.interop.metrics.contentType });
+  });
   app.all('/api/*', (c) => { throw new ApiError(404, 'not-found', `no such API route: ${c.req.method} ${c.req.path}`); });
   if (deps.webDir) app.use('*', staticFiles(deps.webDir));
   return app;

@@ -46,7 +46,7 @@ function operation(key: string, def: EndpointDef) {
     op: {
       operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
       summary: def.summary,
-      description: `Right: ${rightText(def.right)}.`,
+      description: `Right: ${rightText(def.right)}.${'description' in def && def.description ? `\n\n${def.description}` : ''}`,
       tags: [tagOf(path)],
       'x-ews-right': def.right,
       ...(def.right === 'public' ? { security: [] } : {}),

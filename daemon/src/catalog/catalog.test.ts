@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSyn
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import {
-  modelSchema, registerSchema, resolveRegisters, REGISTER_WORDS,
+  modelSchema, registerSchema, resolveRegisters, wsmeasureRegisters, REGISTER_WORDS,
   type ModelDef, type ResolvedRegister,
 } from '@ews/shared';
 import { loadCatalog, defaultCatalogDir, CatalogError } from './index';
@@ -114,10 +114,13 @@ test('the identity register does not overlap a register of its model', () => {
   }
 });
 
-test('every model except generic has an identity, and identity values are unique', () => {
+/** Models whose one register comes from a device parameter (generic meter, WSMEASURE): no identity, no map. */
+const builtFromParameter = (m: { parameters: readonly string[] }) => m.parameters.includes('genericRegister') || m.parameters.includes('remoteAddress');
+
+test('every model except generic and WSMEASURE has an identity, and identity values are unique', () => {
   const seen = new Map<number, string>();
   for (const m of models) {
-    if (m.family === 'generic') { assert.equal(m.identity, undefined, name(m)); continue; }
+    if (builtFromParameter(m)) { assert.equal(m.identity, undefined, name(m)); continue; }
     assert.ok(m.identity, `${name(m)} has no identity register`);
     const other = seen.get(m.identity.value);
     assert.equal(other, undefined, `${name(m)} and ${other} share identity value ${m.identity.value}`);
@@ -128,7 +131,7 @@ test('every model except generic has an identity, and identity values are unique
 test('electricity meters count active energy import; water and gas counters count volume', () => {
   for (const m of models) {
     const regs = resolveRegisters(m);
-    if (m.energyType === 'electricity' && m.family !== 'generic') {
+    if (m.energyType === 'electricity' && !builtFromParameter(m)) {
       const r = regs.find((x) => x.key === 'activeEnergyImportWh');
       assert.ok(r, `${name(m)}: activeEnergyImportWh missing`);
       assert.equal(r.counter, 'activeEnergyImport', name(m));
@@ -148,8 +151,8 @@ test('electricity meters count active energy import; water and gas counters coun
 test('keys follow the naming convention and units agree with the suffix', () => {
   const suffix: [RegExp, string][] = [
     [/Wh$/, 'Wh'], [/Varh$/, 'varh'], [/VAh$/, 'VAh'], [/Var$/, 'var'], [/VA$/, 'VA'], [/W$/, 'W'],
-    [/Hz$/, 'Hz'], [/Pct$/, '%'], [/Dm3$/, 'dm3'], [/State$/, 'state'], [/OnTimeS$/, 's'],
-    [/V$/, 'V'], [/A$/, 'A'],
+    [/Hz$/, 'Hz'], [/Pct$/, '%'], [/Dm3$/, 'dm3'], [/State$/, 'state'], [/OnTimeS$/, 's'], [/DurationS$/, 's'],
+    [/V$/, 'V'], [/A$/, 'A'], [/Ah$/, 'Ah'], [/Version$/, ''],
   ];
   for (const m of models) {
     for (const r of resolveRegisters(m)) {
@@ -265,4 +268,18 @@ test('a broken file is refused with invalid-file, naming the file and the field'
   mkdirSync(join(tmp, 'breaker'));
   writeFileSync(join(tmp, 'breaker', 'misplaced.json'), JSON.stringify({ ...good, model: 'misplaced' }));
   assert.throws(() => loadCatalog(tmp), (err: unknown) => err instanceof CatalogError && err.code === 'invalid-file' && /misplaced\.json.*folder energyCounter/.test(err.message));
+});
+
+test('WSMEASURE reads the energy block of its Remote ID at unit 247 (MS-3)', () => {
+  const w = catalog.require('wsmeasure', 'WSMEASURE');
+  assert.deepEqual(w.parameters, ['remoteAddress']);
+  assert.equal(w.registers.length, 0);
+  const [r] = wsmeasureRegisters(10012);
+  assert.equal(r.address, 8 * 12);
+  assert.equal(r.type, 'u64');
+  assert.equal(r.counter, 'activeEnergyImport');
+  assert.equal(wsmeasureRegisters(29999)[0].address, 0);
+  assert.equal(wsmeasureRegisters(20003)[0].address, 8 * 5003);
+  assert.equal(wsmeasureRegisters(30002)[0].address, 8 * 6002);
+  assert.deepEqual(wsmeasureRegisters(15000), [], 'beyond the map');
 });

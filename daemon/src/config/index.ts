@@ -18,12 +18,12 @@ import type { Catalog } from '../catalog/index';
 import { Emitter } from '../util/events';
 import { systemClock, type Clock } from '../util/clock';
 import { hashCode } from '../auth/index';
-import { CONFIG_PARTS, STRUCTURAL_PARTS, defaultDocument, LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredCosts, type StoredTimeSettings } from './document';
+import { CONFIG_PARTS, STRUCTURAL_PARTS, defaultDocument, LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredCosts, type StoredInterop, type StoredTimeSettings } from './document';
 import { checkCosts, importAveragePrices, migrateCosts, rulesUsing, sortPrices } from './costs';
 import { ConfigError, fail, checkDevice, checkLimits, checkLoads, checkNamed, checkGateways } from './rules';
 
 export { ConfigError, type ConfigErrorCode } from './rules';
-export { LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredCosts } from './document';
+export { LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredCosts, type StoredInterop } from './document';
 export { importAveragePrices } from './costs';
 
 /** COST-4: the older scheme, one average price per energy type. */
@@ -71,6 +71,7 @@ export class ConfigStore {
     }
     this.doc = { ...fresh, ...stored, version: (this.dbs.config.get('version') as number | undefined) ?? 1 };
     this.doc.modbus = { ...fresh.modbus, ...this.doc.modbus };
+    this.doc.interop = { mqtt: { ...fresh.interop.mqtt, ...this.doc.interop?.mqtt }, metrics: { ...fresh.interop.metrics, ...this.doc.interop?.metrics } };
     this.doc.costs = migrateCosts(this.doc.costs as unknown);
     if (this.dbs.config.get('version') === undefined) {
       this.dbs.config.transactionSync(() => {
@@ -90,6 +91,8 @@ export class ConfigStore {
   loads(): Load[] { return this.doc.loads; }
   groups(): Group[] { return this.doc.groups; }
   modbus(): ModbusSettings { return this.doc.modbus; }
+  /** BEY-2 settings (MQTT with its password, /metrics access with the token's hash): daemon-side only. */
+  interop(): StoredInterop { return this.doc.interop; }
   network(): NetworkSettings { return this.doc.network; }
   time(): StoredTimeSettings { return this.doc.time; }
   edition(): Edition { return this.doc.edition; }
@@ -347,6 +350,11 @@ export class ConfigStore {
   // #endregion
 
   // #region settings (BUS-2, SYS-1, SYS-2, HIST-1, STO-1, BUS-6)
+  /** BEY-2: the caller builds the next settings (validated by its API schemas; secrets hashed or kept there). */
+  setInterop(next: StoredInterop, user: string, action: string): Promise<StoredInterop> {
+    return this.mutate(user, action, (d) => { d.interop = next; return next; });
+  }
+
   setModbus(input: ModbusSettings, user: string): Promise<ModbusSettings> {
     const p = modbusSettingsSchema.parse(input);
     return this.mutate(user, 'modbus settings', (d) => { d.modbus = p; return p; });

@@ -1,14 +1,15 @@
 /**
  * @module modbus/bus
  * The bus queue: exactly one transaction in flight per RS485 port or TCP host, served by
- * priority (commands, then live reads, then sample ticks, then background refresh, then scans),
+ * priority (commands, then live reads, then sample ticks, then requests of Modbus TCP clients
+ * through the gateway function (MS-1), then background refresh, then scans),
  * first come first served within a priority. Each job is one transaction, so a live read waits
  * at most for the transaction in flight (STO-2).
  */
 import type { Transport } from './transport';
 import { ModbusError } from './errors';
 
-export const PRIORITY = { command: 0, live: 1, tick: 2, background: 3, scan: 4 } as const;
+export const PRIORITY = { command: 0, live: 1, tick: 2, gateway: 3, background: 4, scan: 5 } as const;
 export type Priority = keyof typeof PRIORITY;
 
 interface Job {
@@ -21,6 +22,8 @@ interface Job {
 export interface BusStats {
   transactions: number;
   failures: number;
+  /** Failures by reason (timeout, crc, exception, garbage, closed, unreachable, cancelled). */
+  failuresByReason: Record<string, number>;
   queued: number;
   /** Sum of job durations, to compute utilisation. */
   busyMs: number;
@@ -30,7 +33,7 @@ export class BusQueue {
   private readonly queues: Job[][] = Object.values(PRIORITY).map(() => []);
   private busy = false;
   private stopped = false;
-  readonly stats: BusStats = { transactions: 0, failures: 0, queued: 0, busyMs: 0 };
+  readonly stats: BusStats = { transactions: 0, failures: 0, failuresByReason: {}, queued: 0, busyMs: 0 };
 
   constructor(private transport: Transport, readonly name: string) {}
 
@@ -74,7 +77,12 @@ export class BusQueue {
     const started = performance.now();
     job.run(this.transport).then(
       (v) => { this.stats.transactions++; job.resolve(v); },
-      (e) => { this.stats.transactions++; this.stats.failures++; job.reject(e); },
+      (e) => {
+        this.stats.transactions++; this.stats.failures++;
+        const reason = e instanceof ModbusError ? e.code : 'other';
+        this.stats.failuresByReason[reason] = (this.stats.failuresByReason[reason] ?? 0) + 1;
+        job.reject(e);
+      },
     ).finally(() => {
       this.stats.busyMs += performance.now() - started;
       this.busy = false;

@@ -9,3 +9,4 @@ export { TcpLink } from './tcp-link';
 export { ManagedLink, type LinkStatus, type ManagedLinkOptions } from './managed-link';
 export { RtuTransport, TcpTransport, type Transport, type RequestOptions, type TransportOptions } from './transport';
 export { BusQueue, PRIORITY, type Priority, type BusStats } from './bus';
+export { ModbusTcpServer, addressAllowed, type ModbusServerOptions, type ModbusServerStats } from './server';

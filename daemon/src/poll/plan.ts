@@ -5,7 +5,7 @@
  * values. Never sees bytes.
  */
 import type { ModelDef, ResolvedRegister, WordOrder, Unit, GenericRegister } from '@ews/shared';
-import { resolveRegisters, genericRegisters } from '@ews/shared';
+import { resolveRegisters, genericRegisters, wsmeasureRegisters } from '@ews/shared';
 import { decodeRegister } from '../modbus/index';
 
 export interface ReadBlock {
@@ -69,10 +69,12 @@ export interface DevicePlan {
   interFrameDelayMs: number;
 }
 
-export function planDevice(model: ModelDef, opts: { position?: number; generic?: GenericRegister }): DevicePlan {
+export function planDevice(model: ModelDef, opts: { position?: number; side?: 'A' | 'B'; generic?: GenericRegister; remoteAddress?: number | undefined }): DevicePlan {
   const registers = model.parameters.includes('genericRegister') && opts.generic
     ? genericRegisters(opts.generic)
-    : resolveRegisters(model, opts.position);
+    : model.parameters.includes('remoteAddress') && opts.remoteAddress !== undefined
+      ? wsmeasureRegisters(opts.remoteAddress) // MS-3: the block of a Remote ID on a slave web server
+      : resolveRegisters(model, opts.position, opts.side);
   return {
     registers,
     blocks: buildReadPlan(registers, model.connection),

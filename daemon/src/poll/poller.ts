@@ -29,6 +29,9 @@ export interface SampleTick {
   /** Slot start (epoch ms, multiple of the sample interval). */
   slotMs: number;
   readings: SampleReading[];
+  /** How long the tick's reads took, and how late after its slot it started (its schedule kept?). */
+  durationMs?: number;
+  lateMs?: number;
 }
 
 export interface GatewayAccess {
@@ -91,7 +94,8 @@ export class Poller {
       let configError: string | undefined;
       if (!model) configError = `model ${config.family}/${config.model} is not in the catalogue`;
       else if (model.parameters.includes('genericRegister') && !config.generic) configError = 'generic meter without register settings';
-      else plan = planDevice(model, { position: config.position, generic: config.generic });
+      else if (model.parameters.includes('remoteAddress') && config.remoteAddress === undefined) configError = 'WSMEASURE device without its Remote ID';
+      else plan = planDevice(model, { position: config.position, side: config.side, generic: config.generic, remoteAddress: config.remoteAddress });
       next.set(config.id, {
         config, plan, state: initialState(config.enabled, configError), nextDueMs: 0, inflight: undefined,
       });
@@ -134,6 +138,8 @@ export class Poller {
 
   /** Runs one sample tick for `slotMs` (exposed for tests and for catch-up). */
   async runTick(slotMs: number): Promise<SampleTick> {
+    const startedMs = this.clock.monotonicMs();
+    const lateMs = Math.max(0, this.clock.now() - slotMs);
     const entries = [...this.entries.values()].filter((e) => e.config.enabled && e.plan);
     const readings = await Promise.all(entries.map(async (e): Promise<SampleReading> => {
       const s = await this.read(e, 'tick', true);
@@ -141,7 +147,7 @@ export class Poller {
         ? { deviceId: e.config.id, ok: true, values: s.values }
         : { deviceId: e.config.id, ok: false, ...(s.reason ? { reason: s.reason } : {}) };
     }));
-    const tick = { slotMs, readings };
+    const tick: SampleTick = { slotMs, readings, durationMs: this.clock.monotonicMs() - startedMs, lateMs };
     this.events.emit('sample', tick);
     return tick;
   }
