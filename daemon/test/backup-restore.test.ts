@@ -237,7 +237,7 @@ test('a good backup restored into a fresh box answers as the source', { timeout:
   const dataDir = mkdtempSync(join(tmpdir(), 'ews-fresh-'));
   let fresh: Daemon;
   let restarted!: () => void;
-  const done = new Promise<void>((r) => { restarted = r; });
+  let done = new Promise<void>((r) => { restarted = r; });
   const start = (port: number) => startDaemon({
     dataDir, port, catalog, log: silentLogger, linkFactory: () => undefined,
     onRestartRequested: () => { void fresh.stop().then(() => start(fresh.port)).then((d) => { fresh = d; restarted(); }); },
@@ -273,6 +273,19 @@ test('a good backup restored into a fresh box answers as the source', { timeout:
       assert.equal(stored(restored[k]), stored(source[k]), `${k} differs after the restore`);
     }
     assert.ok(existsSync(join(dataDir, 'previous', 'ews.lmdb')), 'the replaced store is kept in previous/');
+
+    // Optimize (SYS-5): a compacted copy swapped in at a restart; the answers stay the same
+    done = new Promise<void>((r) => { restarted = r; });
+    const o = await api<{ restarting: boolean }>('/api/system/optimize', { method: 'POST' });
+    assert.equal(o.status, 200, JSON.stringify(o.body));
+    await done;
+    assert.equal(fresh.swapped?.what, 'optimize');
+    cookie = await login();
+    const info = await api<{ database: { lastOptimizedAt: string | null; sizeBytes: number; health: string } }>('/api/system/info');
+    assert.ok(info.body.database.lastOptimizedAt);
+    assert.equal(info.body.database.health, 'ok');
+    const optimized = await snapshot(api);
+    for (const k of Object.keys(restored)) if (k !== '/api/users') assert.equal(optimized[k], restored[k], `${k} differs after Optimize`);
   } finally {
     await fresh.stop();
     rmSync(dataDir, { recursive: true, force: true });
