@@ -38,7 +38,13 @@ export async function copyEnvironments(envs: BackupSource['envs'], dir: string):
   const files: BackupManifest['files'] = [];
   for (const name of BACKUP_DATA_FILES) {
     const path = join(dir, name);
-    await envs[name].backup(path, true);
+    try {
+      await envs[name].backup(path, true);
+    } catch {
+      // compaction fails on an environment that leaked pages: a plain copy is as consistent
+      await rm(path, { force: true });
+      await envs[name].backup(path, false);
+    }
     files.push({ name, sizeBytes: (await stat(path)).size, sha256: await sha256File(path) });
   }
   return files;
