@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { BACKUP_DATA_FILES, BACKUP_FORMAT_VERSION, BACKUP_MANIFEST, type BackupManifest, type Edition } from '@ews/shared';
-import type { RootDatabase } from 'lmdb';
+import { runStoreTool } from './restore';
 
 export interface BackupSource {
-  /** The LMDB environments by file name (`ews.lmdb`, `ews-stats.lmdb`). */
-  envs: Record<(typeof BACKUP_DATA_FILES)[number], RootDatabase>;
+  /** The data folder of the live LMDB environments (`ews.lmdb`, `ews-stats.lmdb`). */
+  dataDir: string;
   version: string;
   edition: Edition;
   configVersion: number;
@@ -32,19 +32,18 @@ export async function sha256File(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** Compacted copies of the environments into `dir` (created), with their manifest entries. */
-export async function copyEnvironments(envs: BackupSource['envs'], dir: string): Promise<BackupManifest['files']> {
+/**
+ * Compacted hot copies of the environments of `dataDir` into `dir` (created), with their
+ * manifest entries. Each copy is made by the store tool in a child process (system/verify-store):
+ * the daemon's resident memory does not grow by the pages the copy reads.
+ */
+export async function copyEnvironments(dataDir: string, dir: string): Promise<BackupManifest['files']> {
   await mkdir(dir, { recursive: true });
   const files: BackupManifest['files'] = [];
   for (const name of BACKUP_DATA_FILES) {
     const path = join(dir, name);
-    try {
-      await envs[name].backup(path, true);
-    } catch {
-      // compaction fails on an environment that leaked pages: a plain copy is as consistent
-      await rm(path, { force: true });
-      await envs[name].backup(path, false);
-    }
+    const r = await runStoreTool(['copy', join(dataDir, name), path], 30 * 60_000);
+    if (r.code !== 0) throw new Error(`copying ${name} failed: ${r.stdout || r.signal || `exit ${r.code}`}`);
     files.push({ name, sizeBytes: (await stat(path)).size, sha256: await sha256File(path) });
   }
   return files;
@@ -55,7 +54,7 @@ export async function writeBackup(src: BackupSource, target: string): Promise<{ 
   const work = join(src.workDir, `backup-${randomBytes(4).toString('hex')}`);
   const tmp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    const files = await copyEnvironments(src.envs, work);
+    const files = await copyEnvironments(src.dataDir, work);
     const manifest: BackupManifest = {
       product: 'ews', kind: 'database-backup', formatVersion: BACKUP_FORMAT_VERSION, version: src.version, edition: src.edition,
       createdAt: new Date(src.now()).toISOString(), configVersion: src.configVersion, files,

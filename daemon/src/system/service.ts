@@ -113,7 +113,7 @@ export class SystemService {
     await mkdir(dir, { recursive: true });
     await mkdir(this.workDir(), { recursive: true });
     const { manifest, sizeBytes } = await writeBackup({
-      envs: this.o.envs, version: this.o.version, edition: this.o.edition(), configVersion: this.o.configVersion(), workDir: this.workDir(), now: () => this.o.clock.now(),
+      dataDir: this.o.dataDir, version: this.o.version, edition: this.o.edition(), configVersion: this.o.configVersion(), workDir: this.workDir(), now: () => this.o.clock.now(),
     }, join(dir, file));
     const tookMs = Math.round(this.o.clock.monotonicMs() - started);
     this.o.log.info('backup written', { file: join(dir, file), sizeBytes, tookMs });
@@ -182,7 +182,7 @@ export class SystemService {
       const dir = join(this.o.dataDir, `restore-staging-optimize`);
       await rm(dir, { recursive: true, force: true });
       try {
-        await copyEnvironments(this.o.envs, dir);
+        await copyEnvironments(this.o.dataDir, dir);
         await checkStore(dir);
         await commitStaged(this.o.dataDir, dir, 'optimize');
       } catch (err) {
