@@ -43,7 +43,9 @@ function closed(b: Bars, cutoffS: number): unknown {
 
 before(async () => {
   for (let i = 0; i < 2; i++) dirs.push(await mkdtemp(join(tmpdir(), 'ews-bk-')));
-  [source, fresh] = await Promise.all([startDemo({ dataDir: dirs[0], backfillMonths: 1, costs: true }), startDemo({ dataDir: dirs[1], seed: false })]);
+  // one after the other: each takes free ports, and two at once could be handed the same
+  source = await startDemo({ dataDir: dirs[0], backfillMonths: 1, costs: true });
+  fresh = await startDemo({ dataDir: dirs[1], seed: false });
 });
 after(async () => {
   await source?.stop();
