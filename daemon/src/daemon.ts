@@ -106,11 +106,11 @@ export interface Daemon {
   readonly system: SystemAdapter;
   readonly energy: Energy;
   readonly costs: Costs;
+  readonly greenup: Greenup;
+  readonly interop: Interop;
   readonly box: SystemService;
   /** What the start swapped in (a restore or an optimisation), if anything. */
   readonly swapped?: { what: 'restore' | 'optimize'; at: string };
-  readonly greenup: Greenup;
-  readonly interop: Interop;
   /** Every route of the HTTP app (the rights test checks each has an entry). */
   readonly routes: Array<{ method: string; path: string }>;
   stop(): Promise<void>;

@@ -11,6 +11,6 @@ export * from './roles';
 export * from './constants';
 export * from './costs';
 export * from './currencies';
-export * from './system';
 export * from './greenup';
 export * from './interop';
+export * from './system';

@@ -20,9 +20,9 @@ import { settingsHandlers } from './settings';
 import { userHandlers } from './users';
 import { consumptionHandlers } from './consumption';
 import { costHandlers } from './costs';
-import { systemHandlers } from './system';
 import { greenupHandlers } from './greenup';
 import { interopHandlers } from './interop';
+import { systemHandlers } from './system';
 import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
 import { compressAnswers } from './http/index';
@@ -63,9 +63,9 @@ export function createApi(deps: ApiDeps) {
     ...costHandlers(deps),
     ...userHandlers(deps),
     ...consumptionHandlers(deps),
-    ...systemHandlers(deps),
     ...greenupHandlers(deps),
     ...interopHandlers(deps),
+    ...systemHandlers(deps),
   };
   mountContract(app, handlers);
   // BEY-2: Prometheus exposition, for scrapers (bearer token, or open on the LAN by setting).

@@ -7,17 +7,19 @@
  * place, so a reader never sees half a backup.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { BACKUP_DATA_FILES, BACKUP_FORMAT_VERSION, BACKUP_MANIFEST, type BackupManifest, type Edition } from '@ews/shared';
-import { runStoreTool } from './restore';
+import type { RootDatabase } from 'lmdb';
 
 export interface BackupSource {
-  /** The data folder of the live LMDB environments (`ews.lmdb`, `ews-stats.lmdb`). */
-  dataDir: string;
+  /** The LMDB environments by file name (`ews.lmdb`, `ews-stats.lmdb`). */
+  envs: Record<(typeof BACKUP_DATA_FILES)[number], RootDatabase>;
   version: string;
   edition: Edition;
   configVersion: number;
@@ -32,21 +34,36 @@ export async function sha256File(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/**
- * Compacted hot copies of the environments of `dataDir` into `dir` (created), with their
- * manifest entries. Each copy is made by the store tool in a child process (system/verify-store):
- * the daemon's resident memory does not grow by the pages the copy reads.
- */
-export async function copyEnvironments(dataDir: string, dir: string): Promise<BackupManifest['files']> {
+/** Compacted copies of the environments into `dir` (created), with their manifest entries. */
+export async function copyEnvironments(envs: BackupSource['envs'], dir: string): Promise<BackupManifest['files']> {
   await mkdir(dir, { recursive: true });
   const files: BackupManifest['files'] = [];
+  await copyInChild(dir, BACKUP_DATA_FILES.map((name) => `${name}=${(envs[name] as RootDatabase & { path: string }).path}`));
   for (const name of BACKUP_DATA_FILES) {
     const path = join(dir, name);
-    const r = await runStoreTool(['copy', join(dataDir, name), path], 30 * 60_000);
-    if (r.code !== 0) throw new Error(`copying ${name} failed: ${r.stdout || r.signal || `exit ${r.code}`}`);
     files.push({ name, sizeBytes: (await stat(path)).size, sha256: await sha256File(path) });
   }
   return files;
+}
+
+/** A module of this folder run as a child (built: dist/<name>.js; from source under tsx: the .ts). */
+export function childCommand(name: string): { file: string; args: string[] } {
+  const js = fileURLToPath(new URL(`./${name}.js`, import.meta.url));
+  if (existsSync(js)) return { file: js, args: [] };
+  return { file: fileURLToPath(new URL(`./${name}.ts`, import.meta.url)), args: ['--import', 'tsx'] };
+}
+
+/** The copies are taken by a child process (system/copy-store): see why there. */
+async function copyInChild(dir: string, pairs: string[], timeoutMs = 30 * 60_000): Promise<void> {
+  const { file, args } = childCommand('copy-store');
+  const out = await new Promise<{ failed: boolean; stdout: string; why: string }>((resolve) => {
+    execFile(process.execPath, [...args, file, dir, ...pairs], { timeout: timeoutMs, maxBuffer: 64 * 1024 }, (err, stdout) => {
+      resolve({ failed: !!err, stdout, why: err ? ((err as Error & { signal?: string }).signal ?? err.message) : '' });
+    });
+  });
+  let answer: { ok?: boolean; error?: string } = {};
+  try { answer = JSON.parse(out.stdout) as typeof answer; } catch { /* ended before answering */ }
+  if (out.failed || !answer.ok) throw new Error(`the database copy failed: ${answer.error ?? out.why}`);
 }
 
 /** Writes the backup zip at `target` (atomically: a temporary name, then rename). */
@@ -54,7 +71,7 @@ export async function writeBackup(src: BackupSource, target: string): Promise<{ 
   const work = join(src.workDir, `backup-${randomBytes(4).toString('hex')}`);
   const tmp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    const files = await copyEnvironments(src.dataDir, work);
+    const files = await copyEnvironments(src.envs, work);
     const manifest: BackupManifest = {
       product: 'ews', kind: 'database-backup', formatVersion: BACKUP_FORMAT_VERSION, version: src.version, edition: src.edition,
       createdAt: new Date(src.now()).toISOString(), configVersion: src.configVersion, files,

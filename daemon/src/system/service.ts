@@ -18,6 +18,7 @@ import {
 import { writeBackup } from './backup';
 import { verifyAndStage, commitStaged, checkStore, RestoreError, type RestoreLimits } from './restore';
 import { copyEnvironments } from './backup';
+import { localTime, formatDate } from '../energy/index';
 import { DomainError } from '../util/errors';
 import type { Clock, Timer } from '../util/clock';
 import type { Logger } from '../util/log';
@@ -59,9 +60,8 @@ interface SystemState {
 
 /** Local date and hour of an instant in a time zone. */
 export function localDateHour(ms: number, tz: string): { date: string; hour: number } {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })
-    .formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
+  const t = localTime(tz, ms); // the tz database (energy/zoneinfo), not ICU: see energy/calendar
+  return { date: formatDate(t), hour: t.hour };
 }
 
 export class SystemService {
@@ -113,7 +113,7 @@ export class SystemService {
     await mkdir(dir, { recursive: true });
     await mkdir(this.workDir(), { recursive: true });
     const { manifest, sizeBytes } = await writeBackup({
-      dataDir: this.o.dataDir, version: this.o.version, edition: this.o.edition(), configVersion: this.o.configVersion(), workDir: this.workDir(), now: () => this.o.clock.now(),
+      envs: this.o.envs, version: this.o.version, edition: this.o.edition(), configVersion: this.o.configVersion(), workDir: this.workDir(), now: () => this.o.clock.now(),
     }, join(dir, file));
     const tookMs = Math.round(this.o.clock.monotonicMs() - started);
     this.o.log.info('backup written', { file: join(dir, file), sizeBytes, tookMs });
@@ -182,7 +182,7 @@ export class SystemService {
       const dir = join(this.o.dataDir, `restore-staging-optimize`);
       await rm(dir, { recursive: true, force: true });
       try {
-        await copyEnvironments(this.o.dataDir, dir);
+        await copyEnvironments(this.o.envs, dir);
         await checkStore(dir);
         await commitStaged(this.o.dataDir, dir, 'optimize');
       } catch (err) {

@@ -1,16 +1,10 @@
 /**
  * @module system/verify-store
- * The store tool, a child process of the daemon:
- * - `node verify-store.js <dir>` opens staged LMDB environments read-only and reads every record
- *   of every database. Apart from the daemon because LMDB trusts its files: a damaged one may
- *   crash the process that maps it (SIGSEGV), and that must not be the daemon. Prints
- *   `{"records": n}` and exits 0, or prints the reason and exits 1.
- * - `node verify-store.js copy <env file> <target file>` writes LMDB's hot copy of a live
- *   environment (a read transaction beside the daemon's writers, compacted; a plain copy if
- *   compaction fails), so that the pages the copy reads are mapped in this process, not in the
- *   daemon's resident memory. Prints `{"copied": true}`.
+ * A child process that opens staged LMDB environments read-only and reads every record of every
+ * database (`node verify-store.js <dir>`). It runs apart from the daemon because LMDB trusts its
+ * files: a damaged one may crash the process that maps it (SIGSEGV), and that must not be the
+ * daemon. Prints `{"records": n}` and exits 0, or prints the reason and exits 1.
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { open } from 'lmdb';
 import { BACKUP_DATA_FILES } from '@ews/shared';
@@ -33,22 +27,7 @@ async function main(dir: string): Promise<void> {
   process.stdout.write(JSON.stringify({ records }));
 }
 
-async function copy(from: string, to: string): Promise<void> {
-  const root = open({ path: from, readOnly: true, maxDbs: 32 });
-  try {
-    try {
-      await root.backup(to, true);
-    } catch {
-      rmSync(to, { force: true });
-      await root.backup(to, false);
-    }
-  } finally {
-    await root.close();
-  }
-  process.stdout.write(JSON.stringify({ copied: true }));
-}
-
-(process.argv[2] === 'copy' ? copy(process.argv[3], process.argv[4]) : main(process.argv[2] ?? '.')).catch((err: unknown) => {
+main(process.argv[2] ?? '.').catch((err: unknown) => {
   process.stdout.write(JSON.stringify({ error: (err as Error).message }));
   process.exit(1);
 });
