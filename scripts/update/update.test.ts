@@ -94,7 +94,12 @@ test('a good signed package installs beside the running version and comes up', {
   assert.equal(r.status, 202, JSON.stringify(r.body));
   assert.equal(r.body.last?.outcome, 'installing');
   await waitVersion('0.2.0');
-  const s = await api<Status>('GET', '/api/system/update');
+  // the launcher records the outcome once its own health poll has seen the new version
+  let s = await api<Status>('GET', '/api/system/update');
+  for (let i = 0; i < 60 && s.body.last?.outcome === 'installing'; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    s = await api<Status>('GET', '/api/system/update');
+  }
   assert.equal(s.status, 200);
   assert.deepEqual({ installed: s.body.installed, previous: s.body.previous, outcome: s.body.last?.outcome, version: s.body.last?.version }, { installed: '0.2.0', previous: '0.1.0', outcome: 'installed', version: '0.2.0' });
   assert.equal(readlinkSync(join(root, 'current')), join('releases', '0.2.0'));

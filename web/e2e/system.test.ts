@@ -82,6 +82,15 @@ test('over HTTPS with the generated certificate: Secure cookie, every SYS-5 fiel
   page.once('dialog', (d) => void d.accept());
   await page.click('[data-testid=restore]');
   await page.waitForFunction(() => /damaged/.test(document.querySelector('#backup-page')?.textContent ?? ''), undefined, { timeout: 10_000 });
+  // Software update: the installed version; HTTPS: the generated certificate
+  await page.goto(`${demo.httpsUrl}/#/settings/update`);
+  await page.waitForSelector('#update-page [data-testid=info-installed]');
+  assert.match(await page.textContent('[data-testid=info-installed] td') ?? '', /^\s*\d+\.\d+\.\d+/);
+  await page.goto(`${demo.httpsUrl}/#/settings/https`);
+  await page.waitForSelector('#https-page [data-testid=info-subject]');
+  assert.match(await page.textContent('[data-testid=info-subject] td') ?? '', /self-signed/);
+  assert.match(await page.textContent('[data-testid=info-names] td') ?? '', /127\.0\.0\.1/);
+  assert.equal(await page.isChecked('[data-testid=keep-http-open]'), false, 'HTTP redirects (the box\'s default)');
   assert.deepEqual(failures.filter((f) => !/favicon/.test(f)), []);
   await context.close();
 });

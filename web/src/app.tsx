@@ -10,7 +10,7 @@ import { LoginPage } from './pages/login';
 import { MeasurePage } from './pages/measure';
 import { PanelPage } from './pages/panel';
 import { AuditPage, LinksPage, SystemPage } from './pages/system';
-import { SystemInfoPage, BackupPage } from './pages/box';
+import { SystemInfoPage, BackupPage, UpdatePage, HttpsPage } from './pages/box';
 import { GatewaysPage } from './pages/gateways';
 import { DevicesPage } from './pages/devices';
 import { ScanPage } from './pages/scan';
@@ -101,7 +101,7 @@ export function App() {
     case 'structure': return <StructurePage key={r.kind} kind={r.kind} />;
     case 'settings': return <SettingsMenuPage />;
     case 'setting': return <SettingsPage key={r.section} section={r.section} />;
-    case 'box': return r.section === 'info' ? <SystemInfoPage /> : <BackupPage />;
+    case 'box': return r.section === 'info' ? <SystemInfoPage /> : r.section === 'backup' ? <BackupPage /> : r.section === 'update' ? <UpdatePage /> : <HttpsPage />;
     case 'users': return <UsersPage />;
     case 'changeCodes': return <ChangeCodesPage />;
     case 'greenup': return <GreenupPage key={r.tab} tab={r.tab} />;

@@ -50,7 +50,11 @@ export function mountContract<K extends EndpointKey>(app: Hono<Env>, handlers: H
       const query = def.query ? parseOr(400, def.query, c.req.query(), 'query') : {};
       if (def.consumes) {
         const type = c.req.header('content-type') ?? '';
-        if (!type.startsWith(def.consumes) && !type.startsWith('application/octet-stream')) throw new ApiError(415, 'wrong-type', `send the file as ${def.consumes}`);
+        if (!type.startsWith(def.consumes) && !type.startsWith('application/octet-stream')) {
+          // the body is not read: the connection cannot carry another request after it
+          c.header('connection', 'close');
+          throw new ApiError(415, 'wrong-type', `send the file as ${def.consumes}`);
+        }
       }
       const body = def.body ? parseOr(400, def.body, await readJsonBody(c), 'body') : undefined;
       const out = await handler({ params, query, body, c, who: c.get('user')?.id ?? 'unknown' } as HandlerInput<EndpointKey>);

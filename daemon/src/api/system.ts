@@ -5,7 +5,7 @@
  * information.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat, statfs } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -24,6 +24,10 @@ type SystemRoutes =
 /** Streams the request body into a new file under `dir` (the body limit is counted by the route's middleware). */
 export async function saveBody(c: Context<Env>, dir: string, prefix: string): Promise<string> {
   await mkdir(dir, { recursive: true });
+  // a declared size that does not fit is refused before a byte is written
+  const declared = Number(c.req.header('content-length') ?? 0);
+  const fs = await statfs(dir);
+  if (declared > 0 && declared + 64 * 1024 ** 2 > fs.bavail * fs.bsize) throw new ApiError(507, 'no-space', `the data partition has ${fs.bavail * fs.bsize} bytes free: the ${declared}-byte file does not fit`);
   const path = join(dir, `${prefix}-${randomBytes(6).toString('hex')}`);
   const body = c.req.raw.body;
   try {

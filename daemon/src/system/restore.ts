@@ -236,14 +236,18 @@ function verifierCommand(): { file: string; args: string[] } {
  * process (system/verify-store): a damaged page fails there, not in the running daemon after
  * the swap — LMDB trusts its files, and a damaged one can crash the process that maps it.
  */
-export async function checkStore(dir: string, timeoutMs = 120_000): Promise<{ records: number }> {
+export function runStoreTool(toolArgs: string[], timeoutMs: number): Promise<{ code: number | null; signal: string | null; stdout: string }> {
   const { file, args } = verifierCommand();
-  const out = await new Promise<{ code: number | null; signal: string | null; stdout: string }>((resolve) => {
-    execFile(process.execPath, [...args, file, dir], { timeout: timeoutMs, maxBuffer: 64 * 1024 }, (err, stdout) => {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [...args, file, ...toolArgs], { timeout: timeoutMs, maxBuffer: 64 * 1024 }, (err, stdout) => {
       const e = err as (Error & { code?: number | string; signal?: string }) | null;
       resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, signal: e?.signal ?? null, stdout });
     });
   });
+}
+
+export async function checkStore(dir: string, timeoutMs = 120_000): Promise<{ records: number }> {
+  const out = await runStoreTool([dir], timeoutMs);
   for (const f of readdirSync(dir)) if (f.endsWith('-lock')) rmSync(join(dir, f), { force: true });
   let answer: { records?: number; error?: string } = {};
   try { answer = JSON.parse(out.stdout) as typeof answer; } catch { /* crashed before answering */ }

@@ -232,6 +232,10 @@ export const api = {
   setAutoBackup: (body: Body<'PUT /api/system/backups/auto'>) => call('PUT /api/system/backups/auto', { body }),
   restore: (file: Blob) => upload('POST /api/system/restore', file, 'application/zip'),
   health: () => call('GET /api/health'),
+  updateStatus: () => call('GET /api/system/update'),
+  update: (file: Blob) => upload('POST /api/system/update', file, 'application/octet-stream'),
+  https: () => call('GET /api/settings/https'),
+  setHttps: (body: Body<'PUT /api/settings/https'>) => call('PUT /api/settings/https', { body }),
 
   // Bill of consumptions (COST-1…4)
   costSettings: () => call('GET /api/settings/costs'),

@@ -5,7 +5,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import type { AutoBackupSettings, BackupFile, SystemInfo } from '@ews/shared';
+import type { AutoBackupSettings, BackupFile, HttpsAnswer, SystemInfo, UpdateStatus } from '@ews/shared';
 import { api, backupUrl } from '../api';
 import { Check, Field, FormMessage, num, problemOf, useAction } from '../components/form';
 import { Page } from '../components/layout';
@@ -182,6 +182,98 @@ export function BackupPage() {
           <FormMessage action={save} shown={['enabled', 'hour', 'keep']} />
           <div class="buttons"><button type="submit" class="primary-inline" data-testid="auto-save" disabled={save.state.value.busy}>{t('cfg.save')}</button></div>
         </form>
+      ) : null}
+    </Page>
+  );
+}
+
+/** SYS-4: the installed and previous versions, the last update's outcome, and the upload of a signed package. */
+export function UpdatePage() {
+  const status = useSignal<UpdateStatus | null>(null);
+  const error = useSignal<string | null>(null);
+  const file = useSignal<File | null>(null);
+  const install = useAction();
+  useEffect(() => { api.updateStatus().then((s) => { status.value = s; }, (e) => { error.value = problemOf(e).message; }); }, []);
+  const s = status.value;
+  const onInstall = (e: Event) => {
+    e.preventDefault();
+    const f = file.value;
+    if (!f) return;
+    void install.run(async () => {
+      const r = await api.update(f);
+      void waitRestart();
+      return t('box.updateInstalling', { version: r.last?.version ?? '' });
+    });
+  };
+  return (
+    <Page id="update-page" title={t('box.update')} back={{ href: '#/settings' }}>
+      {error.value ? <p class="error" role="alert">{error.value}</p> : null}
+      {s ? (
+        <div class="card flat">
+          <table class="list-table info-table"><tbody>
+            <Row id="installed" label={t('box.version')}>{s.installed}</Row>
+            <Row id="previous" label={t('box.previousVersion')}>{s.previous ?? '—'}</Row>
+            <Row id="last" label={t('box.lastUpdate')} flag={s.last?.outcome === 'rolled-back' || s.last?.outcome === 'refused' ? t(`box.outcome.${s.last.outcome}`) : false}>
+              {s.last ? `${formatDateTime(s.last.at)} · ${s.last.version ?? ''} · ${t(`box.outcome.${s.last.outcome}`)}${s.last.reason ? ` (${s.last.reason})` : ''}` : t('box.never')}
+            </Row>
+          </tbody></table>
+        </div>
+      ) : null}
+      <form class="card form" onSubmit={onInstall} data-testid="update-form">
+        <p class="muted">{t('box.updateNote')}</p>
+        <input type="file" accept=".tar.gz,.tgz,application/gzip" data-testid="update-file" onChange={(e) => { file.value = (e.currentTarget as HTMLInputElement).files?.[0] ?? null; install.clear(); }} />
+        <FormMessage action={install} testid="update-message" />
+        <div class="buttons"><button type="submit" class="primary-inline" data-testid="update" disabled={!file.value || install.state.value.busy}>{t('box.updateButton')}</button></div>
+      </form>
+    </Page>
+  );
+}
+
+/** SYS-7: the certificate, replacing it by a PEM pair or a new self-signed one, and whether HTTP stays open. */
+export function HttpsPage() {
+  const view = useSignal<HttpsAnswer | null>(null);
+  const error = useSignal<string | null>(null);
+  const certificatePem = useSignal(''), keyPem = useSignal('');
+  const save = useAction(), upload = useAction();
+  useEffect(() => { api.https().then((v) => { view.value = v; }, (e) => { error.value = problemOf(e).message; }); }, []);
+  const v = view.value;
+  const set = (action: typeof save, body: Parameters<typeof api.setHttps>[0]) => action.run(async () => { view.value = await api.setHttps(body); return t('cfg.saved'); });
+  const readInto = (sig: typeof keyPem) => (e: Event) => { const f = (e.currentTarget as HTMLInputElement).files?.[0]; if (f) void f.text().then((x) => { sig.value = x; }); };
+  const c = v?.certificate;
+  return (
+    <Page id="https-page" title={t('box.httpsTitle')} back={{ href: '#/settings' }}>
+      {error.value ? <p class="error" role="alert">{error.value}</p> : null}
+      {v ? (
+        <>
+          <div class="card flat"><table class="list-table info-table"><tbody>
+            <Row id="https-port" label={t('box.https')}>{v.enabled ? t('box.port', { port: v.port ?? '' }) : t('box.off')} · HTTP {v.httpPort}</Row>
+            {c ? (
+              <>
+                <Row id="subject" label={t('box.subject')}>{c.subject}{c.selfSigned ? ` · ${t('box.selfSigned')}` : ` · ${c.issuer}`}</Row>
+                <Row id="validity" label={t('box.validity')}>{formatDateTime(c.notBefore)} → {formatDateTime(c.notAfter)}</Row>
+                <Row id="names" label={t('box.names')}>{c.altNames.join(', ')}</Row>
+                <Row id="fingerprint" label="SHA-256">{c.sha256}</Row>
+              </>
+            ) : null}
+          </tbody></table></div>
+          <section class="card form">
+            <Check label={t('box.keepHttpOpen')} checked={v.keepHttpOpen} onChange={(on) => void set(save, { keepHttpOpen: on })} testid="keep-http-open" name="keepHttpOpen" errors={save.errors()} />
+            <p class="muted">{t('box.keepHttpOpenNote')}</p>
+            <FormMessage action={save} shown={['keepHttpOpen']} testid="https-message" />
+            <div class="buttons"><button type="button" class="primary-inline" data-testid="regenerate" disabled={save.state.value.busy} onClick={() => void set(save, { regenerate: true })}>{t('box.regenerate')}</button></div>
+          </section>
+          <form class="card form" data-testid="pem-form" onSubmit={(e) => { e.preventDefault(); void set(upload, { certificatePem: certificatePem.value, keyPem: keyPem.value }); }}>
+            <h3>{t('box.uploadPem')}</h3>
+            <Field label={t('box.certificatePem')} name="certificatePem" errors={upload.errors()}>
+              <input type="file" accept=".pem,.crt" onChange={readInto(certificatePem)} data-testid="cert-file" />
+            </Field>
+            <Field label={t('box.keyPem')} name="keyPem" errors={upload.errors()}>
+              <input type="file" accept=".pem,.key" onChange={readInto(keyPem)} data-testid="key-file" />
+            </Field>
+            <FormMessage action={upload} shown={['certificatePem', 'keyPem']} testid="pem-message" />
+            <div class="buttons"><button type="submit" class="primary-inline" disabled={!certificatePem.value || !keyPem.value || upload.state.value.busy}>{t('box.uploadButton')}</button></div>
+          </form>
+        </>
       ) : null}
     </Page>
   );

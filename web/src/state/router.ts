@@ -6,7 +6,7 @@
  *   `#/system/gateways/<id>/devices[/<deviceId>|/new]`, `#/system/gateways/<id>/scan`,
  *   `#/system/loads|groups|panelboards`, `#/system/audit`, `#/system/links` (DEV-4), `#/system/costs[/electricity|gas|water]` (COST-1…4)
  * - Web server configuration: `#/settings`, `#/settings/network|modbus|time|csv|edition|users`,
- *   the box as a system `#/settings/info|backup` (SYS-5, SYS-6, SYS-8)
+ *   the box as a system `#/settings/info|backup|update|https` (SYS-4…8)
  * - `#/change-codes` (AUTH-5)
  * - Consumptions: `#/consumption[/total|overall|partials|compare|details[/<deviceId>]]` (CON-1…6),
  *   Tariffs views `#/consumption/tariffs`, `#/consumption/tariff-details[/<deviceId>]` (COST-5)
@@ -21,8 +21,8 @@ export type StructureKind = 'loads' | 'groups' | 'panelboards';
 export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition' | 'integrations';
 export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition', 'integrations'];
 /** The box as a system (SYS-4…8). */
-export type BoxSection = 'info' | 'backup';
-export const BOX_SECTIONS: readonly BoxSection[] = ['info', 'backup'];
+export type BoxSection = 'info' | 'backup' | 'update' | 'https';
+export const BOX_SECTIONS: readonly BoxSection[] = ['info', 'backup', 'update', 'https'];
 const STRUCTURE_KINDS: readonly StructureKind[] = ['loads', 'groups', 'panelboards'];
 export type ConsumptionView = 'total' | 'overall' | 'partials' | 'compare' | 'details' | 'tariffs' | 'tariff-details';
 export const CONSUMPTION_VIEWS: readonly ConsumptionView[] = ['total', 'overall', 'partials', 'compare', 'details', 'tariffs', 'tariff-details'];
