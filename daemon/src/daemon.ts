@@ -24,6 +24,7 @@ import { setTimeZoneLookup } from '@ews/shared';
 import { Costs, TariffSchedule, priceSpans } from './costs/index';
 import { Greenup, type PriceSource } from './greenup/index';
 import { Interop } from './interop/index';
+import { AlarmLog, AlarmWatcher } from './alarms/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
 
@@ -108,6 +109,7 @@ export interface Daemon {
   readonly costs: Costs;
   readonly greenup: Greenup;
   readonly interop: Interop;
+  readonly alarms: AlarmLog;
   readonly box: SystemService;
   /** What the start swapped in (a restore or an optimisation), if anything. */
   readonly swapped?: { what: 'restore' | 'optimize'; at: string };
@@ -186,7 +188,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     if (s.status === 'on') history.observe(id, s.values);
   });
 
+  // NOTE-5: the alarm log, fed by the poller's states, configuration changes and Green'Up.
+  const alarms = new AlarmLog({ root: dbs.root, clock, log: log.child('alarms') });
+  const alarmWatcher = new AlarmWatcher(alarms, { poller, config }, clock);
+
   await gateways.sync(config.gateways());
+  alarmWatcher.start(opts.version ?? packageVersion());
   poller.setDevices(pollDevices());
   poller.start();
 
@@ -210,6 +217,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     ...(opts.greenupPeriodMs ? { periodMs: opts.greenupPeriodMs } : {}),
     ...(opts.greenupSettleMs ? { controller: { settleMs: opts.greenupSettleMs } } : {}),
   });
+  alarmWatcher.watchGreenup(greenup);
   greenup.start();
   // MS-1, BEY-2: Modbus TCP server, metrics, MQTT; they follow their settings live.
   const interop = new Interop({
@@ -256,7 +264,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   box.start();
   const scanner = new Scanner(gateways, catalog, log.child('scan'));
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, version, webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, alarms, version, webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const listening = async (s: import('node:http').Server) => {
@@ -290,10 +298,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   log.info('listening', { url, ...(httpsUrl ? { httpsUrl } : {}), dataDir: opts.dataDir });
 
   return {
-    url, port, ...(httpsUrl ? { httpsUrl, httpsPort: httpsPort! } : {}), config, poller, gateways, dbs, system, energy, costs, greenup, interop, box, ...(swapped ? { swapped } : {}),
+    url, port, ...(httpsUrl ? { httpsUrl, httpsPort: httpsPort! } : {}), config, poller, gateways, dbs, system, energy, costs, greenup, interop, alarms, box, ...(swapped ? { swapped } : {}),
     routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       offConfig();
+      alarmWatcher.stop();
       box.stop();
       offSample();
       offState();

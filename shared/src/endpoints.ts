@@ -23,6 +23,7 @@ import { csvSettingsAnswerSchema, csvSettingsPatchSchema, networkAnswerSchema, n
 import { consumptionQuerySchema, consumptionResultSchema } from './consumption';
 import { greenupEndpoints } from './greenup';
 import { systemEndpoints } from './system';
+import { alarmEndpoints } from './alarms';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
 export interface EndpointDef {
@@ -143,6 +144,7 @@ export const endpoints = {
   // Green'Up EV charging management (EV-1…6)
   ...greenupEndpoints,
   ...systemEndpoints,
+  ...alarmEndpoints,
 } as const satisfies Record<string, EndpointDef>;
 
 export type Endpoints = typeof endpoints;

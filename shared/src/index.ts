@@ -14,3 +14,4 @@ export * from './currencies';
 export * from './greenup';
 export * from './interop';
 export * from './system';
+export * from './alarms';

@@ -18,6 +18,7 @@ import { StructurePage } from './pages/structure';
 import { CostsPage } from './pages/costs';
 import { SettingsMenuPage, SettingsPage } from './pages/settings';
 import { ChangeCodesPage, UsersPage } from './pages/users';
+import { AlarmsPage } from './pages/alarms';
 import { route, type Route } from './state/router';
 import { sessionModel } from './state/session';
 
@@ -64,6 +65,7 @@ function allowed(r: Route, u: SessionUser): boolean {
     case 'setting': case 'box': return u.pages.includes('webServerConfig');
     case 'users': case 'changeCodes': return canManageUsers(u);
     case 'consumption': return u.pages.includes('consumptions');
+    case 'alarms': return u.pages.includes('alarms');
     default: return true;
   }
 }
@@ -101,6 +103,7 @@ export function App() {
     case 'box': return r.section === 'info' ? <SystemInfoPage /> : <BackupPage />;
     case 'users': return <UsersPage />;
     case 'changeCodes': return <ChangeCodesPage />;
+    case 'alarms': return <AlarmsPage />;
     case 'consumption': return <Lazy render={(m) => <m.ConsumptionPage key={r.view} view={r.view} deviceId={r.deviceId} />} />;
   }
 }

@@ -16,6 +16,7 @@ import type { Energy } from '../energy/index';
 import type { Costs } from '../costs/index';
 import type { Greenup } from '../greenup/index';
 import type { Interop } from '../interop/index';
+import type { AlarmLog } from '../alarms/index';
 
 export interface ApiDeps {
   config: ConfigStore;
@@ -37,6 +38,8 @@ export interface ApiDeps {
   costs: Costs;
   greenup: Greenup;
   interop: Interop;
+  /** The alarm log (NOTE-5). */
+  alarms: AlarmLog;
   version: string;
   /** Built SPA to serve at / (optional in API-only tests). */
   webDir?: string;

@@ -1,11 +1,13 @@
 import { costsEn } from './costs.en';
 import { boxEn } from './box.en';
+import { alarmsEn } from './alarms.en';
 import { tariffsEn } from './tariffs.en';
 
 /** English strings: the reference dictionary. Every other language must have the same keys. */
 export const en = {
   ...costsEn,
   ...boxEn,
+  ...alarmsEn,
   ...tariffsEn,
   'lang.name': 'English',
   'app.title': 'Energy Web Server',

@@ -1,12 +1,14 @@
 import type { Dictionary } from './en';
 import { costsFr } from './costs.fr';
 import { boxFr } from './box.fr';
+import { alarmsFr } from './alarms.fr';
 import { tariffsFr } from './tariffs.fr';
 
 /** French strings (wording of the Legrand French manual where it has one). */
 export const fr: Dictionary = {
   ...costsFr,
   ...boxFr,
+  ...alarmsFr,
   ...tariffsFr,
   'lang.name': 'Français',
   'app.title': 'Serveur Web Énergie',

@@ -8,6 +8,7 @@
  * - Web server configuration: `#/settings`, `#/settings/network|modbus|time|csv|edition|users`,
  *   the box as a system `#/settings/info|backup` (SYS-5, SYS-6, SYS-8)
  * - `#/change-codes` (AUTH-5)
+ * - `#/alarms` Reports: alarms (NOTE-5)
  * - Consumptions: `#/consumption[/total|overall|partials|compare|details[/<deviceId>]]` (CON-1…6),
  *   Tariffs views `#/consumption/tariffs`, `#/consumption/tariff-details[/<deviceId>]` (COST-5)
  * - `#/kiosk?token=…&views=…&every=…` (BEY-1: wall tablet, no login)
@@ -38,6 +39,8 @@ export type Route =
   | { name: 'scan'; gatewayId: string }
   | { name: 'structure'; kind: StructureKind }
   | { name: 'audit' }
+  /** Reports: alarms (NOTE-5). */
+  | { name: 'alarms' }
   /** Bill of consumptions: tariffs and cost rules of one energy type. */
   | { name: 'costs'; type: CostType }
   | { name: 'settings' }
@@ -73,6 +76,7 @@ export function parseHash(hash: string): Route {
   if (path === '/login') return { name: 'login' };
   if (path === '/panel') return { name: 'panel' };
   if (path === '/change-codes') return { name: 'changeCodes' };
+  if (path === '/alarms') return { name: 'alarms' };
   let m = /^\/panel\/(\d+)$/.exec(path);
   if (m) return { name: 'measure', deviceId: Number(m[1]) };
 
