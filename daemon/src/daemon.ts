@@ -24,7 +24,7 @@ import { setTimeZoneLookup } from '@ews/shared';
 import { Costs, TariffSchedule, priceSpans } from './costs/index';
 import { Greenup, type PriceSource } from './greenup/index';
 import { Interop } from './interop/index';
-import { AlarmLog, AlarmWatcher } from './alarms/index';
+import { AlarmLog, AlarmWatcher, Notifier } from './alarms/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
 
@@ -75,6 +75,10 @@ export interface DaemonOptions {
   /** Green'Up control period and settle time (tests; defaults 1 s and 4 s). */
   greenupPeriodMs?: number;
   greenupSettleMs?: number;
+  /** A CA certificate (PEM) the SMTP client trusts besides the system's (a company CA; tests). */
+  smtpTrustedCaPem?: string;
+  /** Outbox retry back-off (tests shorten it; defaults 30 s doubling to 30 min). */
+  notifyBackoffMs?: { min: number; max: number };
 }
 
 /** Price per kWh of electricity in force at an instant, from the tariffs and cost rules (COST-2, COST-3). */
@@ -191,6 +195,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   // NOTE-5: the alarm log, fed by the poller's states, configuration changes and Green'Up.
   const alarms = new AlarmLog({ root: dbs.root, clock, log: log.child('alarms') });
   const alarmWatcher = new AlarmWatcher(alarms, { poller, config }, clock);
+  // NOTE-1, NOTE-6: alert e-mails through a persisted outbox (sent in the background).
+  const notifier = new Notifier({
+    root: dbs.root, alarms, device: (id) => config.device(id), clock, log: log.child('notify'),
+    ...(opts.smtpTrustedCaPem ? { email: { trustedCaPem: opts.smtpTrustedCaPem } } : {}),
+    ...(opts.notifyBackoffMs ? { backoffMs: opts.notifyBackoffMs } : {}),
+  });
+  notifier.start();
 
   await gateways.sync(config.gateways());
   alarmWatcher.start(opts.version ?? packageVersion());
@@ -264,7 +275,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   box.start();
   const scanner = new Scanner(gateways, catalog, log.child('scan'));
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, alarms, version, webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, alarms, notifier, version, webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const listening = async (s: import('node:http').Server) => {
@@ -303,6 +314,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     async stop() {
       offConfig();
       alarmWatcher.stop();
+      await notifier.stop();
       box.stop();
       offSample();
       offState();

@@ -23,7 +23,7 @@ import { csvSettingsAnswerSchema, csvSettingsPatchSchema, networkAnswerSchema, n
 import { consumptionQuerySchema, consumptionResultSchema } from './consumption';
 import { greenupEndpoints } from './greenup';
 import { systemEndpoints } from './system';
-import { alarmEndpoints } from './alarms';
+import { alarmEndpoints, notifyEndpoints } from './alarms';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
 export interface EndpointDef {
@@ -145,6 +145,7 @@ export const endpoints = {
   ...greenupEndpoints,
   ...systemEndpoints,
   ...alarmEndpoints,
+  ...notifyEndpoints,
 } as const satisfies Record<string, EndpointDef>;
 
 export type Endpoints = typeof endpoints;

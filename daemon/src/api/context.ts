@@ -16,7 +16,7 @@ import type { Energy } from '../energy/index';
 import type { Costs } from '../costs/index';
 import type { Greenup } from '../greenup/index';
 import type { Interop } from '../interop/index';
-import type { AlarmLog } from '../alarms/index';
+import type { AlarmLog, Notifier } from '../alarms/index';
 
 export interface ApiDeps {
   config: ConfigStore;
@@ -40,6 +40,8 @@ export interface ApiDeps {
   interop: Interop;
   /** The alarm log (NOTE-5). */
   alarms: AlarmLog;
+  /** E-mail settings and the outbox (NOTE-1, NOTE-6). */
+  notifier: Notifier;
   version: string;
   /** Built SPA to serve at / (optional in API-only tests). */
   webDir?: string;
