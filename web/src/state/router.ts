@@ -17,8 +17,8 @@ import { signal } from '@preact/signals';
 import { isCostType, type CostType } from '@ews/shared';
 
 export type StructureKind = 'loads' | 'groups' | 'panelboards';
-export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition';
-export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition'];
+export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition' | 'email';
+export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition', 'email'];
 /** The box as a system (SYS-4…8). */
 export type BoxSection = 'info' | 'backup';
 export const BOX_SECTIONS: readonly BoxSection[] = ['info', 'backup'];
