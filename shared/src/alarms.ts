@@ -4,16 +4,8 @@
  * e-mail notifications (NOTE-1, NOTE-6: settings, test, the outbox), with their routes.
  */
 import { z } from 'zod';
+import { ALARM_TYPES, SMTP_SECURITY } from './constants';
 
-/**
- * Event types. Device events: a communication error (after the configured delay) and its
- * recovery, a configuration error, a state change (a breaker tripped, opened, closed). Box
- * events: a configuration change, the Green'Up fail-safe engaged and released, a start.
- */
-export const ALARM_TYPES = [
-  'communication-error', 'communication-restored', 'configuration-error', 'state-change',
-  'configuration-change', 'fail-safe', 'fail-safe-end', 'box-started',
-] as const;
 export const alarmTypeSchema = z.enum(ALARM_TYPES);
 export type AlarmType = z.infer<typeof alarmTypeSchema>;
 
@@ -69,7 +61,6 @@ export const recipientsSchema = z.string().max(2000).transform((s, ctx) => {
   return list.join(', ');
 });
 
-export const SMTP_SECURITY = ['ssl', 'starttls', 'none'] as const;
 export const smtpSecuritySchema = z.enum(SMTP_SECURITY);
 
 /** What the API shows: the password is write-only (`passwordSet` says whether one is stored). */

@@ -41,3 +41,15 @@ export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as con
 export type Weekday = (typeof WEEKDAYS)[number];
 /** CON-2 colours of the energy types in pies and tables. */
 export const ENERGY_COLORS: Record<CostType, string> = { electricity: '#f28c28', gas: '#3aa655', water: '#2f7fd1' };
+
+/**
+ * NOTE-5 event types. Device events: a communication error (after the configured delay) and its
+ * recovery, a configuration error, a state change (a breaker tripped, opened, closed). Box
+ * events: a configuration change, the Green'Up fail-safe engaged and released, a start.
+ */
+export const ALARM_TYPES = [
+  'communication-error', 'communication-restored', 'configuration-error', 'state-change',
+  'configuration-change', 'fail-safe', 'fail-safe-end', 'box-started',
+] as const;
+/** NOTE-1 SMTP connection security. */
+export const SMTP_SECURITY = ['ssl', 'starttls', 'none'] as const;

@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 
 export type NewAlarm = Omit<Alarm, 'id' | 'at'> & { atMs?: number };
-export type AlarmLogEvents = { recorded: [alarm: Alarm] };
+export type AlarmLogEvents = { recorded: [alarm: Alarm]; settings: [settings: AlarmSettings] };
 
 const DAY_MS = 86_400_000;
 /** Keys: 13-digit epoch ms, '-', 6-digit sequence: string order is time order. */
@@ -53,6 +53,7 @@ export class AlarmLog {
     const v = alarmSettingsSchema.parse(s);
     await this.db.put(SETTINGS_KEY, v);
     this.settingsCache = v;
+    this.events.emit('settings', v);
     this.prune(true);
     return v;
   }

@@ -51,6 +51,7 @@ export class AlarmWatcher {
     this.alarms.record({ type: 'box-started', message: `EWS ${version ?? ''} started`.replace('  ', ' ') });
     this.offs.push(this.src.poller.events.on('state', (id, s) => this.onState(id, s)));
     this.offs.push(this.src.config.events.on('changed', (part) => this.onConfigChanged(part)));
+    this.offs.push(this.alarms.events.on('settings', () => this.rescheduleFailing()));
     if (this.src.greenup) this.watchGreenup(this.src.greenup);
   }
 
@@ -106,6 +107,16 @@ export class AlarmWatcher {
         this.alarms.record({ type: 'state-change', ...this.about(id), message: `${t.breaker} → ${breaker}` });
       }
       t.breaker = breaker;
+    }
+  }
+
+  /** A changed delay applies to the failures already under way. */
+  private rescheduleFailing(): void {
+    const delayMs = this.alarms.settings().communicationDelayS * 1000;
+    for (const [id, t] of this.tracked) {
+      if (t.failingSinceMs === undefined || t.raised) continue;
+      if (t.timer) this.clock.clearTimeout(t.timer);
+      t.timer = this.clock.setTimeout(() => this.checkStillFailing(id), t.failingSinceMs + delayMs - this.clock.now());
     }
   }
 
