@@ -7,7 +7,9 @@
  * place, so a reader never sees half a backup.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -36,12 +38,32 @@ export async function sha256File(path: string): Promise<string> {
 export async function copyEnvironments(envs: BackupSource['envs'], dir: string): Promise<BackupManifest['files']> {
   await mkdir(dir, { recursive: true });
   const files: BackupManifest['files'] = [];
+  await copyInChild(dir, BACKUP_DATA_FILES.map((name) => `${name}=${(envs[name] as RootDatabase & { path: string }).path}`));
   for (const name of BACKUP_DATA_FILES) {
     const path = join(dir, name);
-    await envs[name].backup(path, true);
     files.push({ name, sizeBytes: (await stat(path)).size, sha256: await sha256File(path) });
   }
   return files;
+}
+
+/** A module of this folder run as a child (built: dist/<name>.js; from source under tsx: the .ts). */
+export function childCommand(name: string): { file: string; args: string[] } {
+  const js = fileURLToPath(new URL(`./${name}.js`, import.meta.url));
+  if (existsSync(js)) return { file: js, args: [] };
+  return { file: fileURLToPath(new URL(`./${name}.ts`, import.meta.url)), args: ['--import', 'tsx'] };
+}
+
+/** The copies are taken by a child process (system/copy-store): see why there. */
+async function copyInChild(dir: string, pairs: string[], timeoutMs = 30 * 60_000): Promise<void> {
+  const { file, args } = childCommand('copy-store');
+  const out = await new Promise<{ failed: boolean; stdout: string; why: string }>((resolve) => {
+    execFile(process.execPath, [...args, file, dir, ...pairs], { timeout: timeoutMs, maxBuffer: 64 * 1024 }, (err, stdout) => {
+      resolve({ failed: !!err, stdout, why: err ? ((err as Error & { signal?: string }).signal ?? err.message) : '' });
+    });
+  });
+  let answer: { ok?: boolean; error?: string } = {};
+  try { answer = JSON.parse(out.stdout) as typeof answer; } catch { /* ended before answering */ }
+  if (out.failed || !answer.ok) throw new Error(`the database copy failed: ${answer.error ?? out.why}`);
 }
 
 /** Writes the backup zip at `target` (atomically: a temporary name, then rename). */

@@ -18,6 +18,7 @@ import {
 import { writeBackup } from './backup';
 import { verifyAndStage, commitStaged, checkStore, RestoreError, type RestoreLimits } from './restore';
 import { copyEnvironments } from './backup';
+import { localTime, formatDate } from '../energy/index';
 import { DomainError } from '../util/errors';
 import type { Clock, Timer } from '../util/clock';
 import type { Logger } from '../util/log';
@@ -59,9 +60,8 @@ interface SystemState {
 
 /** Local date and hour of an instant in a time zone. */
 export function localDateHour(ms: number, tz: string): { date: string; hour: number } {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })
-    .formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
+  const t = localTime(tz, ms); // the tz database (energy/zoneinfo), not ICU: see energy/calendar
+  return { date: formatDate(t), hour: t.hour };
 }
 
 export class SystemService {
