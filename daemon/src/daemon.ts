@@ -27,6 +27,7 @@ import { setTimeZoneLookup } from '@ews/shared';
 import { Costs, TariffSchedule, priceSpans } from './costs/index';
 import { Greenup, type PriceSource } from './greenup/index';
 import { Interop } from './interop/index';
+import { AlarmLog, AlarmWatcher, Notifier } from './alarms/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
 
@@ -77,6 +78,10 @@ export interface DaemonOptions {
   /** Green'Up control period and settle time (tests; defaults 1 s and 4 s). */
   greenupPeriodMs?: number;
   greenupSettleMs?: number;
+  /** A CA certificate (PEM) the SMTP client trusts besides the system's (a company CA; tests). */
+  smtpTrustedCaPem?: string;
+  /** Outbox retry back-off (tests shorten it; defaults 30 s doubling to 30 min). */
+  notifyBackoffMs?: { min: number; max: number };
 }
 
 /** Price per kWh of electricity in force at an instant, from the tariffs and cost rules (COST-2, COST-3). */
@@ -111,6 +116,7 @@ export interface Daemon {
   readonly costs: Costs;
   readonly greenup: Greenup;
   readonly interop: Interop;
+  readonly alarms: AlarmLog;
   readonly box: SystemService;
   /** What the start swapped in (a restore or an optimisation), if anything. */
   readonly swapped?: { what: 'restore' | 'optimize'; at: string };
@@ -189,7 +195,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     if (s.status === 'on') history.observe(id, s.values);
   });
 
+  // NOTE-5: the alarm log, fed by the poller's states, configuration changes and Green'Up.
+  const alarms = new AlarmLog({ root: dbs.root, clock, log: log.child('alarms') });
+  const alarmWatcher = new AlarmWatcher(alarms, { poller, config }, clock);
+  // NOTE-1, NOTE-6: alert e-mails through a persisted outbox (sent in the background).
+  const notifier = new Notifier({
+    root: dbs.root, alarms, device: (id) => config.device(id), clock, log: log.child('notify'),
+    ...(opts.smtpTrustedCaPem ? { email: { trustedCaPem: opts.smtpTrustedCaPem } } : {}),
+    ...(opts.notifyBackoffMs ? { backoffMs: opts.notifyBackoffMs } : {}),
+  });
+  notifier.start();
+
   await gateways.sync(config.gateways());
+  alarmWatcher.start(opts.version ?? packageVersion());
   poller.setDevices(pollDevices());
   poller.start();
 
@@ -213,6 +231,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     ...(opts.greenupPeriodMs ? { periodMs: opts.greenupPeriodMs } : {}),
     ...(opts.greenupSettleMs ? { controller: { settleMs: opts.greenupSettleMs } } : {}),
   });
+  alarmWatcher.watchGreenup(greenup);
   greenup.start();
   // MS-1, BEY-2: Modbus TCP server, metrics, MQTT; they follow their settings live.
   const interop = new Interop({
@@ -267,7 +286,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const linksTimer = clock.setTimeout(readLinks, 2000);
   const offLinks = config.events.on('changed', (what) => { if (what === 'devices') readLinks(); });
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, commands, eq, links, version, webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, commands, eq, links, alarms, notifier, version, webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const listening = async (s: import('node:http').Server) => {
@@ -301,10 +320,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   log.info('listening', { url, ...(httpsUrl ? { httpsUrl } : {}), dataDir: opts.dataDir });
 
   return {
-    url, port, ...(httpsUrl ? { httpsUrl, httpsPort: httpsPort! } : {}), config, poller, gateways, dbs, system, energy, costs, greenup, interop, box, ...(swapped ? { swapped } : {}),
+    url, port, ...(httpsUrl ? { httpsUrl, httpsPort: httpsPort! } : {}), config, poller, gateways, dbs, system, energy, costs, greenup, interop, alarms, box, ...(swapped ? { swapped } : {}),
     routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       offConfig();
+      alarmWatcher.stop();
+      await notifier.stop();
       box.stop();
       offSample();
       offState();

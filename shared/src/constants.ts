@@ -46,3 +46,14 @@ export const ENERGY_COLORS: Record<CostType, string> = { electricity: '#f28c28',
 export const SLAVE_UNIT_ID = 247;
 /** MS-1: Remote ID "All", the total positive active energy of every electrical load. */
 export const TOTAL_REMOTE_ID = 29999;
+/**
+ * NOTE-5 event types. Device events: a communication error (after the configured delay) and its
+ * recovery, a configuration error, a state change (a breaker tripped, opened, closed). Box
+ * events: a configuration change, the Green'Up fail-safe engaged and released, a start.
+ */
+export const ALARM_TYPES = [
+  'communication-error', 'communication-restored', 'configuration-error', 'state-change',
+  'configuration-change', 'fail-safe', 'fail-safe-end', 'box-started',
+] as const;
+/** NOTE-1 SMTP connection security. */
+export const SMTP_SECURITY = ['ssl', 'starttls', 'none'] as const;

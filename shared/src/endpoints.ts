@@ -26,6 +26,7 @@ import { eqEndpoints } from './eq';
 import { linkEndpoints } from './links';
 import { greenupEndpoints } from './greenup';
 import { systemEndpoints } from './system';
+import { alarmEndpoints, notifyEndpoints } from './alarms';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
 export interface EndpointDef {
@@ -149,6 +150,8 @@ export const endpoints = {
   // Green'Up EV charging management (EV-1…6)
   ...greenupEndpoints,
   ...systemEndpoints,
+  ...alarmEndpoints,
+  ...notifyEndpoints,
 } as const satisfies Record<string, EndpointDef>;
 
 export type Endpoints = typeof endpoints;

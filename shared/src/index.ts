@@ -17,3 +17,4 @@ export * from './links';
 export * from './greenup';
 export * from './interop';
 export * from './system';
+export * from './alarms';

@@ -19,6 +19,7 @@ import { CostsPage } from './pages/costs';
 import { GreenupPage } from './pages/greenup';
 import { SettingsMenuPage, SettingsPage } from './pages/settings';
 import { ChangeCodesPage, UsersPage } from './pages/users';
+import { AlarmsPage } from './pages/alarms';
 import { route, type Route } from './state/router';
 import { sessionModel } from './state/session';
 
@@ -66,6 +67,7 @@ function allowed(r: Route, u: SessionUser): boolean {
     case 'users': case 'changeCodes': return canManageUsers(u);
     case 'consumption': return u.pages.includes('consumptions');
     case 'greenup': return u.pages.includes('greenUp');
+    case 'alarms': return u.pages.includes('alarms');
     default: return true;
   }
 }
@@ -105,6 +107,7 @@ export function App() {
     case 'users': return <UsersPage />;
     case 'changeCodes': return <ChangeCodesPage />;
     case 'greenup': return <GreenupPage key={r.tab} tab={r.tab} />;
+    case 'alarms': return <AlarmsPage />;
     case 'consumption': return <Lazy render={(m) => <m.ConsumptionPage key={r.view} view={r.view} deviceId={r.deviceId} />} />;
   }
 }

@@ -19,6 +19,7 @@ import type { EqMonitor } from '../eq/index';
 import type { Links } from '../links/index';
 import type { Greenup } from '../greenup/index';
 import type { Interop } from '../interop/index';
+import type { AlarmLog, Notifier } from '../alarms/index';
 
 export interface ApiDeps {
   config: ConfigStore;
@@ -43,6 +44,10 @@ export interface ApiDeps {
   links: Links;
   greenup: Greenup;
   interop: Interop;
+  /** The alarm log (NOTE-5). */
+  alarms: AlarmLog;
+  /** E-mail settings and the outbox (NOTE-1, NOTE-6). */
+  notifier: Notifier;
   version: string;
   /** Built SPA to serve at / (optional in API-only tests). */
   webDir?: string;

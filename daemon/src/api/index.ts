@@ -26,6 +26,7 @@ import { linkHandlers } from './links';
 import { greenupHandlers } from './greenup';
 import { interopHandlers } from './interop';
 import { systemHandlers } from './system';
+import { alarmHandlers } from './alarms';
 import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
 import { compressAnswers } from './http/index';
@@ -74,6 +75,7 @@ export function createApi(deps: ApiDeps) {
     ...greenupHandlers(deps),
     ...interopHandlers(deps),
     ...systemHandlers(deps),
+    ...alarmHandlers(deps),
   };
   mountContract(app, handlers);
   // BEY-2: Prometheus exposition, for scrapers (bearer token, or open on the LAN by setting).

@@ -1,6 +1,7 @@
 import { costsEn } from './costs.en';
 import { commandsEn } from './commands.en';
 import { boxEn } from './box.en';
+import { alarmsEn } from './alarms.en';
 import { tariffsEn } from './tariffs.en';
 import { greenupEn } from './greenup.en';
 
@@ -9,6 +10,7 @@ export const en = {
   ...costsEn,
   ...commandsEn,
   ...boxEn,
+  ...alarmsEn,
   ...tariffsEn,
   ...greenupEn,
   'lang.name': 'English',

@@ -2,6 +2,7 @@ import type { Dictionary } from './en';
 import { costsFr } from './costs.fr';
 import { commandsFr } from './commands.fr';
 import { boxFr } from './box.fr';
+import { alarmsFr } from './alarms.fr';
 import { tariffsFr } from './tariffs.fr';
 import { greenupFr } from './greenup.fr';
 
@@ -10,6 +11,7 @@ export const fr: Dictionary = {
   ...costsFr,
   ...commandsFr,
   ...boxFr,
+  ...alarmsFr,
   ...tariffsFr,
   ...greenupFr,
   'lang.name': 'Français',

@@ -14,6 +14,7 @@ import { Page } from '../components/layout';
 import { t, formatDateTime, type MessageKey } from '../i18n';
 import { BOX_SECTIONS, SETTINGS_SECTIONS, type SettingsSection } from '../state/router';
 import { sessionModel } from '../state/session';
+import { EmailSettingsPage } from './email';
 
 /** SYS-3: the 13 languages, each named in itself. */
 export const LANGUAGE_NAMES: Array<[string, string]> = [
@@ -85,6 +86,7 @@ export function SettingsPage({ section }: { section: SettingsSection }) {
     case 'csv': return <CsvSettingsPage />;
     case 'edition': return <EditionSettingsPage />;
     case 'integrations': return <IntegrationsPage />;
+    case 'email': return <EmailSettingsPage />;
   }
 }
 

@@ -8,6 +8,7 @@
  * - Web server configuration: `#/settings`, `#/settings/network|modbus|time|csv|edition|users`,
  *   the box as a system `#/settings/info|backup|update|https` (SYS-4…8)
  * - `#/change-codes` (AUTH-5)
+ * - `#/alarms` Reports: alarms (NOTE-5)
  * - Consumptions: `#/consumption[/total|overall|partials|compare|details[/<deviceId>]]` (CON-1…6),
  *   Tariffs views `#/consumption/tariffs`, `#/consumption/tariff-details[/<deviceId>]` (COST-5)
  * - `#/kiosk?token=…&views=…&every=…` (BEY-1: wall tablet, no login)
@@ -18,8 +19,8 @@ import { isCostType, type CostType } from '@ews/shared';
 export type GreenupTabName = 'live' | 'management' | 'details' | 'priorities' | 'settings' | 'decisions' | 'sessions';
 const GREENUP_TAB_NAMES: readonly GreenupTabName[] = ['live', 'management', 'details', 'priorities', 'settings', 'decisions', 'sessions'];
 export type StructureKind = 'loads' | 'groups' | 'panelboards';
-export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition' | 'integrations';
-export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition', 'integrations'];
+export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition' | 'integrations' | 'email';
+export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition', 'integrations', 'email'];
 /** The box as a system (SYS-4…8). */
 export type BoxSection = 'info' | 'backup' | 'update' | 'https';
 export const BOX_SECTIONS: readonly BoxSection[] = ['info', 'backup', 'update', 'https'];
@@ -41,6 +42,8 @@ export type Route =
   | { name: 'structure'; kind: StructureKind }
   | { name: 'audit' }
   | { name: 'links' }
+  /** Reports: alarms (NOTE-5). */
+  | { name: 'alarms' }
   /** Bill of consumptions: tariffs and cost rules of one energy type. */
   | { name: 'costs'; type: CostType }
   | { name: 'settings' }
@@ -78,6 +81,7 @@ export function parseHash(hash: string): Route {
   if (path === '/login') return { name: 'login' };
   if (path === '/panel') return { name: 'panel' };
   if (path === '/change-codes') return { name: 'changeCodes' };
+  if (path === '/alarms') return { name: 'alarms' };
   let m = /^\/panel\/(\d+)$/.exec(path);
   if (m) return { name: 'measure', deviceId: Number(m[1]) };
 

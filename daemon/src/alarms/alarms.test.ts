@@ -1,0 +1,75 @@
+/** The alarm log's retention and the outbox's back-off, expiry and restart, with a controlled clock. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { open } from 'lmdb';
+import { systemClock, type Clock } from '../util/clock';
+import { AlarmLog } from './log';
+import { Outbox } from './outbox';
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'ews-alarms-'));
+  const root = open({ path: join(dir, 'db'), maxDbs: 4 });
+  // real time running from 2026-12-01, moved forward by `advance`
+  let offsetMs = Date.parse('2026-12-01T00:00:00Z') - Date.now();
+  const clock: Clock = { ...systemClock, now: () => Date.now() + offsetMs };
+  return {
+    root, clock, advance: (ms: number) => { offsetMs += ms; },
+    async close() { await root.close(); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+const until = async (what: string, fn: () => boolean, timeoutMs = 5000) => {
+  const end = Date.now() + timeoutMs;
+  while (!fn()) { if (Date.now() > end) throw new Error(`timed out: ${what}`); await new Promise((r) => setTimeout(r, 10)); }
+};
+
+test('events older than the retention are pruned; the rest stay, newest first', async () => {
+  const s = setup();
+  const log = new AlarmLog({ root: s.root, clock: s.clock, pruneEveryMs: 0 });
+  await log.setSettings({ communicationDelayS: 60, retentionDays: 2 });
+  log.record({ type: 'box-started', message: 'day 0' });
+  s.advance(86_400_000);
+  log.record({ type: 'box-started', message: 'day 1' });
+  await new Promise((r) => setTimeout(r, 50));
+  s.advance(2 * 86_400_000 - 1000);
+  log.record({ type: 'box-started', message: 'day 3' });
+  const messages = () => log.query({ limit: 10 }).items.map((a) => a.message).join(',');
+  await until('day 0 pruned, day 3 stored', () => messages() === 'day 3,day 1');
+  await s.close();
+});
+
+test('the outbox retries with a growing back-off, keeps the last error, survives a restart and expires explicitly', async () => {
+  const s = setup();
+  const db = s.root.openDB<unknown, string>({ name: 'notify' });
+  const attempts: number[] = [];
+  let failing = true;
+  const send = async () => { attempts.push(Date.now()); if (failing) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), { code: 'ESOCKET' }); };
+  const box = new Outbox({ db, send, clock: s.clock, minBackoffMs: 40, maxBackoffMs: 160, expireMs: 3_600_000 });
+  box.start();
+  const id = await box.enqueue('email', { to: 'a@example.com', subject: 'one', text: 'x' });
+  await until('3 attempts', () => box.list()[0].attempts >= 3);
+  assert.equal(box.list()[0].lastError, 'connect ECONNREFUSED 127.0.0.1:25');
+  assert.equal(box.list()[0].state, 'pending');
+  await box.stop();
+
+  // a new outbox on the same store (a restart) delivers it, once
+  failing = false;
+  const before = attempts.length;
+  const again = new Outbox({ db, send, clock: s.clock, minBackoffMs: 40, maxBackoffMs: 160, expireMs: 3_600_000 });
+  again.start();
+  await until('sent', () => again.list().find((i) => i.id === id)?.state === 'sent');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(attempts.length, before + 1);
+
+  // a notice that cannot be delivered before its expiry is marked expired, not silently dropped
+  failing = true;
+  await again.enqueue('email', { to: 'b@example.com', subject: 'two', text: 'y' });
+  await until('an attempt', () => again.list()[0].attempts >= 1);
+  s.advance(3_600_001);
+  await until('expired', () => again.list()[0].state === 'expired');
+  assert.equal(again.list()[0].nextAttemptAt, null);
+  await again.stop();
+  await s.close();
+});

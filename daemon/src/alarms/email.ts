@@ -1,0 +1,106 @@
+/**
+ * @module alarms/email
+ * E-mail (NOTE-1): the sender's SMTP account (the password write-only, kept in LMDB), sending
+ * through nodemailer, and the test message to the sender with the server's answer verbatim.
+ */
+import type { Database } from 'lmdb';
+import nodemailer from 'nodemailer';
+import { ALARM_TYPES, emailSettingsInputSchema, type AlarmType, type EmailSettingsInput, type EmailSettingsView, type EmailTestResult } from '@ews/shared';
+
+export interface StoredEmailSettings {
+  sender: string;
+  user: string;
+  password: string;
+  server: string;
+  port: number;
+  security: 'ssl' | 'starttls' | 'none';
+  alertRecipients: string;
+  alertTypes: AlarmType[];
+}
+
+export const DEFAULT_EMAIL_SETTINGS: StoredEmailSettings = {
+  sender: '', user: '', password: '', server: '', port: 465, security: 'ssl', alertRecipients: '',
+  alertTypes: ALARM_TYPES.filter((t) => t !== 'configuration-change' && t !== 'box-started'),
+};
+
+export class EmailError extends Error {
+  constructor(readonly code: 'not-configured', message: string, readonly field?: string) { super(message); }
+}
+
+export interface MailMessage { to: string; subject: string; text: string }
+
+/** The SMTP error as the server said it: nodemailer's message carries the server's reply line. */
+export function smtpErrorText(err: unknown): string {
+  const e = err as { message?: string; response?: string };
+  const message = e?.message ?? String(err);
+  return e?.response && !message.includes(e.response) ? `${message}: ${e.response}` : message;
+}
+
+export interface EmailOptions {
+  /** Extra CA certificates (PEM) to trust, e.g. a company mail server's own CA. */
+  trustedCaPem?: string;
+  connectionTimeoutMs?: number;
+}
+
+const SETTINGS_KEY = 'email';
+
+export class Email {
+  private settingsCache: StoredEmailSettings;
+
+  constructor(private readonly db: Database<unknown, string>, private readonly opts: EmailOptions = {}) {
+    const saved = db.get(SETTINGS_KEY) as Partial<StoredEmailSettings> | undefined;
+    this.settingsCache = { ...DEFAULT_EMAIL_SETTINGS, ...saved };
+  }
+
+  stored(): StoredEmailSettings { return this.settingsCache; }
+
+  view(): EmailSettingsView {
+    const { password, ...rest } = this.settingsCache;
+    return { ...rest, passwordSet: password !== '' };
+  }
+
+  async setSettings(input: EmailSettingsInput): Promise<EmailSettingsView> {
+    const v = emailSettingsInputSchema.parse(input);
+    const next: StoredEmailSettings = {
+      sender: v.sender, user: v.user, password: v.password ?? this.settingsCache.password, server: v.server, port: v.port,
+      security: v.security, alertRecipients: v.alertRecipients, alertTypes: v.alertTypes,
+    };
+    await this.db.put(SETTINGS_KEY, next);
+    this.settingsCache = next;
+    return this.view();
+  }
+
+  configured(): boolean { return this.settingsCache.sender !== '' && this.settingsCache.server !== ''; }
+
+  /** Sends one message now; rejects with the SMTP error. */
+  async send(m: MailMessage): Promise<void> {
+    const s = this.settingsCache;
+    if (!this.configured()) throw new EmailError('not-configured', 'the sender address and the SMTP server are not set', 'server');
+    const timeoutMs = this.opts.connectionTimeoutMs ?? 15_000;
+    const transport = nodemailer.createTransport({
+      host: s.server, port: s.port,
+      secure: s.security === 'ssl', requireTLS: s.security === 'starttls', ignoreTLS: s.security === 'none',
+      ...(s.user ? { auth: { user: s.user, pass: s.password } } : {}),
+      ...(this.opts.trustedCaPem ? { tls: { ca: [this.opts.trustedCaPem] } } : {}),
+      connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs * 2,
+    });
+    try {
+      await transport.sendMail({ from: s.sender, to: m.to, subject: m.subject, text: m.text });
+    } finally {
+      transport.close();
+    }
+  }
+
+  /** NOTE-1 "Test": a message to the sender address; the server's error verbatim when it fails. */
+  async test(): Promise<EmailTestResult> {
+    try {
+      await this.send({
+        to: this.settingsCache.sender, subject: 'EWS test message',
+        text: 'This test message from your Energy Web Server shows that its e-mail settings work.',
+      });
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, error: smtpErrorText(err) };
+    }
+  }
+}
