@@ -165,10 +165,15 @@ export class MqttPublisher {
     const c = this.client;
     if (!c) return;
     this.client = undefined;
-    try {
-      if (goodbye && c.connected) await c.publishAsync(`${c.options.will?.topic ?? `${this.base}/status`}`, 'offline', { qos: 1, retain: true });
-    } catch { /* gone already */ }
-    await c.endAsync(false).catch(() => c.end(true));
+    if (goodbye && c.connected) {
+      // The goodbye is best effort: a broker that does not acknowledge must not hold the stop.
+      await Promise.race([c.publishAsync(`${c.options.will?.topic ?? `${this.base}/status`}`, 'offline', { qos: 1, retain: true }).catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
+    }
+    // Forced: closes now and cancels the reconnection loop, connected or not.
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 2000);
+      c.end(true, {}, () => { clearTimeout(t); resolve(); });
+    });
   }
 
   private publish(topic: string, payload: unknown, retain = true): void {
