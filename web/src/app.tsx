@@ -9,51 +9,45 @@ import { HomePage } from './pages/home';
 import { LoginPage } from './pages/login';
 import { MeasurePage } from './pages/measure';
 import { PanelPage } from './pages/panel';
-import { AuditPage, LinksPage, SystemPage } from './pages/system';
-import { SystemInfoPage, BackupPage, UpdatePage, HttpsPage } from './pages/box';
-import { GatewaysPage } from './pages/gateways';
-import { DevicesPage } from './pages/devices';
-import { ScanPage } from './pages/scan';
-import { StructurePage } from './pages/structure';
-import { CostsPage } from './pages/costs';
-import { GreenupPage } from './pages/greenup';
-import { SettingsMenuPage, SettingsPage } from './pages/settings';
-import { ChangeCodesPage, UsersPage } from './pages/users';
-import { AlarmsPage } from './pages/alarms';
 import { route, type Route } from './state/router';
 import { sessionModel } from './state/session';
 
-type ConsumptionModule = typeof import('./pages/consumption/index');
-
-/** The Consumptions pages and the kiosk, with uPlot: fetched on first use (BEY-5). */
-const consumptionModule = signal<ConsumptionModule | null>(null);
-const consumptionLoadError = signal<string | null>(null);
-let consumptionLoading: Promise<void> | null = null;
-
-function loadConsumption(): void {
-  if (consumptionLoading) return;
-  consumptionLoadError.value = null;
-  consumptionLoading = import('./pages/consumption/index').then(
-    (m) => { consumptionModule.value = m; },
-    (e: unknown) => {
-      consumptionLoading = null;
-      consumptionLoadError.value = e instanceof Error ? e.message : String(e);
-      // Offline for a moment (BEY-5): try again quietly.
-      setTimeout(loadConsumption, 5000);
-    },
-  );
+/**
+ * A module fetched on first use (BEY-5), shown when it has come; offline for a moment, it is
+ * asked for again quietly every 5 s.
+ */
+function lazyModule<M>(load: () => Promise<M>) {
+  const mod = signal<M | null>(null);
+  const loadError = signal<string | null>(null);
+  let loading: Promise<void> | null = null;
+  const start = (): void => {
+    if (loading) return;
+    loadError.value = null;
+    loading = load().then(
+      (m) => { mod.value = m; },
+      (e: unknown) => {
+        loading = null;
+        loadError.value = e instanceof Error ? e.message : String(e);
+        setTimeout(start, 5000);
+      },
+    );
+  };
+  return function Lazy({ render }: { render: (m: M) => ComponentChildren }) {
+    const m = mod.value;
+    if (m) return <>{render(m)}</>;
+    start();
+    return (
+      <p class="muted center" data-testid="lazy-loading">
+        {loadError.value ? t('net.offline') : t('common.loading')}
+      </p>
+    );
+  };
 }
 
-function Lazy({ render }: { render: (m: ConsumptionModule) => ComponentChildren }) {
-  const m = consumptionModule.value;
-  if (m) return <>{render(m)}</>;
-  loadConsumption();
-  return (
-    <p class="muted center" data-testid="lazy-loading">
-      {consumptionLoadError.value ? t('net.offline') : t('common.loading')}
-    </p>
-  );
-}
+/** The Consumptions pages and the kiosk, with uPlot. */
+const Lazy = lazyModule(() => import('./pages/consumption/index'));
+/** Commissioning, settings, Green'Up and reports (pages/admin). */
+const Admin = lazyModule(() => import('./pages/admin'));
 
 /** The users page and the change-codes page: administrator and greenUp only (AUTH-3). */
 export const canManageUsers = (u: SessionUser) => holdsRight(u, 'users');
@@ -93,21 +87,21 @@ export function App() {
     case 'home': return <HomePage />;
     case 'panel': return <PanelPage />;
     case 'measure': return <MeasurePage key={r.deviceId} deviceId={r.deviceId} />;
-    case 'system': return <SystemPage />;
-    case 'audit': return <AuditPage />;
-    case 'links': return <LinksPage />;
-    case 'costs': return <CostsPage key={r.type} type={r.type} />;
-    case 'gateways': return <GatewaysPage selected={r.gatewayId} />;
-    case 'devices': return <DevicesPage key={r.gatewayId} gatewayId={r.gatewayId} selected={r.deviceId} />;
-    case 'scan': return <ScanPage key={r.gatewayId} gatewayId={r.gatewayId} />;
-    case 'structure': return <StructurePage key={r.kind} kind={r.kind} />;
-    case 'settings': return <SettingsMenuPage />;
-    case 'setting': return <SettingsPage key={r.section} section={r.section} />;
-    case 'box': return r.section === 'info' ? <SystemInfoPage /> : r.section === 'backup' ? <BackupPage /> : r.section === 'update' ? <UpdatePage /> : <HttpsPage />;
-    case 'users': return <UsersPage />;
-    case 'changeCodes': return <ChangeCodesPage />;
-    case 'greenup': return <GreenupPage key={r.tab} tab={r.tab} />;
-    case 'alarms': return <AlarmsPage />;
+    case 'system': return <Admin render={(m) => <m.SystemPage />} />;
+    case 'audit': return <Admin render={(m) => <m.AuditPage />} />;
+    case 'links': return <Admin render={(m) => <m.LinksPage />} />;
+    case 'costs': return <Admin render={(m) => <m.CostsPage key={r.type} type={r.type} />} />;
+    case 'gateways': return <Admin render={(m) => <m.GatewaysPage selected={r.gatewayId} />} />;
+    case 'devices': return <Admin render={(m) => <m.DevicesPage key={r.gatewayId} gatewayId={r.gatewayId} selected={r.deviceId} />} />;
+    case 'scan': return <Admin render={(m) => <m.ScanPage key={r.gatewayId} gatewayId={r.gatewayId} />} />;
+    case 'structure': return <Admin render={(m) => <m.StructurePage key={r.kind} kind={r.kind} />} />;
+    case 'settings': return <Admin render={(m) => <m.SettingsMenuPage />} />;
+    case 'setting': return <Admin render={(m) => <m.SettingsPage key={r.section} section={r.section} />} />;
+    case 'box': return <Admin render={(m) => (r.section === 'info' ? <m.SystemInfoPage /> : r.section === 'backup' ? <m.BackupPage /> : r.section === 'update' ? <m.UpdatePage /> : <m.HttpsPage />)} />;
+    case 'users': return <Admin render={(m) => <m.UsersPage />} />;
+    case 'changeCodes': return <Admin render={(m) => <m.ChangeCodesPage />} />;
+    case 'greenup': return <Admin render={(m) => <m.GreenupPage key={r.tab} tab={r.tab} />} />;
+    case 'alarms': return <Admin render={(m) => <m.AlarmsPage />} />;
     case 'consumption': return <Lazy render={(m) => <m.ConsumptionPage key={r.view} view={r.view} deviceId={r.deviceId} />} />;
   }
 }
