@@ -106,8 +106,9 @@ export interface Simulator {
  */
 async function configureGreenup(url: string, inst: Installation): Promise<void> {
   if (!inst.buses.some((b) => b.devices.some((d) => d.family === 'evStation'))) return;
-  const login = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin: '88888', puk: '00000 8888 00000' }) });
-  if (login.status !== 200) return; // codes changed by the user: leave Green'Up as it is
+  // `redirect: 'manual'`: with HTTPS on, HTTP answers 308 (to a certificate this process does not trust)
+  const login = await fetch(`${url}/api/session`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin: '88888', puk: '00000 8888 00000' }) });
+  if (login.status !== 200) return; // codes changed by the user, or HTTP redirected: leave Green'Up as it is
   const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const headers = { 'content-type': 'application/json', cookie };
   try {
