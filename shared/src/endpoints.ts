@@ -20,6 +20,8 @@ import {
 } from './structure';
 import { csvSettingsAnswerSchema, csvSettingsPatchSchema, networkAnswerSchema, networkSettingsSchema, timeAnswerSchema, timeSettingsPatchSchema } from './settings';
 import { consumptionQuerySchema, consumptionResultSchema } from './consumption';
+import { historyEndpoints } from './history';
+import { exportEndpoints } from './exports';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
 export interface EndpointDef {
@@ -33,7 +35,7 @@ export interface EndpointDef {
   /** Success status (200 by default). 204 answers carry no body. */
   status?: 200 | 201 | 202 | 204;
   /** Non-JSON answers (the CSV download). */
-  produces?: 'text/csv';
+  produces?: 'text/csv' | 'application/zip' | 'application/pdf' | 'application/octet-stream';
   /** Largest request body accepted; larger ones get 413 before they are read. */
   bodyLimitBytes?: number;
 }
@@ -126,6 +128,8 @@ export const endpoints = {
   // Consumptions (CON-1…6)
   'GET /api/consumption': { summary: 'Bars of a scope over a period, with the previous period (uPlot columns)', right: 'consumptions', query: consumptionQuerySchema, response: consumptionResultSchema },
   'GET /api/consumption.csv': { summary: 'datalogger.csv of the same query', right: 'consumptions', query: consumptionQuerySchema, response: z.string(), produces: 'text/csv' },
+  ...historyEndpoints,
+  ...exportEndpoints,
 } as const satisfies Record<string, EndpointDef>;
 
 export type Endpoints = typeof endpoints;

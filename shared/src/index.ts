@@ -11,3 +11,5 @@ export * from './roles';
 export * from './constants';
 export * from './costs';
 export * from './currencies';
+export * from './history';
+export * from './exports';

@@ -14,6 +14,8 @@ import type { SystemAdapter } from '../system/index';
 import type { Scanner } from '../scan/index';
 import type { Energy } from '../energy/index';
 import type { Costs } from '../costs/index';
+import type { HistoryFolder, FtpAccess, WebDavAccess, EnergyType } from '../files/index';
+import type { Exports } from '../reports/index';
 
 export interface ApiDeps {
   config: ConfigStore;
@@ -27,6 +29,10 @@ export interface ApiDeps {
   scanner: Scanner;
   energy: Energy;
   costs: Costs;
+  /** The history folder and its ways out (HIST-2…4). */
+  history: { folder: HistoryFolder; ftp?: FtpAccess; webdav?: WebDavAccess };
+  /** Data download (HIST-5); `describe` says what a scope is (undefined: nothing). */
+  reports: { exports: Exports; describe: (scope: string) => { label: string; types: EnergyType[] } | undefined };
   version: string;
   /** Built SPA to serve at / (optional in API-only tests). */
   webDir?: string;

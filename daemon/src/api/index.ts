@@ -5,7 +5,9 @@
  * of every domain mapped in one place, the OpenAPI document generated from the same schemas,
  * the SPA served at /.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import type { HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { getCookie } from 'hono/cookie';
 import { resolveRegisters } from '@ews/shared';
 import type { ApiDeps, Env } from './context';
@@ -20,6 +22,8 @@ import { settingsHandlers } from './settings';
 import { userHandlers } from './users';
 import { consumptionHandlers } from './consumption';
 import { costHandlers } from './costs';
+import { historyHandlers, WEBDAV_PATH } from './history';
+import { exportHandlers } from './exports';
 import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
 import { compressAnswers } from './http/index';
@@ -60,11 +64,28 @@ export function createApi(deps: ApiDeps) {
     ...costHandlers(deps),
     ...userHandlers(deps),
     ...consumptionHandlers(deps),
+    ...historyHandlers(deps),
+    ...exportHandlers(deps),
   };
   mountContract(app, handlers);
+  mountWebDav(app, deps);
   app.all('/api/*', (c) => { throw new ApiError(404, 'not-found', `no such API route: ${c.req.method} ${c.req.path}`); });
   if (deps.webDir) app.use('*', staticFiles(deps.webDir));
   return app;
+}
+
+/** HIST-4: the read-only WebDAV share of the history folder, served by files/ on the raw Node request. */
+function mountWebDav(app: Hono<Env>, deps: ApiDeps): void {
+  const dav = deps.history?.webdav;
+  if (!dav) return;
+  const serve = (c: Context<Env>) => {
+    const { incoming, outgoing } = c.env as unknown as HttpBindings;
+    if (Number(incoming.headers['content-length'] ?? 0) > 64 * 1024) throw new ApiError(413, 'too-large', 'the WebDAV share is read-only');
+    dav.handle(incoming, outgoing);
+    return RESPONSE_ALREADY_SENT;
+  };
+  app.all(WEBDAV_PATH, serve);
+  app.all(`${WEBDAV_PATH}/*`, serve);
 }
 
 /** The consumption routes alone, validated as in the daemon (the store benchmark serves them). */
