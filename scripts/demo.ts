@@ -25,6 +25,9 @@ const demo = await startDemo({
   ...(process.env.EWS_DATA_DIR ? { dataDir: process.env.EWS_DATA_DIR } : {}),
   simRtuPort: portVar('EWS_SIM_RTU_PORT', 0),
   simGatewayPort: portVar('EWS_SIM_GATEWAY_PORT', 0),
+  // HTTPS beside HTTP (a free port unless EWS_HTTPS_PORT says); HTTP stays open in the demo
+  httpsPort: portVar('EWS_HTTPS_PORT', 0),
+  keepHttpOpen: true,
   backfillMonths: Number(process.env.EWS_DEMO_MONTHS ?? 13),
   costs: true,
   inheritLogs: true,
@@ -33,7 +36,7 @@ const demo = await startDemo({
   console.error(`demo: ${err.message}`);
   process.exit(1);
 });
-console.log(`\nEWS demo running at ${demo.url}\n  log in with PIN 99999, then PUK 00000 9999 00000 (administrator)\n  data folder: ${demo.dataDir}\n  simulator: RS485 line tcp://127.0.0.1:${demo.simPorts.localRtu}, gateways ${Object.values(demo.simPorts.gateways).join(', ')}\n  Ctrl+C stops it.\n`);
+console.log(`\nEWS demo running at ${demo.url} and ${demo.httpsUrl} (self-signed certificate)\n  log in with PIN 99999, then PUK 00000 9999 00000 (administrator)\n  data folder: ${demo.dataDir}\n  simulator: RS485 line tcp://127.0.0.1:${demo.simPorts.localRtu}, gateways ${Object.values(demo.simPorts.gateways).join(', ')}\n  Ctrl+C stops it.\n`);
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {

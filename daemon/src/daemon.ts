@@ -5,6 +5,7 @@
  * their own links and clocks.
  */
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
@@ -14,13 +15,19 @@ import { ConfigStore, type Seed } from './config/index';
 import { AuthService } from './auth/index';
 import { GatewayManager, type LinkFactory } from './gateways/index';
 import { Poller, type PollDevice } from './poll/index';
+import { Commands } from './commands/index';
+import { EqMonitor } from './eq/index';
+import { Links } from './links/index';
 import { createApi, HTTP_SERVER_OPTIONS, applyServerLimits } from './api/index';
-import { createSystem, type SystemAdapter } from './system/index';
-import { Scanner } from './scan/index';
-import { Energy, scopeProvider, scopeLabels } from './energy/index';
-import { Costs } from './costs/index';
-import { HistoryFolder, FtpAccess, WebDavAccess, folderStructure, settingsFiles, slotCosts } from './files/index';
+import { createSystem, applyPendingSwap, cleanScratch, SystemService, TlsStore, HttpsService, Updater, type SystemAdapter, type RestoreLimits } from './system/index';
 import { join } from 'node:path';
+import { Scanner } from './scan/index';
+import { Energy, scopeProvider, scopeLabels, knowsTimeZone } from './energy/index';
+import { setTimeZoneLookup } from '@ews/shared';
+import { Costs, TariffSchedule, priceSpans } from './costs/index';
+import { Greenup, type PriceSource } from './greenup/index';
+import { Interop } from './interop/index';
+import { HistoryFolder, FtpAccess, WebDavAccess, folderStructure, settingsFiles, slotCosts } from './files/index';
 import { Exports } from './reports/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
@@ -43,18 +50,64 @@ export interface DaemonOptions {
   refreshMs?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** MQTT reconnection back-off (tests shorten it). */
+  mqttBackoffMs?: { min: number; max: number };
   version?: string;
-  /** The history folder (HIST-2; default `<dataDir>/history`). */
+  /**
+   * Called when the daemon must restart (a restore or an optimisation is staged): the caller
+   * stops this daemon and starts it again on the same data folder (main.ts does it in process).
+   */
+  onRestartRequested?: (why: string) => void;
+  /** The history folder (HIST-2; `database.zip` is written there too). Default `<dataDir>/history`. */
   historyDir?: string;
   /** FTP port instead of the configured one (tests, a developer's machine: 21 needs privileges); 0 = any free port. */
   ftpPort?: number;
   /** FTP passive ports (default 50000–50100). */
   ftpPassivePorts?: { min: number; max: number };
+  restoreLimits?: Partial<RestoreLimits>;
+  /** How often the automatic backup checks whether it is due (default 60 s). */
+  autoBackupCheckMs?: number;
+  /**
+   * HTTPS port (SYS-7; the box's unit sets 443). Undefined: no HTTPS. 0: a free port. The key
+   * and a self-signed certificate are generated on first boot into `<dataDir>/tls/`.
+   */
+  httpsPort?: number;
+  /** Whether HTTP keeps answering (rather than redirecting to HTTPS) until the administrator says otherwise. Default false. */
+  keepHttpOpenDefault?: boolean;
+  /** SYS-4: where the A/B releases live (`EWS_INSTALL_DIR`); without it the daemon refuses updates. */
+  installDir?: string;
+  /** The Ed25519 public key update packages must be signed with (PEM). */
+  updatePublicKeyPem?: string;
+  /** Called after an update is installed: the process must end so that systemd restarts the launcher. */
+  onExitRequested?: (why: string) => void;
+  /** Green'Up control period and settle time (tests; defaults 1 s and 4 s). */
+  greenupPeriodMs?: number;
+  greenupSettleMs?: number;
+}
+
+/** Price per kWh of electricity in force at an instant, from the tariffs and cost rules (COST-2, COST-3). */
+function electricityPrices(config: ConfigStore): PriceSource {
+  let cached: { key: string; schedule: TariffSchedule } | undefined;
+  return {
+    currency: () => config.costSettings().currency,
+    priceAt(ms) {
+      const tariffs = config.tariffs('electricity');
+      const key = JSON.stringify([tariffs.map((t) => t.id), config.costRules('electricity'), config.time().timezone]);
+      if (cached?.key !== key) cached = { key, schedule: new TariffSchedule({ tariffIds: tariffs.map((t) => t.id), rules: config.costRules('electricity'), timezone: config.time().timezone }) };
+      const index = cached.schedule.tariffAt(ms);
+      const tariff = tariffs[index];
+      if (!tariff) return null;
+      return priceSpans(tariff, config.time().timezone).find((p) => ms >= p.startMs && ms < p.endMs)?.price ?? null;
+    },
+  };
 }
 
 export interface Daemon {
   readonly url: string;
   readonly port: number;
+  /** `https://…` when HTTPS is on. */
+  readonly httpsUrl?: string;
+  readonly httpsPort?: number;
   readonly config: ConfigStore;
   readonly poller: Poller;
   readonly gateways: GatewayManager;
@@ -66,6 +119,11 @@ export interface Daemon {
   readonly historyFolder: HistoryFolder;
   /** The FTP access, when enabled. */
   readonly ftp: () => FtpAccess | undefined;
+  readonly greenup: Greenup;
+  readonly interop: Interop;
+  readonly box: SystemService;
+  /** What the start swapped in (a restore or an optimisation), if anything. */
+  readonly swapped?: { what: 'restore' | 'optimize'; at: string };
   /** Every route of the HTTP app (the rights test checks each has an entry). */
   readonly routes: Array<{ method: string; path: string }>;
   stop(): Promise<void>;
@@ -83,7 +141,13 @@ export function packageVersion(): string {
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const log = opts.log ?? createLogger('ews');
   const clock = opts.clock ?? systemClock;
+  setTimeZoneLookup(knowsTimeZone); // settings validated against the tz database, not ICU's
   const catalog = opts.catalog ?? loadCatalog();
+  const startedAtMs = clock.now();
+  // A restore or an optimisation committed before the last stop is swapped in before the store opens.
+  const swapped = applyPendingSwap(opts.dataDir);
+  if (swapped) log.info('database swapped in', swapped);
+  cleanScratch(opts.dataDir);
   const dbs = openDatabases(opts.dataDir);
   const config = new ConfigStore(dbs, catalog, { clock });
   if (opts.seed && config.isEmpty) {
@@ -209,32 +273,120 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }).catch((err) => log.error('applying configuration failed', { what, err }));
   });
 
+  // Green'Up (EV-1…6): its own control loop on the command lane, stations' reports from the poller.
+  const greenup = new Greenup({
+    root: dbs.root, config, catalog, poller, buses: gateways, prices: electricityPrices(config), clock, log: log.child('greenup'),
+    ...(opts.greenupPeriodMs ? { periodMs: opts.greenupPeriodMs } : {}),
+    ...(opts.greenupSettleMs ? { controller: { settleMs: opts.greenupSettleMs } } : {}),
+  });
+  greenup.start();
+  // MS-1, BEY-2: Modbus TCP server, metrics, MQTT; they follow their settings live.
+  const interop = new Interop({
+    config, store: history, poller, gateways, catalog, energy, clock, log, greenup,
+    ...(opts.mqttBackoffMs ? { mqttBackoffMs: opts.mqttBackoffMs } : {}),
+  });
+  await interop.start();
+
   const system = opts.system ?? createSystem();
+  const version = opts.version ?? packageVersion();
+  // HTTPS (SYS-7): ports known once the servers listen
+  let httpPort = opts.port ?? 8080;
+  let httpsPort: number | null = opts.httpsPort ?? null;
+  let httpsServer: HttpsServer | undefined;
+  const updater = new Updater({
+    installDir: opts.installDir, publicKeyPem: opts.updatePublicKeyPem, version, edition: () => config.edition(), now: () => clock.now(),
+    exit: (why) => {
+      log.info('exiting for the new version to start', { why });
+      setTimeout(() => { if (opts.onExitRequested) opts.onExitRequested(why); else log.warn('an update is installed, but nothing ends this daemon'); }, 200).unref?.();
+    },
+  });
+  const https = new HttpsService(new TlsStore(opts.dataDir, { keepHttpOpen: opts.keepHttpOpenDefault ?? false }), {
+    httpPort: () => httpPort, httpsPort: () => httpsPort, now: () => clock.now(), extraNames: () => [config.network().address],
+    apply: (pair) => { httpsServer?.setSecureContext({ key: pair.keyPem, cert: pair.certPem }); log.info('HTTPS certificate replaced'); },
+  });
+  const historyDir = opts.historyDir ?? join(opts.dataDir, 'history');
+  const box = new SystemService({
+    dataDir: opts.dataDir, historyDir, envs: { 'ews.lmdb': dbs.root, 'ews-stats.lmdb': dbs.history.statsRoot }, version,
+    edition: () => config.edition(), configVersion: () => config.version(), timezone: () => config.time().timezone,
+    buses: () => config.gateways().map((g) => {
+      const bus = gateways.bus(g.id);
+      return { gatewayId: g.id, name: g.name, link: g.enabled ? (gateways.linkStatus(g.id)?.state ?? 'stopped') : 'disabled', transactions: bus?.stats.transactions ?? 0, failures: bus?.stats.failures ?? 0, queued: bus?.stats.queued ?? 0, busyMs: bus?.stats.busyMs ?? 0 };
+    }),
+    https: () => { const v = https.view(); return { enabled: v.enabled, port: v.port, certificate: v.certificate ? { subject: v.certificate.subject, notAfter: v.certificate.notAfter, selfSigned: v.certificate.selfSigned } : null }; },
+    update: () => { const s = updater.status(); return { installed: s.installed, previous: s.previous, lastOutcome: s.last ? `${s.last.outcome}${s.last.version ? ` ${s.last.version}` : ''} (${s.last.at})` : null }; },
+    requestRestart: (why) => {
+      const restart = opts.onRestartRequested;
+      // after the answer has gone out
+      setTimeout(() => { if (restart) restart(why); else log.warn('a restart is needed to finish, but nothing restarts this daemon', { why }); }, 100).unref?.();
+    },
+    clock, log: log.child('system'), startedAtMs, restoreLimits: opts.restoreLimits, autoCheckMs: opts.autoBackupCheckMs,
+  });
+  // a restored store: the folder is laid out again from it (the recorded layout is the old store's)
+  if (swapped?.what === 'restore') {
+    log.info('store restored: the history folder is rebuilt from it', { historyDir });
+    void folder.rebuild({ fresh: true }).catch((err) => log.error('history folder rebuild after restore failed', { err }));
+  }
+  box.start();
   const scanner = new Scanner(gateways, catalog, log.child('scan'));
+  const commands = new Commands({ config, catalog, gateways, poller, clock, log: log.child('commands') });
+  const eq = new EqMonitor({ db: dbs.root.openDB<unknown, string>({ name: 'eq' }), config, poller, log: log.child('eq') });
+  eq.start();
+  const links = new Links({ config, catalog, gateways, clock, log: log.child('links') });
+  // the devices' link icon (DEV-4): the link tables are read shortly after start and after each device change
+  const readLinks = () => { links.read().catch((err) => log.warn('link tables not read', { err })); };
+  const linksTimer = clock.setTimeout(readLinks, 2000);
+  const offLinks = config.events.on('changed', (what) => { if (what === 'devices') readLinks(); });
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, scanner, energy, costs, history: { folder, get ftp() { return ftp; }, webdav }, reports: { exports: exportsJobs, describe }, version: opts.version ?? packageVersion(), webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, commands, eq, links, history: { folder, get ftp() { return ftp; }, webdav }, reports: { exports: exportsJobs, describe }, version, webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
-  const server = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host, createServer, serverOptions: HTTP_SERVER_OPTIONS });
-  applyServerLimits(server as import('node:http').Server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', () => resolve());
-    server.once('error', reject);
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-  log.info('listening', { url, dataDir: opts.dataDir });
+  const listening = async (s: import('node:http').Server) => {
+    applyServerLimits(s);
+    await new Promise<void>((resolve, reject) => { s.once('listening', () => resolve()); s.once('error', reject); });
+    return (s.address() as AddressInfo).port;
+  };
+  const urlHost = host === '0.0.0.0' ? '127.0.0.1' : host;
+  let httpsUrl: string | undefined;
+  if (httpsPort !== null) {
+    const pair = await https.start();
+    httpsServer = serve({
+      fetch: app.fetch, port: httpsPort, hostname: host, createServer: createHttpsServer,
+      serverOptions: { ...HTTP_SERVER_OPTIONS, key: pair.keyPem, cert: pair.certPem },
+    }) as unknown as HttpsServer;
+    httpsPort = await listening(httpsServer as unknown as import('node:http').Server);
+    httpsUrl = `https://${urlHost}:${httpsPort}`;
+  }
+  // HTTP redirects to HTTPS unless the administrator keeps it open (the health probe always answers).
+  const httpFetch = (req: Request, env: unknown) => {
+    if (httpsPort === null || https.keepHttpOpen()) return app.fetch(req, env as never);
+    const u = new URL(req.url);
+    if (u.pathname === '/api/health') return app.fetch(req, env as never);
+    const hostName = (req.headers.get('host') ?? urlHost).replace(/:\d+$/, '');
+    return new Response(null, { status: 308, headers: { location: `https://${hostName}:${httpsPort}${u.pathname}${u.search}`, 'cache-control': 'no-store' } });
+  };
+  const server = serve({ fetch: httpFetch, port: opts.port ?? 8080, hostname: host, createServer, serverOptions: HTTP_SERVER_OPTIONS });
+  const port = await listening(server as import('node:http').Server);
+  httpPort = port;
+  const url = `http://${urlHost}:${port}`;
+  log.info('listening', { url, ...(httpsUrl ? { httpsUrl } : {}), dataDir: opts.dataDir });
 
   return {
-    url, port, config, poller, gateways, dbs, system, energy, costs, historyFolder: folder, ftp: () => ftp,
+    url, port, ...(httpsUrl ? { httpsUrl, httpsPort: httpsPort! } : {}), config, poller, gateways, dbs, system, energy, costs, greenup, interop, box, ...(swapped ? { swapped } : {}), historyFolder: folder, ftp: () => ftp,
     routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       offConfig();
+      box.stop();
       offSample();
       offState();
+      await greenup.stop();
       poller.stop();
       await ftp?.stop();
+      eq.stop();
+      clock.clearTimeout(linksTimer);
+      offLinks();
+      await interop.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (httpsServer) await new Promise<void>((resolve) => httpsServer!.close(() => resolve()));
       await chain;
       await folder.idle();
       folder.close();

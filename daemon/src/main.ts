@@ -29,31 +29,64 @@ function defaultWebDir(): string | undefined {
 }
 
 const seedPath = process.env.EWS_SEED;
+let stopping = false;
 const port = Number(process.env.EWS_PORT ?? 8080);
 const host = process.env.EWS_HOST ?? '127.0.0.1';
-const daemon = await startDaemon({
+// SYS-7: HTTPS when EWS_HTTPS_PORT is set (the box's unit: 443); EWS_KEEP_HTTP_OPEN=1 keeps HTTP answering by default.
+const httpsPort = process.env.EWS_HTTPS_PORT ? Number(process.env.EWS_HTTPS_PORT) : undefined;
+const installDir = process.env.EWS_INSTALL_DIR ? resolve(process.env.EWS_INSTALL_DIR) : undefined;
+function readKey(): string | undefined {
+  const path = process.env.EWS_UPDATE_PUBKEY ?? (installDir ? resolve(installDir, 'update-key.pub') : undefined);
+  try { return path && existsSync(path) ? readFileSync(path, 'utf8') : undefined; } catch { return undefined; }
+}
+const updateKeyPem = readKey();
+const start = () => startDaemon({
   dataDir: resolve(process.env.EWS_DATA_DIR ?? 'data'),
   port,
   host,
   webDir: process.env.EWS_WEB_DIR ?? defaultWebDir(),
   log,
+  ...(httpsPort !== undefined ? { httpsPort } : {}),
+  keepHttpOpenDefault: process.env.EWS_KEEP_HTTP_OPEN === '1',
+  // SYS-4: A/B releases under EWS_INSTALL_DIR, packages checked with the shipped public key
+  ...(installDir ? { installDir } : {}),
+  ...(updateKeyPem ? { updatePublicKeyPem: updateKeyPem } : {}),
+  onExitRequested: (why) => {
+    log.info('exiting so that systemd starts the new version', { why });
+    stopping = true;
+    Promise.resolve(restarting).then(() => daemon.stop()).then(() => process.exit(0), () => process.exit(1));
+  },
+  ...(process.env.EWS_HISTORY_DIR ? { historyDir: resolve(process.env.EWS_HISTORY_DIR) } : {}),
   ...(process.env.EWS_HISTORY_DIR ? { historyDir: resolve(process.env.EWS_HISTORY_DIR) } : {}),
   ...(process.env.EWS_FTP_PORT ? { ftpPort: Number(process.env.EWS_FTP_PORT) } : {}),
   ...(seedPath ? { seed: JSON.parse(readFileSync(seedPath, 'utf8')) } : {}),
+  // A restore or an optimisation is swapped in by a restart in this process (the store closes,
+  // the files are swapped, everything starts again on the same ports).
+  onRestartRequested: (why) => { void restart(why); },
 }).catch((err: unknown) => {
   if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
   // one line, no stack: another server (a second demo?) has the port
   log.error(`port ${port} on ${host} is already in use (EADDRINUSE): stop the other server or set EWS_PORT`, { port, host, code: 'EADDRINUSE' });
   process.exit(1);
 });
-guard.setClose(() => daemon.stop());
+let daemon = await start();
+let restarting: Promise<void> | undefined;
+async function restart(why: string): Promise<void> {
+  if (restarting || stopping) return;
+  restarting = (async () => {
+    log.info('restarting the daemon', { why });
+    await daemon.stop();
+    daemon = await start();
+  })().finally(() => { restarting = undefined; });
+  await restarting;
+}
+guard.setClose(async () => { await restarting; await daemon.stop(); });
 
-let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal: sig });
-    daemon.stop().then(() => process.exit(0), () => process.exit(1));
+    Promise.resolve(restarting).then(() => daemon.stop()).then(() => process.exit(0), () => process.exit(1));
   });
 }

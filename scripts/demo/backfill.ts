@@ -129,7 +129,7 @@ export async function backfill(opts: BackfillOptions & { workers?: number }): Pr
       index++;
       if (d.simulated === false || id === undefined) continue;
       const model = opts.catalog.require(d.family, d.model);
-      const registers = planDevice(model, { ...(d.position !== undefined ? { position: d.position } : {}), ...(d.generic ? { generic: d.generic } : {}) })
+      const registers = planDevice(model, { ...(d.position !== undefined ? { position: d.position } : {}), ...(d.side ? { side: d.side } : {}), ...(d.generic ? { generic: d.generic } : {}) })
         .registers.filter((r) => r.counter || r.statistic)
         .map((r): IngestRegister => ({ key: r.key, type: r.type, scale: r.scale, unit: r.unit, ...(r.counter ? { counter: r.counter } : {}), statistic: r.statistic }));
       if (registers.length) devices.push({ id, device: d, registers });

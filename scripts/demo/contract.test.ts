@@ -25,8 +25,9 @@ let doc: Doc;
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'ews-contract-'));
   demo = await startDemo({ dataDir, simRtuPort: 0, simGatewayPort: 0, backfillMonths: 2, costs: true });
+  // the greenUp user holds every page right, the Green'Up routes' included
   const login = await fetch(`${demo.url}/api/session`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin: '99999', puk: '00000 9999 00000' }),
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin: '88888', puk: '00000 8888 00000' }),
   });
   assert.equal(login.status, 200);
   cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
@@ -76,9 +77,12 @@ test('every documented GET answers what its schema says, on the demo data', asyn
   assert.equal(scan.status, 202, scan.text);
   const scanId = (scan.json() as { id: string }).id;
   const today = new Date().toISOString().slice(0, 10);
+  const backup = await call('POST', '/api/system/backup');
+  assert.equal(backup.status, 200, backup.text);
 
   const examples: Record<string, string[]> = {
     '/api/devices/{id}': [`/api/devices/${devices[0].id}`],
+    '/api/devices/{id}/eq': [`/api/devices/${devices[0].id}/eq`],
     '/api/devices/{id}/live': [`/api/devices/${devices[0].id}/live`, `/api/devices/${devices[devices.length - 1].id}/live`],
     '/api/scans': ['/api/scans', '/api/scans?gatewayId=local'],
     '/api/scans/{id}': [`/api/scans/${scanId}`],
@@ -93,6 +97,7 @@ test('every documented GET answers what its schema says, on the demo data', asyn
       `/api/consumption?scope=group:${groups[0].id}&period=day&date=${today}&costs=true`,
       `/api/consumption?scope=device:${devices[0].id}&period=day&date=${today}&counter=activeEnergyImport`,
     ],
+    '/api/system/backups/{file}': ['/api/system/backups/database.zip'],
     '/api/consumption.csv': [`/api/consumption.csv?scope=total&period=month&date=${today}`],
   };
   const checked: string[] = [];

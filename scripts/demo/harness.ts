@@ -12,6 +12,8 @@ import {
   type Catalog, type Seed,
 } from '@ews/daemon';
 import { demoInstallation, buildSimBus } from '../sim/installations';
+import { startCarPark, demoCarParkSlots, type CarPark } from '../sim/carpark';
+import type { DeviceSummary, GreenupSettings } from '@ews/shared';
 import { serveModbusTcp, serveRtuOverTcp, type TcpServerHandle } from '../sim/serve-tcp';
 import { freePort } from '../sim/tcp-server';
 import type { SimBus } from '../sim/bus';
@@ -51,10 +53,15 @@ export interface DemoOptions {
   /** Receives the daemon's stdout line by line (instead of discarding it). */
   onStdout?: (line: string) => void;
   env?: Record<string, string>;
+  /** HTTPS port of the daemon (SYS-7; 0: a free one). Unset: no HTTPS. HTTP then redirects unless `keepHttpOpen`. */
+  httpsPort?: number;
+  keepHttpOpen?: boolean;
 }
 
 export interface Demo {
   url: string;
+  /** `https://…` when started with `httpsPort`. */
+  httpsUrl?: string;
   dataDir: string;
   buses: Record<string, SimBus>;
   daemon: ChildProcess;
@@ -92,16 +99,49 @@ export interface Simulator {
  * as Modbus TCP from `simGatewayPort` up (0, the default: free ports). A port that is taken
  * fails with a PortError naming EWS_SIM_RTU_PORT or EWS_SIM_GATEWAY_PORT.
  */
+/**
+ * Green'Up for the demo's car park, once (a data folder that has a meter set keeps its settings):
+ * 80 A available, 63 A for charging, a 1 Ah guarantee so that a stop shows within minutes, and
+ * Bay 1 a Priority station. Set through the API as the greenUp user, like an installer would.
+ */
+async function configureGreenup(url: string, inst: Installation): Promise<void> {
+  if (!inst.buses.some((b) => b.devices.some((d) => d.family === 'evStation'))) return;
+  const login = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin: '88888', puk: '00000 8888 00000' }) });
+  if (login.status !== 200) return; // codes changed by the user: leave Green'Up as it is
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const headers = { 'content-type': 'application/json', cookie };
+  try {
+    const settings = await (await fetch(`${url}/api/greenup/settings`, { headers })).json() as GreenupSettings;
+    if (settings.meterDeviceId !== null) return;
+    const devices = await (await fetch(`${url}/api/devices`, { headers })).json() as DeviceSummary[];
+    const meter = devices.find((d) => d.name === 'Car park meter');
+    const bay1 = devices.find((d) => d.name.startsWith('Bay 1'));
+    if (!meter) return;
+    const res = await fetch(`${url}/api/greenup/settings`, {
+      method: 'PUT', headers, body: JSON.stringify({
+        ...settings, enabled: true, meterDeviceId: meter.id, maxCurrentA: 80, maxChargingCurrentA: 63, minGuaranteedAh: 1,
+        priorities: bay1 ? [{ deviceId: bay1.id, priority: 'priority' }] : [],
+      } satisfies GreenupSettings),
+    });
+    if (res.status !== 200) throw new Error(`demo: Green'Up settings refused: ${res.status} ${await res.text()}`);
+  } finally {
+    await fetch(`${url}/api/session`, { method: 'DELETE', headers });
+  }
+}
+
 export async function startSimulator(catalog: Catalog, inst: Installation, opts: { simRtuPort?: number; simGatewayPort?: number } = {}): Promise<Simulator> {
   const buses: Record<string, SimBus> = {};
   const servers: TcpServerHandle[] = [];
   const gatewayPorts: Record<string, number> = {};
   let localRtuPort = 0;
   let gatewayPort = opts.simGatewayPort ?? 0;
-  const close = async () => { for (const s of servers) await s.close(); };
+  let carPark: CarPark | undefined;
+  const close = async () => { carPark?.stop(); for (const s of servers) await s.close(); };
   try {
     for (const bus of inst.buses) {
-      const sim = buildSimBus(catalog, bus, { turnaroundMs: 3 });
+      let park: CarPark | undefined;
+      const sim = buildSimBus(catalog, bus, { turnaroundMs: 3, stationMeterBaseA: () => park?.baseLoadA() ?? [0, 0, 0] });
+      if (sim.stations.length > 0 && !carPark) park = carPark = startCarPark(demoCarParkSlots(sim.stations));
       buses[bus.name] = sim;
       if (bus.kind === 'local') {
         const port = opts.simRtuPort ?? 0;
@@ -149,11 +189,17 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   let port = opts.port ?? 0;
   if (port === 0) port = await freePort();
   const url = `http://${host}:${port}`;
+  let httpsPort = opts.httpsPort;
+  if (httpsPort === 0) httpsPort = await freePort();
+  const httpsEnv: Record<string, string> = {
+    ...(httpsPort !== undefined ? { EWS_HTTPS_PORT: String(httpsPort) } : {}),
+    ...(opts.keepHttpOpen ? { EWS_KEEP_HTTP_OPEN: '1' } : {}),
+  };
   // Launched as on the box (systemd/ews.service): same node flags and memory settings.
   const launch = (): ChildProcess => {
     const c = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...(opts.nodeFlags ?? []), join(ROOT, 'daemon/dist/main.js')], {
       cwd: ROOT,
-      env: { ...process.env, ...DAEMON_ENV, EWS_PORT: String(port), EWS_HOST: host, EWS_DATA_DIR: dataDir, EWS_FTP_PORT: process.env.EWS_FTP_PORT ?? '0', ...(opts.seed === false ? {} : { EWS_SEED: seedFile }), ...opts.env },
+      env: { ...process.env, ...DAEMON_ENV, EWS_PORT: String(port), EWS_HOST: host, EWS_DATA_DIR: dataDir, EWS_FTP_PORT: process.env.EWS_FTP_PORT ?? '0', ...(opts.seed === false ? {} : { EWS_SEED: seedFile }), ...httpsEnv, ...opts.env },
       stdio: ['ignore', opts.inheritLogs ? 'inherit' : opts.onStdout ? 'pipe' : 'ignore', opts.inheritLogs ? 'inherit' : 'pipe'],
     });
     if (opts.onStdout && c.stdout) {
@@ -169,6 +215,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   };
   let child = launch();
   await waitHealthy(url, child);
+  if (opts.seed !== false) await configureGreenup(url, inst);
 
   const stopChild = (c: ChildProcess) => new Promise<void>((res) => {
     if (c.exitCode !== null) return res();
@@ -178,7 +225,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   });
 
   const demo: Demo = {
-    url, dataDir, buses, simPorts: { localRtu: localRtuPort, gateways: gatewayPorts },
+    url, ...(httpsPort !== undefined ? { httpsUrl: `https://${host}:${httpsPort}` } : {}), dataDir, buses, simPorts: { localRtu: localRtuPort, gateways: gatewayPorts },
     get daemon() { return child; },
     async restartDaemon() {
       await stopChild(child);
@@ -187,7 +234,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     },
     async stop() {
       await stopChild(child);
-      for (const s of servers) await s.close();
+      await sim.close();
     },
   };
   return demo;

@@ -53,6 +53,8 @@ export function seedFor(inst: Installation, endpoints: SimEndpoints, opts: { cos
         ...(d.groups ? { groupIds: d.groups.map((g) => `group-${(inst.groups ?? []).indexOf(g) + 1}`) } : {}),
         ...(d.excludeFromTotals ? { excludeFromTotals: true } : {}),
         ...(d.position !== undefined ? { position: d.position } : {}),
+        ...(d.side ? { side: d.side } : {}),
+        ...(d.phase ? { phase: d.phase } : {}),
         ...(d.generic ? { generic: d.generic } : {}),
       });
     }

@@ -12,3 +12,4 @@ export {
   demoInstallation, benchInstallation, buildSimBus,
   type Installation, type InstallationBus, type InstallationDevice, type BuildSimBusOptions,
 } from './installations';
+export { createSimStation, type SimStation, type SimCar, type SimStationOptions, type SideSnapshot, type ChargeState } from './station';

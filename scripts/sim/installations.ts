@@ -8,7 +8,9 @@ import type { Catalog, Clock } from '@ews/daemon';
 import { SimBus } from './bus';
 import { hashInts } from './noise';
 import type { SimProfile } from './profiles';
+import type { SupplyDisturbance } from './physics';
 import { combineSlaves, createSimSlave, type SimSlave } from './slave';
+import { createSimStation, type SimStation } from './station';
 
 export interface InstallationDevice {
   address: number;
@@ -21,6 +23,11 @@ export interface InstallationDevice {
   nominalPowerW?: number;
   /** false: configured in the daemon but absent from the bus (never answers). Default true. */
   simulated?: boolean;
+  /** Charging stations: the side of a two-side old-range station, the phase of a single-phase one. */
+  side?: 'A' | 'B';
+  phase?: 'L1' | 'L2' | 'L3';
+  /** A meter upstream of the bus's charging stations: their draw adds to its per-phase currents. */
+  feedsStations?: boolean;
   /** How the demo's configuration assigns it: load id, measure groups (by name), exclusion. */
   loadId?: string;
   groups?: string[];
@@ -59,6 +66,14 @@ export function demoInstallation(): Installation {
     { address: 12, family: 'powerSupervision', model: 'M7TICIO', name: 'Signalling I/O' },
     { address: 13, family: 'generic', model: 'generic-meter', name: 'Server room (third-party)', profile: 'flat', nominalPowerW: 4_000, generic: { fn: 4, address: 0x0100, words: 2, factor: 10 } },
     { address: 20, family: 'energyCounter', model: 'F41DM63', name: 'Workshop', profile: 'office', nominalPowerW: 10_000, simulated: false },
+    // EV-charging sub-installation (Green'Up): its own meter upstream of six stations of mixed kinds
+    { address: 30, family: 'multifunction', model: 'F3N200', name: 'Car park meter', profile: 'flat', nominalPowerW: 1, feedsStations: true, excludeFromTotals: true, groups: ['Car park'] },
+    { address: 31, family: 'evStation', model: 'greenup-premium-3p', name: 'Bay 1 (Premium)', loadId: 'ev-charging', groups: ['Car park'] },
+    { address: 32, family: 'evStation', model: 'greenup-premium-dc-3p', name: 'Bay 2 (Premium DC)', loadId: 'ev-charging', groups: ['Car park'] },
+    { address: 33, side: 'A', phase: 'L1', family: 'evStation', model: 'greenup-2s-1p', name: 'Bay 3A', loadId: 'ev-charging', groups: ['Car park'] },
+    { address: 33, side: 'B', phase: 'L2', family: 'evStation', model: 'greenup-2s-1p', name: 'Bay 3B', loadId: 'ev-charging', groups: ['Car park'] },
+    { address: 34, phase: 'L3', family: 'evStation', model: 'greenup-premium-1p', name: 'Bay 4 (Premium 1-phase)', loadId: 'ev-charging', groups: ['Car park'] },
+    { address: 35, family: 'evStation', model: 'greenup-1s-3p-rfid', name: 'Bay 5 (RFID)', loadId: 'ev-charging', groups: ['Car park'] },
   ];
   const gateway: InstallationDevice[] = [
     { address: 1, family: 'multifunction', model: 'EMDX3-412045', name: 'Building B main', profile: 'office', nominalPowerW: 40_000, excludeFromTotals: true, groups: ['Building B'] },
@@ -132,17 +147,40 @@ export interface BuildSimBusOptions {
   turnaroundMs?: number;
   /** Mixed into every device's seed (default 1). */
   seed?: number;
+  /** Extra per-phase load (A) of the meters that feed the stations, on top of the stations' draw. */
+  stationMeterBaseA?: () => [number, number, number];
+  /** A supply disturbance shared by every device of the bus (EQ-1 bad week). */
+  supply?: SupplyDisturbance;
 }
 
 /**
  * Instantiates the simulated devices of one bus: one slave per address; several positions at
  * one address become one concentrator slave. Devices with `simulated: false` are left out.
  */
-export function buildSimBus(catalog: Catalog, bus: InstallationBus, opts: BuildSimBusOptions = {}): SimBus {
+export function buildSimBus(catalog: Catalog, bus: InstallationBus, opts: BuildSimBusOptions = {}): SimBus & { stations: SimStation[] } {
   const simBus = new SimBus({ ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.turnaroundMs !== undefined ? { turnaroundMs: opts.turnaroundMs } : {}) });
   const byAddress = new Map<number, SimSlave[]>();
+  // charging stations first (the sides of one address are one slave): meters upstream add their draw
+  const stations: SimStation[] = [];
+  const stationDevices = bus.devices.filter((d) => d.family === 'evStation' && d.simulated !== false);
+  for (const address of new Set(stationDevices.map((d) => d.address))) {
+    const sides = stationDevices.filter((d) => d.address === address);
+    const station = createSimStation(catalog.require('evStation', sides[0].model), {
+      address, name: sides.map((d) => d.name).join(' / '), seed: hashInts(opts.seed ?? 1, address),
+      sides: sides.map((d) => ({ ...(d.side ? { side: d.side } : {}), ...(d.phase ? { phase: d.phase } : {}) })),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+    });
+    stations.push(station);
+    simBus.add(station);
+  }
+  const stationCurrents = (): [number, number, number] => {
+    const sum: [number, number, number] = opts.stationMeterBaseA ? opts.stationMeterBaseA() : [0, 0, 0];
+    for (const st of stations) st.phaseCurrentsA().forEach((a, i) => { sum[i] += a; });
+    return sum;
+  };
   for (const d of bus.devices) {
-    if (d.simulated === false) continue;
+    if (d.simulated === false || d.family === 'evStation') continue;
     const model = catalog.require(d.family, d.model);
     const slave = createSimSlave(model, {
       address: d.address,
@@ -154,6 +192,8 @@ export function buildSimBus(catalog: Catalog, bus: InstallationBus, opts: BuildS
       ...(d.nominalPowerW !== undefined ? { nominalPowerW: d.nominalPowerW } : {}),
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+      ...(opts.supply ? { supply: opts.supply } : {}),
+      ...(d.feedsStations ? { extraPhaseCurrentsA: stationCurrents } : {}),
     });
     byAddress.set(d.address, [...(byAddress.get(d.address) ?? []), slave]);
   }
@@ -162,5 +202,5 @@ export function buildSimBus(catalog: Catalog, bus: InstallationBus, opts: BuildS
     else if (slaves.every((s) => s.position !== undefined)) simBus.add(combineSlaves(address, slaves));
     else throw new Error(`${bus.name}: address ${address} is used by ${slaves.map((s) => s.name).join(', ')}`);
   }
-  return simBus;
+  return Object.assign(simBus, { stations });
 }

@@ -1,7 +1,7 @@
 /**
  * Runs the demo installation as simulated hardware:
  *   node --import tsx scripts/sim/main.ts --rtu-tcp-port 15020 --gateway-port 15502 [--pty]
- *        [--line 19200,even,1 --turnaround-ms 5] [--time-scale 1] [--describe]
+ *        [--line 19200,even,1 --turnaround-ms 5] [--time-scale 1] [--bad-supply sag|thd] [--describe]
  * The Local bus is served as RTU over TCP (the daemon's Local bus: tcp://127.0.0.1:<port>)
  * and/or on a pty; each IP-gateway bus as a Modbus TCP gateway (ports from --gateway-port up).
  * Ports default to EWS_SIM_RTU_PORT / EWS_SIM_GATEWAY_PORT, else 0: free ones, printed.
@@ -9,6 +9,8 @@
 import { parseArgs } from 'node:util';
 import { loadCatalog, modbus } from '@ews/daemon';
 import { buildSimBus, demoInstallation } from './installations';
+import { startCarPark, demoCarParkSlots, type CarPark } from './carpark';
+import { badSupplyWeek } from './supply';
 import { createPtyPair, type PtyPair } from './pty';
 import { serveRtuOverSerial, type SerialServerHandle } from './serve-rtu';
 import { serveModbusTcp, serveRtuOverTcp, type TcpServerHandle } from './serve-tcp';
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
       'gateway-no-reply': { type: 'string', default: 'exception' },
       'gateway-timeout-ms': { type: 'string' },
       describe: { type: 'boolean', default: false },
+      'bad-supply': { type: 'string' },
     },
   });
   const installation = demoInstallation();
@@ -56,12 +59,19 @@ async function main(): Promise<void> {
   const rtuTcpPort = intOption(values['rtu-tcp-port'] ?? (process.env.EWS_SIM_RTU_PORT || undefined), 'rtu-tcp-port', 0);
   let gatewayPort = intOption(values['gateway-port'] ?? (process.env.EWS_SIM_GATEWAY_PORT || undefined), 'gateway-port', 0);
 
+  // EQ-1: a week of bad supply from now on (voltage sags or THD at 9 %)
+  const bad = values['bad-supply'];
+  if (bad !== undefined && bad !== 'sag' && bad !== 'thd') throw new Error('--bad-supply: sag or thd');
+  const supply = bad ? badSupplyWeek({ kind: bad }, Date.now()) : undefined;
   const catalog = loadCatalog();
   const servers: Array<TcpServerHandle | SerialServerHandle> = [];
   let pty: PtyPair | undefined;
   const log = (msg: string) => process.stdout.write(`[sim] ${msg}\n`);
+  let carPark: CarPark | undefined;
   for (const bus of installation.buses) {
-    const simBus = buildSimBus(catalog, bus, { timeScale, turnaroundMs });
+    let park: CarPark | undefined;
+    const simBus = buildSimBus(catalog, bus, { timeScale, turnaroundMs, stationMeterBaseA: () => park?.baseLoadA() ?? [0, 0, 0], ...(supply ? { supply } : {}) });
+    if (simBus.stations.length > 0 && !carPark) park = carPark = startCarPark(demoCarParkSlots(simBus.stations));
     const silent = bus.devices.filter((d) => d.simulated === false).map((d) => d.address);
     const what = `${bus.name}: addresses ${simBus.addresses().join(',')}${silent.length ? ` (configured, never answering: ${silent.join(',')})` : ''}`;
     if (bus.kind === 'local') {
@@ -87,6 +97,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    carPark?.stop();
     log(`${signal}: stopping`);
     const force = setTimeout(() => process.exit(1), 3000);
     force.unref();

@@ -46,7 +46,12 @@ export interface ElectricalParams {
   phaseCount: 1 | 3;
   /** False while a breaker is open or tripped: no current flows. */
   energised: boolean;
+  /** An injected supply disturbance (EQ-1 tests): voltage scaled, voltage THD forced. */
+  supply?: SupplyDisturbance;
 }
+
+/** What the grid does at one simulated instant, when it misbehaves. */
+export type SupplyDisturbance = (simMs: number) => { voltageFactor?: number; thdVoltagePct?: number } | undefined;
 
 function phaseVoltageV(seed: number, phase: number, simMs: number, load: number): number {
   const deviceOffset = 0.003 * smoothNoise(seed + 50, 0, 1);
@@ -71,14 +76,15 @@ export function electricalState(p: ElectricalParams, simMs: number): ElectricalS
   const weights = [0, 1, 2].map((i) => (p.phaseCount === 1 ? (i === 0 ? 1 : 0) : 1 + 0.12 * smoothNoise(p.seed + 20 + i, simMs, 20 * MINUTE_MS)));
   const weightSum = weights.reduce((a, b) => a + b, 0);
   const lightLoad = 1 - Math.min(1, Math.abs(load) / 0.15);
+  const disturbance = p.supply?.(simMs);
   const phases = weights.map((w, i): PhaseState => {
-    const voltageV = phaseVoltageV(p.seed, i, simMs, load);
+    const voltageV = phaseVoltageV(p.seed, i, simMs, load) * (disturbance?.voltageFactor ?? 1);
     const activePowerW = (totalW * w) / weightSum;
     const pf = clamp(basePowerFactor(p.profile) + 0.02 * smoothNoise(p.seed + 30 + i, simMs, 30 * MINUTE_MS) - 0.06 * lightLoad, 0.85, 0.99);
     const apparentPowerVA = Math.abs(activePowerW) / pf;
     const reactivePowerVar = Math.sqrt(Math.max(0, apparentPowerVA ** 2 - activePowerW ** 2));
     const thdCurrentPct = clamp(baseCurrentThdPct(p.profile) * (1 + 0.15 * smoothNoise(p.seed + 40 + i, simMs, 10 * MINUTE_MS)) * (1 + 0.8 * lightLoad), 5, 30);
-    const thdVoltagePct = clamp(2.5 + 1.0 * smoothNoise(GRID_SEED + 40 + i, simMs, 30 * MINUTE_MS) + 0.3 * Math.abs(load), 1, 4);
+    const thdVoltagePct = disturbance?.thdVoltagePct ?? clamp(2.5 + 1.0 * smoothNoise(GRID_SEED + 40 + i, simMs, 30 * MINUTE_MS) + 0.3 * Math.abs(load), 1, 4);
     return {
       voltageV, activePowerW, reactivePowerVar, apparentPowerVA,
       currentA: apparentPowerVA / voltageV,
@@ -101,6 +107,30 @@ export function electricalState(p: ElectricalParams, simMs: number): ElectricalS
     powerFactor: apparentPowerVA > 0 ? activePowerW / apparentPowerVA : 1,
     frequencyHz: frequencyHz(simMs),
     temperatureDegC: 28 + 4 * smoothNoise(p.seed + 60, simMs, 60 * MINUTE_MS) + 6 * Math.abs(load),
+  };
+}
+
+/** Adds loads drawing `extraA` per phase at power factor 0.99 (charging stations) to a state. */
+export function addPhaseCurrents(e: ElectricalState, extraA: readonly [number, number, number]): ElectricalState {
+  if (extraA.every((a) => a === 0)) return e;
+  const EXTRA_PF = 0.99;
+  const phases = e.phases.map((p, i) => {
+    const addW = extraA[i] * p.voltageV * EXTRA_PF;
+    const addVar = extraA[i] * p.voltageV * Math.sqrt(1 - EXTRA_PF ** 2);
+    const activePowerW = p.activePowerW + addW;
+    const reactivePowerVar = p.reactivePowerVar + addVar;
+    const apparentPowerVA = Math.hypot(activePowerW, reactivePowerVar);
+    return { ...p, activePowerW, reactivePowerVar, apparentPowerVA, currentA: apparentPowerVA / p.voltageV, powerFactor: apparentPowerVA > 0 ? activePowerW / apparentPowerVA : 1 };
+  }) as ElectricalState['phases'];
+  const [l1, l2, l3] = phases;
+  const re = l1.currentA - 0.5 * (l2.currentA + l3.currentA);
+  const im = (Math.sqrt(3) / 2) * (l2.currentA - l3.currentA);
+  const activePowerW = l1.activePowerW + l2.activePowerW + l3.activePowerW;
+  const reactivePowerVar = l1.reactivePowerVar + l2.reactivePowerVar + l3.reactivePowerVar;
+  const apparentPowerVA = Math.hypot(activePowerW, reactivePowerVar);
+  return {
+    ...e, phases, activePowerW, reactivePowerVar, apparentPowerVA,
+    neutralCurrentA: Math.hypot(re, im), powerFactor: apparentPowerVA > 0 ? activePowerW / apparentPowerVA : 1,
   };
 }
 

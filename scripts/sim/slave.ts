@@ -6,10 +6,10 @@
  * A pulse concentrator is one slave per Modbus address combining several positions
  * (`combineSlaves`).
  */
-import { resolveRegisters, genericRegisters, type GenericRegister, type ModelDef, type ResolvedRegister } from '@ews/shared';
+import { resolveRegisters, genericRegisters, positionOffset, type GenericRegister, type ModelDef, type ResolvedRegister } from '@ews/shared';
 import { modbus, systemClock, type Clock } from '@ews/daemon';
 import { hash01 } from './noise';
-import { electricalState, type ElectricalParams, type ElectricalState } from './physics';
+import { addPhaseCurrents, electricalState, type ElectricalParams, type ElectricalState, type SupplyDisturbance } from './physics';
 import { isSimProfile, type SimProfile } from './profiles';
 import { encodeValue, engineeringValue, type Counters } from './values';
 import { createStateTable, type StateTable } from './states';
@@ -51,6 +51,8 @@ export interface SimSlaveOptions {
   clock?: Clock;
   /** Simulated ms per clock ms (default 1). */
   timeScale?: number;
+  /** A supply disturbance (bad EN 50160 week, `badSupplyWeek`). */
+  supply?: SupplyDisturbance;
   name?: string;
   /**
    * Unmapped words inside the map (holes no longer than the model's
@@ -58,6 +60,11 @@ export interface SimSlaveOptions {
    * reserved registers read as 0) or 'exception' (strict device: exception 2 like any unmapped word).
    */
   gaps?: 'zero' | 'exception';
+  /**
+   * Current drawn downstream of this meter on L1, L2, L3 on top of its profile (the charging
+   * stations behind an installation's main meter), at the moment of the reading.
+   */
+  extraPhaseCurrentsA?: () => readonly [number, number, number];
 }
 
 /** Longest integration step, simulated ms (profiles change slower than this). */
@@ -93,13 +100,14 @@ export function createSimSlave(model: ModelDef, opts: SimSlaveOptions): SimSlave
   /** dm³/h at full "load": a shower for water (W/5), a boiler's gas at 10.5 kWh/m³ for gas. */
   const nominalFlowDm3PerH = model.energyType === 'water' ? nominalPowerW / 5 : nominalPowerW / 10.5;
   const states: StateTable = createStateTable(registers, seed);
-  const params = (): ElectricalParams => ({ seed, profile, nominalPowerW, phaseCount, energised: states.energised() });
+  const params = (): ElectricalParams => ({ seed, profile, nominalPowerW, phaseCount, energised: states.energised(), ...(opts.supply ? { supply: opts.supply } : {}) });
 
   const wall0 = clock.now();
   const simTimeMs = (): number => wall0 + (clock.now() - wall0) * timeScale;
 
   const sample = (simMs: number): { e: ElectricalState; s: Sample } => {
-    const e = electricalState(params(), simMs);
+    const base = electricalState(params(), simMs);
+    const e = opts.extraPhaseCurrentsA && states.energised() ? addPhaseCurrents(base, opts.extraPhaseCurrentsA()) : base;
     const flow = isFlow ? Math.max(0, e.activePowerW / nominalPowerW) * nominalFlowDm3PerH : 0;
     return { e, s: { activeW: isFlow ? 0 : e.activePowerW, reactiveVar: isFlow ? 0 : e.reactivePowerVar, apparentVA: isFlow ? 0 : e.apparentPowerVA, flowDm3PerH: flow } };
   };
@@ -141,6 +149,7 @@ export function createSimSlave(model: ModelDef, opts: SimSlaveOptions): SimSlave
     return now.e;
   };
 
+  const commandOffset = positionOffset(model, opts.position);
   const identity = model.identity
     ? { key: wordKey(model.identity.fn, model.identity.address + (model.positions && opts.position ? (opts.position - 1) * model.positions.stride : 0)), value: model.identity.value }
     : undefined;
@@ -172,6 +181,14 @@ export function createSimSlave(model: ModelDef, opts: SimSlaveOptions): SimSlave
     serve: (pdu) => serveFromWords(pdu, snapshot(), slave),
     read: (fn, address) => snapshot().get(wordKey(fn, address)),
     write(address, value) {
+      // a switching command (breaker open/close/reset, EMS relay): the device moves to the command's state
+      const commands = model.commands.filter((c) => c.address + commandOffset === address);
+      if (commands.length > 0) {
+        const cmd = commands.find((c) => c.value === value);
+        const target = cmd && registers.find((r) => r.key === cmd.expect.register);
+        const raw = target?.states && Object.entries(target.states).find(([, n]) => n === cmd!.expect.state)?.[0];
+        return target && raw !== undefined ? slave.setState(target.key, Number(raw)) : false;
+      }
       const reg = registers.find((r) => r.fn === 3 && r.address === address && states.has(r.key));
       return reg ? slave.setState(reg.key, value) : false;
     },

@@ -63,12 +63,15 @@ export function createStateTable(registers: readonly ResolvedRegister[], seed: n
       const raw = raws.get(key);
       if (raw !== undefined) return raw * r.scale;
       if (r.unit === '%') return 50 + 20 * smoothNoise(seed + registers.indexOf(r), simMs, 20 * MINUTE_MS);
-      if (r.unit === 's') return 5;
+      if (r.unit === 's') return raws.get(key) ?? 5;
       return 0;
     },
     set(key, raw) {
       const r = byKey.get(key);
-      if (!r?.states || isInput(r) || !(String(raw) in r.states)) return false;
+      if (!r || isInput(r)) return false;
+      // a writable setting without enumeration (an output's ON time) takes any 16-bit value
+      if (!r.states) { if (!r.writable || !Number.isInteger(raw) || raw < 0 || raw > 0xffff) return false; }
+      else if (!(String(raw) in r.states)) return false;
       raws.set(key, raw);
       return true;
     },

@@ -70,6 +70,8 @@ export const deviceSummarySchema = z.object({
   /** Exception code when statusReason is `exception`. */
   statusDetail: z.string().optional(),
   breakerState: breakerStateSchema.optional(),
+  /** DEV-4: the module takes part in a link between EMS modules (last read of the link tables). */
+  linked: z.boolean().optional(),
   /** Structure, for consumption views filtered by load or group. */
   loadId: z.string().nullable(),
   groupIds: z.array(z.string()),

@@ -18,7 +18,7 @@ export const wordOrderSchema = z.enum(['big', 'little']);
 export type WordOrder = z.infer<typeof wordOrderSchema>;
 
 export const unitSchema = z.enum([
-  'Wh', 'varh', 'VAh', 'W', 'var', 'VA', 'V', 'A', 'Hz', '%', 'dm3', 'degC', 's', '', 'state',
+  'Wh', 'varh', 'VAh', 'W', 'var', 'VA', 'V', 'A', 'Ah', 'Hz', '%', 'dm3', 'degC', 's', '', 'state',
 ]);
 export type Unit = z.infer<typeof unitSchema>;
 
@@ -64,14 +64,35 @@ export const registerSchema = z.object({
     first: z.number().int().min(0).default(1),
     stride: z.number().int().min(1).optional(),
   }).optional(),
+  /** A holding register (FC03) the device accepts writes to (FC06/FC16): outputs, output settings (DEV-3). */
+  writable: z.boolean().default(false),
 });
 export type RegisterDef = z.infer<typeof registerSchema>;
 export type RegisterDefInput = z.input<typeof registerSchema>;
 
+/** Switching commands a model offers on its State/Com. page (DEV-2). */
+export const commandKindSchema = z.enum(['open', 'close', 'reset']);
+export type CommandKind = z.infer<typeof commandKindSchema>;
+
+/**
+ * A switching command: `value` written (FC06) to the holding register `address` (offset by the
+ * position like the registers), then confirmed by reading `expect.register` until it shows
+ * `expect.state`.
+ */
+export const commandSchema = z.object({
+  kind: commandKindSchema,
+  label: z.string(),
+  address: z.number().int().min(0).max(0xffff),
+  value: z.number().int().min(0).max(0xffff),
+  expect: z.object({ register: z.string(), state: z.string() }),
+});
+export type CommandDef = z.infer<typeof commandSchema>;
+
 export const capabilitySchema = z.enum(['measure', 'state', 'command', 'link']);
 export type Capability = z.infer<typeof capabilitySchema>;
 
-export const deviceParameterSchema = z.enum(['position', 'side', 'phase', 'supply', 'genericRegister', 'remoteAddress']);
+/** Device fields a model takes: `module` is an EMS module's address behind its F80BIM1 interface (optional, kept in `position`). */
+export const deviceParameterSchema = z.enum(['position', 'side', 'phase', 'supply', 'genericRegister', 'remoteAddress', 'module']);
 export type DeviceParameter = z.infer<typeof deviceParameterSchema>;
 
 export const familySchema = z.enum([
@@ -82,6 +103,27 @@ export type Family = z.infer<typeof familySchema>;
 
 export const energyTypeSchema = z.enum(['electricity', 'water', 'gas', 'none']);
 export type EnergyType = z.infer<typeof energyTypeSchema>;
+
+/** Register keys of a charging station that the Green'Up controller reads and writes. */
+export const stationSpecSchema = z.object({
+  phases: z.union([z.literal(1), z.literal(3)]),
+  ratedCurrentA: z.number().positive().max(80),
+  /** Lowest current a charge can run at (IEC 61851: 6 A). */
+  minCurrentA: z.number().positive().max(80).default(6),
+  rfid: z.boolean().default(false),
+  /** Holding registers written with FC06 (keys of this model's registers). */
+  writes: z.object({
+    /** Maximum charging current, in the register's scale. */
+    setpoint: keySchema,
+    /** Start (1) or wait (0) for the current charge. */
+    command: keySchema,
+    /** Remote management: 1 the station follows the setpoint and command, 0 its own settings. */
+    managed: keySchema,
+    evPlug: keySchema,
+    domesticPlug: keySchema.optional(),
+  }),
+});
+export type StationSpec = z.infer<typeof stationSpecSchema>;
 
 export const modelSchema = z.object({
   $schema: z.string().optional(),
@@ -104,7 +146,23 @@ export const modelSchema = z.object({
     wordOrder: wordOrderSchema.default('big'),
   }).default({ maxRegistersPerRead: 125, maxGapRegisters: 16, interFrameDelayMs: 0, wordOrder: 'big' }),
   /** Pulse counters: registers are given for input 1; input n adds (n−1)·stride. */
-  positions: z.object({ count: z.number().int().min(1).max(32), stride: z.number().int().min(1) }).optional(),
+  positions: z.object({
+    count: z.number().int().min(1).max(32),
+    stride: z.number().int().min(1),
+    /**
+     * What the position selects: an input of a pulse concentrator (default), an input built into
+     * the meter at that address (the meter and its inputs share the Modbus address), or an EMS
+     * module behind its F80BIM1 interface (remote address, shown `module-interface`).
+     */
+    host: z.enum(['concentrator', 'meter', 'interface']).optional(),
+  }).optional(),
+  /**
+   * Two-side stations of the Green'Up old range (one Modbus address): registers are given for
+   * side A; side B adds `stride`.
+   */
+  sides: z.object({ count: z.literal(2), stride: z.number().int().min(1) }).optional(),
+  /** EV charging stations (Green'Up, EV-1…5): what the charging controller needs. */
+  station: stationSpecSchema.optional(),
   /** A register whose value identifies the model during a bus scan (CAT-3). */
   identity: z.object({
     address: z.number().int().min(0).max(0xffff),
@@ -112,6 +170,14 @@ export const modelSchema = z.object({
     value: z.number().int().min(0).max(0xffff),
   }).optional(),
   registers: z.array(registerSchema),
+  /**
+   * DEV-4: where the F80BIM1 interface in front of this module keeps its link table (read at the
+   * interface's address, not offset by the module's): word 0 = number of links, then per link
+   * source module, action module, status (0 = ok, else an error code).
+   */
+  linkTable: z.object({ fn: z.union([z.literal(3), z.literal(4)]), address: z.number().int().min(0).max(0xffff), maxLinks: z.number().int().min(1).max(40) }).optional(),
+  /** Switching commands (breakers, EMS state & control modules). */
+  commands: z.array(commandSchema).default([]),
   /** Hints for the simulator's profiles; the daemon ignores them. */
   simulation: z.object({
     profile: z.enum(['residential', 'office', 'lighting', 'heating', 'hvac', 'ev', 'water', 'gas', 'flat']).default('office'),
@@ -127,8 +193,31 @@ export const modelSchema = z.object({
     keys.add(r.key);
     if (r.counter && r.states) ctx.addIssue({ code: 'custom', message: `${r.key}: a counter cannot be an enumeration`, path: ['registers'] });
   }
+  if (m.parameters.includes('side') && !m.sides) {
+    ctx.addIssue({ code: 'custom', message: 'models with a side parameter need `sides`', path: ['sides'] });
+  }
+  if (m.station) {
+    for (const [what, key] of Object.entries(m.station.writes)) {
+      if (key !== undefined && !keys.has(key)) ctx.addIssue({ code: 'custom', message: `station.writes.${what}: no register ${key}`, path: ['station', 'writes', what] });
+    }
+  }
   if (m.parameters.includes('position') && !m.positions) {
     ctx.addIssue({ code: 'custom', message: 'models with a position parameter need `positions`', path: ['positions'] });
+  }
+  if (m.parameters.includes('module') && m.positions?.host !== 'interface') {
+    ctx.addIssue({ code: 'custom', message: 'EMS modules (parameter module) need `positions` with host "interface"', path: ['positions'] });
+  }
+  for (const r of m.registers) {
+    if (r.writable && r.fn !== 3) ctx.addIssue({ code: 'custom', message: `${r.key}: only holding registers (fn 3) are writable`, path: ['registers'] });
+  }
+  for (const c of m.commands) {
+    const target = m.registers.find((r) => r.key === c.expect.register);
+    if (!target?.states || !Object.values(target.states).includes(c.expect.state)) {
+      ctx.addIssue({ code: 'custom', message: `command ${c.kind}: ${c.expect.register} has no state ${c.expect.state}`, path: ['commands'] });
+    }
+  }
+  if (m.commands.length > 0 && !m.capabilities.includes('command')) {
+    ctx.addIssue({ code: 'custom', message: 'models with commands need the command capability', path: ['capabilities'] });
   }
 });
 export type ModelDef = z.infer<typeof modelSchema>;
@@ -149,17 +238,30 @@ export interface ResolvedRegister {
   counter?: CounterKind;
   statistic: boolean;
   states?: Record<string, string>;
+  /** A holding register that accepts writes (outputs and their settings). */
+  writable?: boolean;
 }
 
-/** Expands `repeat` blocks and applies the pulse-input offset (position is 1-based). */
-export function resolveRegisters(model: ModelDef, position?: number): ResolvedRegister[] {
-  const offset = model.positions && position ? (position - 1) * model.positions.stride : 0;
+/** The address offset of position `position` (1-based): pulse input, built-in input or remote EMS module. */
+export function positionOffset(model: ModelDef, position?: number): number {
+  return model.positions && position ? (position - 1) * model.positions.stride : 0;
+}
+
+/** Register offset of a side of a two-side station (side A: 0). */
+export function sideOffset(model: Pick<ModelDef, 'sides'>, side?: 'A' | 'B'): number {
+  return model.sides && side === 'B' ? model.sides.stride : 0;
+}
+
+/** Expands `repeat` blocks and applies the position's offset (pulse input, built-in input, EMS module; 1-based) or the station side's. */
+export function resolveRegisters(model: ModelDef, position?: number, side?: 'A' | 'B'): ResolvedRegister[] {
+  const offset = positionOffset(model, position) + sideOffset(model, side);
   const out: ResolvedRegister[] = [];
   for (const r of model.registers) {
     const words = REGISTER_WORDS[r.type];
     const base: ResolvedRegister = {
       key: r.key, address: r.address + offset, fn: r.fn, type: r.type, words, scale: r.scale, unit: r.unit,
       group: r.group, statistic: r.statistic,
+      ...(r.writable ? { writable: true } : {}),
       ...(r.label !== undefined ? { label: r.label } : {}),
       ...(r.phase !== undefined ? { phase: r.phase } : {}),
       ...(r.counter !== undefined ? { counter: r.counter } : {}),

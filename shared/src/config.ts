@@ -12,7 +12,15 @@ export const paritySchema = z.enum(['none', 'even', 'odd']);
 export type Parity = z.infer<typeof paritySchema>;
 
 
-/** BUS-2 Modbus settings of the Local RS485 port. */
+const IPV4_RE = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const ipv4Address = z.string().regex(IPV4_RE, 'an IPv4 address such as 0.0.0.0 or 192.168.1.100');
+/** An IPv4 address or network in CIDR notation (`192.168.1.0/24`). */
+export const cidrSchema = z.string().refine((s) => {
+  const [ip, bits, ...rest] = s.split('/');
+  return rest.length === 0 && IPV4_RE.test(ip) && (bits === undefined || (/^\d{1,2}$/.test(bits) && Number(bits) <= 32));
+}, 'an IPv4 address or network such as 192.168.1.0/24');
+
+/** BUS-2 Modbus settings of the Local RS485 port, and the MS-1 Modbus TCP server. */
 export const modbusSettingsSchema = z.object({
   /**
    * The RS485 port: a device path (`/dev/ttyS1`, `/dev/ttyUSB0`) or `tcp://host:port` for a
@@ -27,16 +35,36 @@ export const modbusSettingsSchema = z.object({
   retries: z.number().int().min(0).max(5),
   /** Extra silence after each reply before the next request, on top of t3.5. */
   interFrameDelayMs: z.number().min(0).max(500),
+  /** MS-1: the Modbus TCP server (gateway to the Local bus, slave unit 247), started and stopped live. */
   tcpServer: z.boolean(),
+  /** Its TCP port (502 on the box: the systemd unit grants only that privileged port). */
+  tcpPort: z.number().int().min(1).max(65535),
+  /** The address it listens on (`0.0.0.0`: every interface). */
+  tcpBind: ipv4Address,
+  /** Client addresses allowed (`192.168.1.0/24`, `10.0.0.7`); empty: any client. */
+  tcpAllow: z.array(cidrSchema).max(32, 'at most 32 entries'),
+  /** Concurrent client connections; more are refused at once. */
+  tcpMaxConnections: z.number().int().min(1).max(64),
+  /** Gateway function: pass write function codes (05, 06, 15, 16) to Local devices. Off: exception 01. */
+  tcpGatewayWrites: z.boolean(),
 });
 export type ModbusSettings = z.infer<typeof modbusSettingsSchema>;
+/** `PUT /api/settings/modbus`: the fields to change (the others keep their value). */
+export const modbusSettingsPatchSchema = modbusSettingsSchema.partial().strict();
+export type ModbusSettingsPatch = z.input<typeof modbusSettingsPatchSchema>;
 
 export const DEFAULT_MODBUS_SETTINGS: ModbusSettings = {
   path: '/dev/ttyS1', baudRate: 19200, parity: 'even', stopBits: 1, timeoutMs: 300, retries: 1,
-  interFrameDelayMs: 0, tcpServer: false,
+  interFrameDelayMs: 0, tcpServer: false, tcpPort: 502, tcpBind: '0.0.0.0', tcpAllow: [], tcpMaxConnections: 8, tcpGatewayWrites: false,
 };
 
 const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/, 'an IPv4 address such as 192.168.1.20');
+
+/** MS-1 Remote IDs: 1XXXX a device, 2YYYY a load, 3ZZZZ a measure group, 29999 the total. */
+export function isRemoteId(n: number): boolean {
+  return Number.isInteger(n) && n >= 10001 && n <= 39999 && n % 10000 !== 0;
+}
+export const remoteIdSchema = z.number().int().refine(isRemoteId, 'a Remote ID: 1XXXX (device), 2YYYY (load), 3ZZZZ (group) or 29999 (All)');
 const hostSchema = z.union([ipv4, z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'an IPv4 address or host name')]);
 
 export const gatewaySchema = z.object({
@@ -50,6 +78,8 @@ export const gatewaySchema = z.object({
   panelBoardId: z.string().nullable().default(null),
   enabled: z.boolean().default(true),
   timeoutMs: z.number().int().min(20).max(10000).default(1000),
+  /** EQ-1: the device of this gateway whose supply is checked against EN 50160 every week. */
+  eqDeviceId: z.number().int().min(1).max(9999).nullable().optional(),
 });
 export type Gateway = z.infer<typeof gatewaySchema>;
 
@@ -83,13 +113,19 @@ export const deviceConfigSchema = z.object({
   excludeAlerts: z.boolean().default(false),
   /** Custom labels of inputs/outputs (M7TIC/IO, M7TICPROG, F80BVS, F80BC), by register key. */
   labels: z.record(z.string(), z.string().max(40)).default({}),
+  /** WSMEASURE (MS-3): the Remote ID read on the slave web server (1XXXX, 2YYYY, 3ZZZZ, 29999 = All). */
+  remoteAddress: remoteIdSchema.optional(),
 });
 export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
 export type DeviceConfigInput = z.input<typeof deviceConfigSchema>;
 
-/** The address as the UI shows it: `address`, `address-position`, `address-side`. */
-export function deviceAddressLabel(d: Pick<DeviceConfig, 'address' | 'position' | 'side'>): string {
-  if (d.position !== undefined) return `${d.address}-${d.position}`;
+/**
+ * The address as the UI shows it: `address`, `address-position`, `address-side`, `247-<remote id>`;
+ * an EMS module behind its F80BIM1 interface (`module`) shows `module-interface` (e.g. `2-1`, CAT-1).
+ */
+export function deviceAddressLabel(d: Pick<DeviceConfig, 'address' | 'position' | 'side'> & { remoteAddress?: number | undefined }, module = false): string {
+  if (d.remoteAddress !== undefined) return `${d.address}-${d.remoteAddress}`;
+  if (d.position !== undefined) return module ? `${d.position}-${d.address}` : `${d.address}-${d.position}`;
   if (d.side !== undefined) return `${d.address}-${d.side}`;
   return String(d.address);
 }

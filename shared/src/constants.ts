@@ -41,3 +41,8 @@ export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as con
 export type Weekday = (typeof WEEKDAYS)[number];
 /** CON-2 colours of the energy types in pies and tables. */
 export const ENERGY_COLORS: Record<CostType, string> = { electricity: '#f28c28', gas: '#3aa655', water: '#2f7fd1' };
+
+/** MS-1: the unit id of the Modbus slave function (the vendor's fixed "Modbus address 247"). */
+export const SLAVE_UNIT_ID = 247;
+/** MS-1: Remote ID "All", the total positive active energy of every electrical load. */
+export const TOTAL_REMOTE_ID = 29999;

@@ -12,7 +12,8 @@ import {
   sessionResponseSchema, userInputSchema, userSummarySchema, userUpdateSchema, deviceSummarySchema,
 } from './api';
 import type { Right } from './roles';
-import { deviceConfigSchema, gatewaySchema, modbusSettingsSchema } from './config';
+import { deviceConfigSchema, gatewaySchema, modbusSettingsPatchSchema, modbusSettingsSchema } from './config';
+import { interopEndpoints, SLAVE_MAP_DOC } from './interop';
 import {
   auditAnswerSchema, catalogModelSchema, deviceDetailSchema, deviceInputSchema, deviceTestResultSchema, editionSchema, gatewayInputSchema,
   gatewayTestResultSchema, gatewayViewSchema, groupInputSchema, groupSchema, loadInputSchema, loadSchema, panelBoardInputSchema,
@@ -20,12 +21,19 @@ import {
 } from './structure';
 import { csvSettingsAnswerSchema, csvSettingsPatchSchema, networkAnswerSchema, networkSettingsSchema, timeAnswerSchema, timeSettingsPatchSchema } from './settings';
 import { consumptionQuerySchema, consumptionResultSchema } from './consumption';
+import { commandEndpoints } from './commands';
+import { eqEndpoints } from './eq';
+import { linkEndpoints } from './links';
+import { greenupEndpoints } from './greenup';
+import { systemEndpoints } from './system';
 import { historyEndpoints } from './history';
 import { exportEndpoints } from './exports';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
 export interface EndpointDef {
   summary: string;
+  /** Longer text for the OpenAPI document (register maps, formats). */
+  description?: string;
   right: Right;
   params?: z.ZodObject;
   query?: z.ZodObject;
@@ -34,8 +42,10 @@ export interface EndpointDef {
   response: z.ZodType;
   /** Success status (200 by default). 204 answers carry no body. */
   status?: 200 | 201 | 202 | 204;
-  /** Non-JSON answers (the CSV download). */
+  /** Non-JSON answers (the CSV download, a backup download, files and zips of the history folder, PDF reports). */
   produces?: 'text/csv' | 'application/zip' | 'application/pdf' | 'application/octet-stream';
+  /** A raw (non-JSON) request body, streamed to a file by the handler (a restore archive, an update package). */
+  consumes?: 'application/zip' | 'application/octet-stream';
   /** Largest request body accepted; larger ones get 413 before they are read. */
   bodyLimitBytes?: number;
 }
@@ -70,6 +80,9 @@ const settings = <T extends string, B extends z.ZodType, R extends z.ZodType>(pa
 }) as unknown as Record<`GET ${T}`, { summary: string; right: Right; response: R }> & Record<`PUT ${T}`, { summary: string; right: Right; body: B; response: R }>;
 
 export const endpoints = {
+  ...commandEndpoints,
+  ...eqEndpoints,
+  ...linkEndpoints,
   'GET /api/health': { summary: 'Is the daemon up, and its version', right: 'public', response: healthResponseSchema },
   'GET /api/openapi.json': { summary: 'This OpenAPI 3.1 document', right: 'public', response: z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.looseObject({})) }) },
 
@@ -102,7 +115,13 @@ export const endpoints = {
 
   // Web server configuration (SPEC §13)
   ...settings('/api/settings/network', 'network settings (applied by the system adapter)', networkSettingsSchema, networkAnswerSchema),
-  ...settings('/api/settings/modbus', 'Modbus settings (saving reopens the port)', modbusSettingsSchema, modbusSettingsSchema),
+  'GET /api/settings/modbus': { summary: 'Read the Modbus settings (RS485 port, Modbus TCP server)', right: 'webServerConfig', response: modbusSettingsSchema },
+  'PUT /api/settings/modbus': {
+    summary: 'Change the Modbus settings: the fields sent (port settings reopen the port; the TCP server starts, stops or moves at once)', right: 'webServerConfig',
+    description: `The Modbus TCP server (tcpServer, tcpPort, tcpBind, tcpAllow, tcpMaxConnections) is a gateway to the Local RS485 bus for unit ids 1-246 (writes only with tcpGatewayWrites; exception 0B when a device does not answer) and the slave function. ${SLAVE_MAP_DOC}`,
+    body: modbusSettingsPatchSchema, response: modbusSettingsSchema,
+  },
+  ...interopEndpoints,
   ...settings('/api/settings/time', 'date and time settings', timeSettingsPatchSchema, timeAnswerSchema),
   ...settings('/api/settings/csv', 'CSV and other settings (the folder password is write-only)', csvSettingsPatchSchema, csvSettingsAnswerSchema),
   ...settings('/api/settings/edition', 'edition (BUS-6)', z.object({ edition: editionSchema }).strict(), z.object({ edition: editionSchema })),
@@ -128,6 +147,10 @@ export const endpoints = {
   // Consumptions (CON-1…6)
   'GET /api/consumption': { summary: 'Bars of a scope over a period, with the previous period (uPlot columns)', right: 'consumptions', query: consumptionQuerySchema, response: consumptionResultSchema },
   'GET /api/consumption.csv': { summary: 'datalogger.csv of the same query', right: 'consumptions', query: consumptionQuerySchema, response: z.string(), produces: 'text/csv' },
+
+  // Green'Up EV charging management (EV-1…6)
+  ...greenupEndpoints,
+  ...systemEndpoints,
   ...historyEndpoints,
   ...exportEndpoints,
 } as const satisfies Record<string, EndpointDef>;

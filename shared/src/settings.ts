@@ -23,13 +23,26 @@ export const networkSettingsSchema = z.object({
 export type NetworkSettings = z.infer<typeof networkSettingsSchema>;
 export const DEFAULT_NETWORK: NetworkSettings = { address: '192.168.1.100', netmask: '255.255.255.0', gateway: '192.168.1.1', dns: '192.168.1.1' };
 
-export function isValidTimeZone(tz: string): boolean {
+function intlKnowsTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
-    return tz.includes('/') || tz === 'UTC';
+    return true;
   } catch {
     return false;
   }
+}
+
+let knowsTimeZone: (tz: string) => boolean = intlKnowsTimeZone;
+
+/**
+ * Where time zones are looked up: Intl by default (the browser). The daemon plugs in its tz
+ * database (energy/zoneinfo), so that validating a setting does not fault ICU's time-zone data
+ * into its resident memory.
+ */
+export function setTimeZoneLookup(lookup: (tz: string) => boolean): void { knowsTimeZone = lookup; }
+
+export function isValidTimeZone(tz: string): boolean {
+  return (tz.includes('/') || tz === 'UTC') && knowsTimeZone(tz);
 }
 
 const timeFields = {

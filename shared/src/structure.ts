@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { EDITIONS, MAX_GROUPS_PER_DEVICE } from './constants';
-import { capabilitySchema, deviceParameterSchema, energyTypeSchema, familySchema } from './catalog';
-import { deviceConfigSchema, genericRegisterSchema, gatewaySchema } from './config';
+import { capabilitySchema, commandKindSchema, deviceParameterSchema, energyTypeSchema, familySchema } from './catalog';
+import { deviceConfigSchema, genericRegisterSchema, gatewaySchema, remoteIdSchema } from './config';
 import { gatewaySummarySchema, liveValueSchema, measureDefSchema, statusReasonSchema } from './api';
 
 const name = z.string().trim().min(1, 'a name is required').max(40, 'at most 40 characters');
@@ -83,6 +83,8 @@ export const deviceInputSchema = z.object({
   excludeFromTotals: z.boolean().default(false),
   excludeAlerts: z.boolean().default(false),
   labels: z.record(z.string(), z.string().max(40)).default({}),
+  /** WSMEASURE only: the Remote ID on the slave web server (29999 = All). */
+  remoteAddress: remoteIdSchema.optional(),
 }).strict();
 export type DeviceInput = z.input<typeof deviceInputSchema>;
 
@@ -98,6 +100,10 @@ export const catalogModelSchema = z.object({
   positions: z.number().int().optional(),
   /** The model's quantities, for labels (Test results, custom I/O labels on `io`/`state` keys). */
   measures: z.array(measureDefSchema),
+  /** Switching commands offered on the State/Com. page (DEV-2). */
+  commands: z.array(z.object({ kind: commandKindSchema, label: z.string() })).optional(),
+  /** Outputs that can be switched and configured (DEV-3). */
+  outputs: z.number().int().optional(),
 });
 export type CatalogModel = z.infer<typeof catalogModelSchema>;
 

@@ -9,12 +9,14 @@ import { HomePage } from './pages/home';
 import { LoginPage } from './pages/login';
 import { MeasurePage } from './pages/measure';
 import { PanelPage } from './pages/panel';
-import { AuditPage, SystemPage } from './pages/system';
+import { AuditPage, LinksPage, SystemPage } from './pages/system';
+import { SystemInfoPage, BackupPage } from './pages/box';
 import { GatewaysPage } from './pages/gateways';
 import { DevicesPage } from './pages/devices';
 import { ScanPage } from './pages/scan';
 import { StructurePage } from './pages/structure';
 import { CostsPage } from './pages/costs';
+import { GreenupPage } from './pages/greenup';
 import { SettingsMenuPage, SettingsPage } from './pages/settings';
 import { ChangeCodesPage, UsersPage } from './pages/users';
 import { route, type Route } from './state/router';
@@ -58,11 +60,12 @@ export const canManageUsers = (u: SessionUser) => holdsRight(u, 'users');
 function allowed(r: Route, u: SessionUser): boolean {
   switch (r.name) {
     case 'panel': case 'measure': return u.pages.includes('myPanelBoard');
-    case 'system': case 'gateways': case 'devices': case 'scan': case 'structure': case 'audit': case 'costs': return u.pages.includes('systemConfig');
+    case 'system': case 'gateways': case 'devices': case 'scan': case 'structure': case 'audit': case 'links': case 'costs': return u.pages.includes('systemConfig');
     case 'settings': return u.pages.includes('webServerConfig') || canManageUsers(u);
-    case 'setting': return u.pages.includes('webServerConfig');
+    case 'setting': case 'box': return u.pages.includes('webServerConfig');
     case 'users': case 'changeCodes': return canManageUsers(u);
     case 'consumption': return u.pages.includes('consumptions');
+    case 'greenup': return u.pages.includes('greenUp');
     default: return true;
   }
 }
@@ -90,6 +93,7 @@ export function App() {
     case 'measure': return <MeasurePage key={r.deviceId} deviceId={r.deviceId} />;
     case 'system': return <SystemPage />;
     case 'audit': return <AuditPage />;
+    case 'links': return <LinksPage />;
     case 'costs': return <CostsPage key={r.type} type={r.type} />;
     case 'gateways': return <GatewaysPage selected={r.gatewayId} />;
     case 'devices': return <DevicesPage key={r.gatewayId} gatewayId={r.gatewayId} selected={r.deviceId} />;
@@ -97,8 +101,10 @@ export function App() {
     case 'structure': return <StructurePage key={r.kind} kind={r.kind} />;
     case 'settings': return <SettingsMenuPage />;
     case 'setting': return <SettingsPage key={r.section} section={r.section} />;
+    case 'box': return r.section === 'info' ? <SystemInfoPage /> : <BackupPage />;
     case 'users': return <UsersPage />;
     case 'changeCodes': return <ChangeCodesPage />;
+    case 'greenup': return <GreenupPage key={r.tab} tab={r.tab} />;
     case 'consumption': return <Lazy render={(m) => <m.ConsumptionPage key={r.view} view={r.view} deviceId={r.deviceId} />} />;
   }
 }

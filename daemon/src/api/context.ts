@@ -10,10 +10,15 @@ import type { Catalog } from '../catalog/index';
 import type { GatewayManager } from '../gateways/index';
 import type { Logger } from '../util/log';
 import type { Clock } from '../util/clock';
-import type { SystemAdapter } from '../system/index';
+import type { SystemAdapter, SystemService, HttpsService, Updater } from '../system/index';
 import type { Scanner } from '../scan/index';
 import type { Energy } from '../energy/index';
 import type { Costs } from '../costs/index';
+import type { Commands } from '../commands/index';
+import type { EqMonitor } from '../eq/index';
+import type { Links } from '../links/index';
+import type { Greenup } from '../greenup/index';
+import type { Interop } from '../interop/index';
 import type { HistoryFolder, FtpAccess, WebDavAccess, EnergyType } from '../files/index';
 import type { Exports } from '../reports/index';
 
@@ -26,9 +31,20 @@ export interface ApiDeps {
   log: Logger;
   clock: Clock;
   system: SystemAdapter;
+  /** Backup, restore, optimise, system information (SYS-5…8). */
+  box: SystemService;
+  /** HTTPS certificate and HTTP redirect (SYS-7). */
+  https: HttpsService;
+  /** Signed software updates (SYS-4). */
+  updater: Updater;
   scanner: Scanner;
   energy: Energy;
   costs: Costs;
+  commands: Commands;
+  eq: EqMonitor;
+  links: Links;
+  greenup: Greenup;
+  interop: Interop;
   /** The history folder and its ways out (HIST-2…4). */
   history: { folder: HistoryFolder; ftp?: FtpAccess; webdav?: WebDavAccess };
   /** Data download (HIST-5); `describe` says what a scope is (undefined: nothing). */

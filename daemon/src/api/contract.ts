@@ -45,9 +45,13 @@ export function mountContract<K extends EndpointKey>(app: Hono<Env>, handlers: H
     const handler = handlers[key] as Handler<EndpointKey>;
     const { method, path } = splitEndpoint(key);
     const limitBytes = def.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-    app.on(method, path, bodyLimit(limitBytes), async (c) => {
+    app.on(method, path, bodyLimit(limitBytes, { streamed: def.consumes !== undefined }), async (c) => {
       const params = def.params ? parseOr(404, def.params, c.req.param(), 'path') : {};
       const query = def.query ? parseOr(400, def.query, c.req.query(), 'query') : {};
+      if (def.consumes) {
+        const type = c.req.header('content-type') ?? '';
+        if (!type.startsWith(def.consumes) && !type.startsWith('application/octet-stream')) throw new ApiError(415, 'wrong-type', `send the file as ${def.consumes}`);
+      }
       const body = def.body ? parseOr(400, def.body, await readJsonBody(c), 'body') : undefined;
       const out = await handler({ params, query, body, c, who: c.get('user')?.id ?? 'unknown' } as HandlerInput<EndpointKey>);
       if (out instanceof Response) return out;

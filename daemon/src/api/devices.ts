@@ -22,13 +22,14 @@ export function deviceSummary(deps: ApiDeps, d: DeviceConfig): DeviceSummary {
   const state = deps.poller.state(d.id);
   const breaker = state?.values.breakerState?.value;
   return {
-    id: d.id, name: d.name, address: d.address, addressLabel: deviceAddressLabel(d),
+    id: d.id, name: d.name, address: d.address, addressLabel: deviceAddressLabel(d, model?.parameters.includes('module')),
     ...(d.position !== undefined ? { position: d.position } : {}),
     ...(d.side !== undefined ? { side: d.side } : {}),
     gatewayId: d.gatewayId, family: d.family, model: d.model, modelLabel: model?.label ?? d.model,
     energyType: model?.energyType ?? 'none', capabilities: model?.capabilities ?? [],
     ...statusFields(state),
     ...(breaker === 'open' || breaker === 'closed' || breaker === 'tripped' ? { breakerState: breaker } : {}),
+    ...(deps.links.isLinked(d.id) ? { linked: true } : {}),
     loadId: d.loadId, groupIds: d.groupIds, excludeFromTotals: d.excludeFromTotals,
   };
 }
@@ -41,7 +42,8 @@ export function deviceHandlers(deps: ApiDeps): Handlers<'GET /api/devices/:id/li
       const state = await deps.poller.liveRead(d.id);
       const plan = deps.poller.plan(d.id);
       const measures: MeasureDef[] = (plan?.registers ?? []).map((r) => ({
-        key: r.key, label: r.label ?? r.key, unit: r.unit, group: r.group, ...(r.phase ? { phase: r.phase } : {}),
+        // CAT-2 custom labels of inputs and outputs, wherever the input or output appears
+        key: r.key, label: d.labels[r.key] || (r.label ?? r.key), unit: r.unit, group: r.group, ...(r.phase ? { phase: r.phase } : {}),
       }));
       return {
         ...statusFields(state),

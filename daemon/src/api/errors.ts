@@ -10,11 +10,13 @@ import type { ApiError as ApiErrorBody } from '@ews/shared';
 import { ConfigError } from '../config/index';
 import { AuthError } from '../auth/index';
 import { ScanError } from '../scan/index';
-import { SystemError } from '../system/index';
+import { SystemError, RestoreError, SystemBusyError, TlsError, UpdateError } from '../system/index';
 import { EnergyError } from '../energy/index';
 import { CatalogError } from '../catalog/index';
 import { ModbusError } from '../modbus/index';
 import { HistoryError } from '../store/index';
+import { CommandError } from '../commands/index';
+import { GreenupError } from '../greenup/index';
 import type { Logger } from '../util/log';
 
 export class ApiError extends Error {
@@ -52,6 +54,7 @@ export function errorHandler(log: Logger) {
       const status = err.code === 'not-found' ? 404 : err.code === 'conflict' ? 409 : 400;
       return body(status, { error: err.message, code: err.code, ...withFields(fields) });
     }
+    if (err instanceof CommandError) return body(err.code === 'not-found' ? 404 : 409, { error: err.message, code: err.code, fields: { [err.field]: [err.message] } });
     if (err instanceof ScanError) return body(err.code === 'not-found' ? 404 : 409, { error: err.message, code: err.code, ...(err.code === 'not-found' ? { fields: { id: [err.message] } } : {}) });
     if (err instanceof EnergyError) {
       const field = ENERGY_FIELD[err.code];
@@ -71,9 +74,17 @@ export function errorHandler(log: Logger) {
       log.error('history store error', { code: err.code, path: c.req.path, err });
       return body(503, { error: err.code === 'closed' ? 'the history store is closed (the daemon is stopping)' : 'the history store could not answer', code: err.code });
     }
+    if (err instanceof TlsError) return body(400, { error: err.message, code: err.code, fields: { [err.field]: [err.message] } });
+    if (err instanceof UpdateError) return body(err.code === 'busy' ? 409 : 400, { error: err.message, code: err.code });
+    if (err instanceof RestoreError) return body(400, { error: err.message, code: err.code });
+    if (err instanceof SystemBusyError) return body(409, { error: err.message, code: err.code });
     if (err instanceof SystemError) {
       log.error('system change failed', { code: err.code, err });
       return body(502, { error: err.message, code: err.code });
+    }
+    if (err instanceof GreenupError) {
+      const status = err.code === 'not-a-station' || err.code === 'not-found' ? 404 : err.code === 'no-session' ? 409 : err.code === 'write-failed' ? 502 : 400;
+      return body(status, { error: err.message, code: err.code, ...(err.field ? { fields: { [err.field]: [err.message] } } : {}) });
     }
     if (err instanceof SyntaxError) return body(400, { error: 'the body is not valid JSON', code: 'invalid-json' });
     log.error('request failed', { path: c.req.path, method: c.req.method, err });

@@ -9,11 +9,11 @@ import { Hono, type Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { getCookie } from 'hono/cookie';
-import { resolveRegisters } from '@ews/shared';
+import { resolveRegisters, type ModelDef } from '@ews/shared';
 import type { ApiDeps, Env } from './context';
 import { errorHandler, ApiError } from './errors';
 import { rightsMiddleware } from './rights';
-import { csrfMiddleware } from './csrf';
+import { csrfMiddleware, rawBodyRoutes } from './csrf';
 import { mountContract, type Handlers } from './contract';
 import { sessionHandlers, SESSION_COOKIE } from './session';
 import { deviceHandlers } from './devices';
@@ -22,6 +22,12 @@ import { settingsHandlers } from './settings';
 import { userHandlers } from './users';
 import { consumptionHandlers } from './consumption';
 import { costHandlers } from './costs';
+import { commandHandlers } from './commands';
+import { eqHandlers } from './eq';
+import { linkHandlers } from './links';
+import { greenupHandlers } from './greenup';
+import { interopHandlers } from './interop';
+import { systemHandlers } from './system';
 import { historyHandlers, WEBDAV_PATH } from './history';
 import { exportHandlers } from './exports';
 import { openApiDocument } from './openapi';
@@ -40,7 +46,7 @@ export function createApi(deps: ApiDeps) {
     await next();
     c.header('cache-control', 'no-store');
   });
-  app.use('/api/*', csrfMiddleware());
+  app.use('/api/*', csrfMiddleware(rawBodyRoutes()));
   app.use('/api/*', rightsMiddleware(async (c) => {
     const session = await deps.auth.session(getCookie(c, SESSION_COOKIE));
     if (session) return session;
@@ -56,6 +62,8 @@ export function createApi(deps: ApiDeps) {
       family: m.family, model: m.model, label: m.label, energyType: m.energyType, capabilities: m.capabilities, parameters: m.parameters,
       ...(m.positions ? { positions: m.positions.count } : {}),
       measures: resolveRegisters(m).map((r) => ({ key: r.key, label: r.label ?? r.key, unit: r.unit, group: r.group, ...(r.phase ? { phase: r.phase } : {}) })),
+      ...(m.commands.length ? { commands: m.commands.map((c) => ({ kind: c.kind, label: c.label })) } : {}),
+      ...(outputCount(m) ? { outputs: outputCount(m) } : {}),
     })),
     ...sessionHandlers(deps),
     ...structureHandlers(deps),
@@ -64,14 +72,34 @@ export function createApi(deps: ApiDeps) {
     ...costHandlers(deps),
     ...userHandlers(deps),
     ...consumptionHandlers(deps),
+    ...commandHandlers(deps),
+    ...eqHandlers(deps),
+    ...linkHandlers(deps),
+    ...greenupHandlers(deps),
+    ...interopHandlers(deps),
+    ...systemHandlers(deps),
     ...historyHandlers(deps),
     ...exportHandlers(deps),
   };
   mountContract(app, handlers);
   mountWebDav(app, deps);
+  // BEY-2: Prometheus exposition, for scrapers (bearer token, or open on the LAN by setting).
+  app.get('/metrics', async (c) => {
+    if (!deps.interop.metricsAllowed(c.req.header('authorization'))) {
+      c.header('www-authenticate', 'Bearer realm="metrics"');
+      return c.json({ error: 'a bearer token is needed (Web server configuration → Metrics)', code: 'unauthorized' }, 401);
+    }
+    c.header('cache-control', 'no-store');
+    return c.body(await deps.interop.metrics.text(), 200, { 'content-type': deps.interop.metrics.contentType });
+  });
   app.all('/api/*', (c) => { throw new ApiError(404, 'not-found', `no such API route: ${c.req.method} ${c.req.path}`); });
   if (deps.webDir) app.use('*', staticFiles(deps.webDir));
   return app;
+}
+
+/** Writable outputs of a model (output1State, output2State…). */
+function outputCount(m: ModelDef): number {
+  return resolveRegisters(m).filter((r) => /^output\d+State$/.test(r.key) && r.writable).length;
 }
 
 /** HIST-4: the read-only WebDAV share of the history folder, served by files/ on the raw Node request. */

@@ -44,7 +44,7 @@ function operation(key: string, def: EndpointDef) {
     op: {
       operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
       summary: def.summary,
-      description: `Right: ${rightText(def.right)}.`,
+      description: `Right: ${rightText(def.right)}.${'description' in def && def.description ? `\n\n${def.description}` : ''}`,
       tags: [tagOf(path)],
       'x-ews-right': def.right,
       ...(def.right === 'public' ? { security: [] } : {}),
@@ -54,6 +54,13 @@ function operation(key: string, def: EndpointDef) {
           required: true,
           description: `JSON, at most ${def.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES} bytes`,
           content: { 'application/json': { schema: jsonSchema(def.body, 'input') } },
+        },
+      } : {}),
+      ...(def.consumes ? {
+        requestBody: {
+          required: true,
+          description: `the raw file (${def.consumes}), at most ${def.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES} bytes, streamed to the data partition`,
+          content: { [def.consumes]: { schema: { type: 'string', contentMediaType: def.consumes } } },
         },
       } : {}),
       responses: { [status]: success, default: errorResponse },

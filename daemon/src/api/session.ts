@@ -27,7 +27,8 @@ type SessionRoutes = 'POST /api/session' | 'GET /api/session' | 'DELETE /api/ses
 
 export function sessionHandlers(deps: ApiDeps): Handlers<SessionRoutes> {
   const limiter = new LoginLimiter(deps.clock);
-  const cookieOpts = { httpOnly: true, sameSite: 'Strict' as const, path: '/', secure: deps.secureCookies ?? false };
+  // Secure over HTTPS (AUTH-5): the request's own scheme (the TLS socket), unless the deployment says.
+  const cookieOptsOf = (c: Context) => ({ httpOnly: true, sameSite: 'Strict' as const, path: '/', secure: deps.secureCookies ?? new URL(c.req.url).protocol === 'https:' });
   const answer = (user: SessionUser): SessionResponse => {
     const defaultCodesInUse = deps.auth.defaultCodesInUse();
     return { user, defaultCodesInUse, mustChangeCodes: defaultCodesInUse && user.role === 'administrator' };
@@ -50,8 +51,8 @@ export function sessionHandlers(deps: ApiDeps): Handlers<SessionRoutes> {
         });
         limiter.succeed(client);
         limiter.succeed(`user:${r.user.id}`);
-        setCookie(c, SESSION_COOKIE, r.sessionToken, { ...cookieOpts, maxAge: SESSION_TTL_MS / 1000 });
-        if (r.trustToken) setCookie(c, TRUST_COOKIE, r.trustToken, { ...cookieOpts, maxAge: 365 * 86400 });
+        setCookie(c, SESSION_COOKIE, r.sessionToken, { ...cookieOptsOf(c), maxAge: SESSION_TTL_MS / 1000 });
+        if (r.trustToken) setCookie(c, TRUST_COOKIE, r.trustToken, { ...cookieOptsOf(c), maxAge: 365 * 86400 });
         deps.log.info('login', { user: r.user.id, client, withPuk: r.trustToken !== undefined });
         return answer(r.user);
       } catch (err) {

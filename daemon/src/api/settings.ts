@@ -22,7 +22,8 @@ export function settingsHandlers(deps: ApiDeps): Handlers<SettingsRoutes> {
       return { ...saved, applied: deps.system.kind, newUrl: `http://${saved.address}/` };
     },
     'GET /api/settings/modbus': () => config.modbus(),
-    'PUT /api/settings/modbus': ({ body, who }) => config.setModbus(body, who),
+    /** The fields sent change; the others keep their value (the TCP server follows at once). */
+    'PUT /api/settings/modbus': ({ body, who }) => config.setModbus({ ...config.modbus(), ...body }, who),
     'GET /api/settings/time': () => ({ ...config.time(), now: new Date(deps.clock.now()).toISOString() }),
     /** The fields sent change; the others keep their value. `dateTime` sets the clock (NTP off). */
     'PUT /api/settings/time': async ({ body, who }) => {

@@ -73,7 +73,7 @@ export function structureHandlers(deps: ApiDeps): Handlers<StructureRoutes> {
     'GET /api/devices/:id': ({ params }) => {
       const d = config.device(params.id);
       if (!d) throw noDevice(params.id);
-      return { ...d, addressLabel: deviceAddressLabel(d), remoteId: 10000 + d.id };
+      return { ...d, addressLabel: deviceAddressLabel(d, deps.catalog.get(d.family, d.model)?.parameters.includes('module')), remoteId: 10000 + d.id };
     },
     'POST /api/devices': ({ body, who }) => config.createDevice(body, who),
     'POST /api/devices/batch': ({ body, who }) => config.createDevices(body, who),

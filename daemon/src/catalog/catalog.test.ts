@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSyn
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import {
-  modelSchema, registerSchema, resolveRegisters, REGISTER_WORDS,
+  modelSchema, registerSchema, resolveRegisters, wsmeasureRegisters, REGISTER_WORDS,
   type ModelDef, type ResolvedRegister,
 } from '@ews/shared';
 import { loadCatalog, defaultCatalogDir, CatalogError } from './index';
@@ -84,7 +84,7 @@ test('files use only fields the schema knows (zod would silently drop a misspelt
 
 test('the families the product requires are present', () => {
   const families = new Set(models.map((m) => m.family));
-  for (const f of ['multifunction', 'energyCounter', 'pulseCounter', 'breaker', 'powerSupervision', 'generic'] as const) {
+  for (const f of ['multifunction', 'energyCounter', 'pulseCounter', 'rcd', 'ems', 'breaker', 'powerSupervision', 'generic'] as const) {
     assert.ok(families.has(f), `family ${f} missing`);
   }
   const pulseTypes = new Set(models.filter((m) => m.family === 'pulseCounter').map((m) => m.energyType));
@@ -93,6 +93,16 @@ test('the families the product requires are present', () => {
     ['multifunction', 'F3N200'], ['energyCounter', 'F41DM63'], ['energyCounter', 'F21DM63'],
     ['pulseCounter', 'pulse-electricity'], ['pulseCounter', 'pulse-water'], ['pulseCounter', 'pulse-gas'],
     ['breaker', 'M7COM-MEGATIKER'], ['powerSupervision', 'M7TICIO'], ['generic', 'generic-meter'],
+    // CAT-1: ranges, RCD modules, EMS CX3 modules, breakers with and without measurement, M7TICPROG, named and built-in pulse inputs
+    ['multifunction', 'F3N300'], ['multifunction', 'F3N400'], ['rcd', 'G47XM63'], ['rcd', 'G47XCM63'],
+    ['ems', 'F80BMM63'], ['ems', 'F80BM3M63'], ['ems', 'F80BMT63'], ['ems', 'F80BMT'], ['ems', 'F80BMR'],
+    ['ems', 'F80BCR'], ['ems', 'F80BVS'], ['ems', 'F80BCS'], ['ems', 'F80BC'],
+    ['breaker', 'M7COM-MEGATIKER-NM'], ['breaker', 'M7COM-DPX3-RCD'], ['breaker', 'M8COM-MEGABREAK'], ['breaker', 'M8COM-MEGABREAK-LCD'],
+    ['powerSupervision', 'M7TICPROG'], ['pulseCounter', 'F20D32'], ['pulseCounter', 'F20DM63'], ['pulseCounter', 'F40DM63'],
+    ['pulseCounter', 'builtin-input-electricity'], ['pulseCounter', 'builtin-input-water'], ['pulseCounter', 'builtin-input-gas'],
+    // third-party meters with public maps
+    ['energyCounter', 'SDM630'], ['energyCounter', 'SDM120'], ['energyCounter', 'SDM72'], ['energyCounter', 'ABB-B23'],
+    ['energyCounter', 'EM24'], ['energyCounter', 'Countis-E2x'], ['multifunction', 'iEM3x5x'],
   ] as const) assert.ok(catalog.get(family, model), `${family}/${model} missing`);
 });
 
@@ -114,21 +124,26 @@ test('the identity register does not overlap a register of its model', () => {
   }
 });
 
-test('every model except generic has an identity, and identity values are unique', () => {
-  const seen = new Map<number, string>();
+/** Models whose one register comes from a device parameter (generic meter, WSMEASURE): no identity, no map. */
+const builtFromParameter = (m: { parameters: readonly string[] }) => m.parameters.includes('genericRegister') || m.parameters.includes('remoteAddress');
+
+test('every vendor model has an identity, third-party ones where their public table gives a model code; no two models share one', () => {
+  const seen = new Map<string, string>();
   for (const m of models) {
-    if (m.family === 'generic') { assert.equal(m.identity, undefined, name(m)); continue; }
-    assert.ok(m.identity, `${name(m)} has no identity register`);
-    const other = seen.get(m.identity.value);
-    assert.equal(other, undefined, `${name(m)} and ${other} share identity value ${m.identity.value}`);
-    seen.set(m.identity.value, name(m));
+    if (builtFromParameter(m)) { assert.equal(m.identity, undefined, name(m)); continue; }
+    if (m.vendor === 'Legrand/BTicino') assert.ok(m.identity, `${name(m)} has no identity register`);
+    if (!m.identity) { assert.match(m.mapNotes ?? '', /No identity/, `${name(m)}: say why there is no identity`); continue; }
+    const key = `${m.identity.fn}:${m.identity.address}:${m.identity.value}`;
+    const other = seen.get(key);
+    assert.equal(other, undefined, `${name(m)} and ${other} share identity ${key}`);
+    seen.set(key, name(m));
   }
 });
 
 test('electricity meters count active energy import; water and gas counters count volume', () => {
   for (const m of models) {
     const regs = resolveRegisters(m);
-    if (m.energyType === 'electricity' && m.family !== 'generic') {
+    if (m.energyType === 'electricity' && !builtFromParameter(m)) {
       const r = regs.find((x) => x.key === 'activeEnergyImportWh');
       assert.ok(r, `${name(m)}: activeEnergyImportWh missing`);
       assert.equal(r.counter, 'activeEnergyImport', name(m));
@@ -139,7 +154,9 @@ test('electricity meters count active energy import; water and gas counters coun
     const exp = regs.find((x) => x.key === 'activeEnergyExportWh');
     if (exp) assert.equal(exp.counter, 'activeEnergyExport', name(m));
     for (const r of regs.filter((x) => x.counter)) {
-      assert.ok(['u32', 'u64'].includes(r.type), `${name(m)}: counter ${r.key} must be unsigned 32/64-bit`);
+      // vendor counters are unsigned integers; third-party public maps may give kWh as float32 (Eastron, Schneider)
+      const types = m.vendor === 'Legrand/BTicino' ? ['u32', 'u64'] : ['u32', 'u64', 'float32'];
+      assert.ok(types.includes(r.type), `${name(m)}: counter ${r.key} must be ${types.join('/')}`);
       assert.equal(r.statistic, false, `${name(m)}: counter ${r.key} is not a statistic`);
     }
   }
@@ -148,8 +165,8 @@ test('electricity meters count active energy import; water and gas counters coun
 test('keys follow the naming convention and units agree with the suffix', () => {
   const suffix: [RegExp, string][] = [
     [/Wh$/, 'Wh'], [/Varh$/, 'varh'], [/VAh$/, 'VAh'], [/Var$/, 'var'], [/VA$/, 'VA'], [/W$/, 'W'],
-    [/Hz$/, 'Hz'], [/Pct$/, '%'], [/Dm3$/, 'dm3'], [/State$/, 'state'], [/OnTimeS$/, 's'],
-    [/V$/, 'V'], [/A$/, 'A'],
+    [/Hz$/, 'Hz'], [/Pct$/, '%'], [/DegC$/, 'degC'], [/Dm3$/, 'dm3'], [/State$/, 'state'], [/OnTimeS$/, 's'], [/DurationS$/, 's'],
+    [/V$/, 'V'], [/A$/, 'A'], [/Ah$/, 'Ah'], [/Version$/, ''],
   ];
   for (const m of models) {
     for (const r of resolveRegisters(m)) {
@@ -168,7 +185,7 @@ test('instantaneous electrical quantities are statistics; signed where power can
     for (const r of resolveRegisters(m)) {
       if (statGroups.has(r.group)) assert.equal(r.statistic, true, `${name(m)}: ${r.key} should be a statistic`);
       if (/^(reactivePower|powerFactor)/.test(r.key) || (/^activePower/.test(r.key) && m.family !== 'pulseCounter')) {
-        assert.ok(r.type.startsWith('s'), `${name(m)}: ${r.key} should be signed`);
+        assert.ok(r.type.startsWith('s') || r.type === 'float32', `${name(m)}: ${r.key} should be signed`);
       }
     }
   }
@@ -219,8 +236,8 @@ test('the energy counters fit their read cap in one request', () => {
   }
 });
 
-test('pulse counters address input n at 0x9100 + 0x80·(n−1)', () => {
-  for (const m of models.filter((x) => x.family === 'pulseCounter')) {
+test('pulse counters behind a concentrator address input n at 0x9100 + 0x80·(n−1)', () => {
+  for (const m of models.filter((x) => x.family === 'pulseCounter' && (x.positions?.host ?? 'concentrator') === 'concentrator')) {
     assert.deepEqual(m.parameters, ['position']);
     assert.deepEqual(m.positions, { count: 7, stride: 128 });
     const counter = (p: number) => resolveRegisters(m, p).find((r) => r.counter)!;
@@ -265,4 +282,18 @@ test('a broken file is refused with invalid-file, naming the file and the field'
   mkdirSync(join(tmp, 'breaker'));
   writeFileSync(join(tmp, 'breaker', 'misplaced.json'), JSON.stringify({ ...good, model: 'misplaced' }));
   assert.throws(() => loadCatalog(tmp), (err: unknown) => err instanceof CatalogError && err.code === 'invalid-file' && /misplaced\.json.*folder energyCounter/.test(err.message));
+});
+
+test('WSMEASURE reads the energy block of its Remote ID at unit 247 (MS-3)', () => {
+  const w = catalog.require('wsmeasure', 'WSMEASURE');
+  assert.deepEqual(w.parameters, ['remoteAddress']);
+  assert.equal(w.registers.length, 0);
+  const [r] = wsmeasureRegisters(10012);
+  assert.equal(r.address, 8 * 12);
+  assert.equal(r.type, 'u64');
+  assert.equal(r.counter, 'activeEnergyImport');
+  assert.equal(wsmeasureRegisters(29999)[0].address, 0);
+  assert.equal(wsmeasureRegisters(20003)[0].address, 8 * 5003);
+  assert.equal(wsmeasureRegisters(30002)[0].address, 8 * 6002);
+  assert.deepEqual(wsmeasureRegisters(15000), [], 'beyond the map');
 });

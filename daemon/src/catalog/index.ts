@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { modelSchema, type ModelDef } from '@ews/shared';
 import { DomainError } from '../util/errors';
+import { compareText } from '../util/compare';
 
 export type CatalogErrorCode = 'invalid-file' | 'duplicate-model' | 'unknown-model' | 'not-found';
 export class CatalogError extends DomainError<CatalogErrorCode> {}
@@ -47,7 +48,7 @@ export function createCatalog(models: ModelDef[]): Catalog {
     if (byKey.has(key)) throw new CatalogError('duplicate-model', `model ${key} is defined twice`);
     byKey.set(key, m);
   }
-  const sorted = [...byKey.values()].sort((a, b) => a.family.localeCompare(b.family) || a.model.localeCompare(b.model));
+  const sorted = [...byKey.values()].sort((a, b) => compareText(a.family, b.family) || compareText(a.model, b.model));
   return {
     models: sorted,
     get: (family, model) => byKey.get(`${family}/${model}`),

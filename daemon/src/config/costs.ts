@@ -7,12 +7,13 @@
 import { COST_TYPES, MAX_TARIFFS_PER_TYPE, type CostRule, type CostType, type Price, type Tariff } from '@ews/shared';
 import { defaultCosts, type ConfigDocument, type StoredCosts } from './document';
 import { fail } from './rules';
+import { compareText } from '../util/compare';
 
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /** Prices in date order, the undated one (a single price, or "since always") first. */
 export function sortPrices(prices: Price[]): Price[] {
-  return [...prices].sort((a, b) => (a.from ?? '').localeCompare(b.from ?? ''));
+  return [...prices].sort((a, b) => compareText(a.from ?? '', b.from ?? ''));
 }
 
 export function checkCosts(doc: ConfigDocument): void {

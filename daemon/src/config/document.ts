@@ -6,7 +6,7 @@
  */
 import {
   DEFAULT_MODBUS_SETTINGS, DEFAULT_NETWORK, DEFAULT_TIME, LOCAL_GATEWAY_ID, PREDEFINED_LOADS,
-  DEFAULT_COST_SETTINGS,
+  DEFAULT_COST_SETTINGS, DEFAULT_MQTT_SETTINGS, type MqttSettings,
   type Gateway, type DeviceConfig, type ModbusSettings, type NetworkSettings, type PanelBoard, type Load, type Group, type Edition,
   type CostSettings, type CostRule, type CostType, type Tariff,
 } from '@ews/shared';
@@ -36,6 +36,12 @@ export interface StoredCosts {
   rules: Record<CostType, CostRule[]>;
 }
 
+/** BEY-2: MQTT publishing (the password kept to log in to the broker, never answered) and /metrics access. */
+export interface StoredInterop {
+  mqtt: MqttSettings;
+  metrics: { open: boolean; tokenHash: string | null };
+}
+
 export interface ConfigDocument {
   version: number;
   edition: Edition;
@@ -49,10 +55,11 @@ export interface ConfigDocument {
   loads: Load[];
   groups: Group[];
   costs: StoredCosts;
+  interop: StoredInterop;
 }
 
 export type ConfigPart = Exclude<keyof ConfigDocument, 'version'>;
-export const CONFIG_PARTS: ConfigPart[] = ['edition', 'modbus', 'network', 'time', 'csv', 'gateways', 'devices', 'panelBoards', 'loads', 'groups', 'costs'];
+export const CONFIG_PARTS: ConfigPart[] = ['edition', 'modbus', 'network', 'time', 'csv', 'gateways', 'devices', 'panelBoards', 'loads', 'groups', 'costs', 'interop'];
 /** Parts whose change is structural (CFG-5: a new configuration version). */
 export const STRUCTURAL_PARTS = new Set<ConfigPart>(['gateways', 'devices', 'panelBoards', 'loads', 'groups']);
 
@@ -84,6 +91,7 @@ export function defaultDocument(): ConfigDocument {
     loads: defaultLoads(),
     groups: [],
     costs: defaultCosts(),
+    interop: { mqtt: { ...DEFAULT_MQTT_SETTINGS }, metrics: { open: false, tokenHash: null } },
   };
 }
 

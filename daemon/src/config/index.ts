@@ -19,12 +19,12 @@ import type { Catalog } from '../catalog/index';
 import { Emitter } from '../util/events';
 import { systemClock, type Clock } from '../util/clock';
 import { hashCode, verifyCode } from '../auth/index';
-import { CONFIG_PARTS, STRUCTURAL_PARTS, defaultDocument, LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredCosts, type StoredTimeSettings } from './document';
+import { CONFIG_PARTS, STRUCTURAL_PARTS, defaultDocument, LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredCosts, type StoredInterop, type StoredTimeSettings } from './document';
 import { checkCosts, importAveragePrices, migrateCosts, rulesUsing, sortPrices } from './costs';
 import { ConfigError, fail, checkDevice, checkLimits, checkLoads, checkNamed, checkGateways } from './rules';
 
 export { ConfigError, type ConfigErrorCode } from './rules';
-export { LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredCosts } from './document';
+export { LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredCosts, type StoredInterop } from './document';
 export { importAveragePrices } from './costs';
 
 /** COST-4: the older scheme, one average price per energy type. */
@@ -72,6 +72,7 @@ export class ConfigStore {
     }
     this.doc = { ...fresh, ...stored, version: (this.dbs.config.get('version') as number | undefined) ?? 1 };
     this.doc.modbus = { ...fresh.modbus, ...this.doc.modbus };
+    this.doc.interop = { mqtt: { ...fresh.interop.mqtt, ...this.doc.interop?.mqtt }, metrics: { ...fresh.interop.metrics, ...this.doc.interop?.metrics } };
     this.doc.costs = migrateCosts(this.doc.costs as unknown);
     if (this.dbs.config.get('version') === undefined) {
       this.dbs.config.transactionSync(() => {
@@ -91,6 +92,8 @@ export class ConfigStore {
   loads(): Load[] { return this.doc.loads; }
   groups(): Group[] { return this.doc.groups; }
   modbus(): ModbusSettings { return this.doc.modbus; }
+  /** BEY-2 settings (MQTT with its password, /metrics access with the token's hash): daemon-side only. */
+  interop(): StoredInterop { return this.doc.interop; }
   network(): NetworkSettings { return this.doc.network; }
   time(): StoredTimeSettings { return this.doc.time; }
   edition(): Edition { return this.doc.edition; }
@@ -121,6 +124,13 @@ export class ConfigStore {
   costs(): Readonly<StoredCosts> { return this.doc.costs; }
   gateway(id: string): Gateway | undefined { return this.doc.gateways.find((g) => g.id === id); }
   device(id: number): DeviceConfig | undefined { return this.doc.devices.find((d) => d.id === id); }
+
+  /** An audit entry for an action that changes no configuration (switching commands, DEV-2/3). */
+  async record(user: string, action: string): Promise<void> {
+    const at = new Date(this.clock.now()).toISOString();
+    const version = this.doc.version;
+    await this.dbs.audit.put(`${at}#${version}#${Math.random().toString(36).slice(2, 8)}`, { at, user, action, version } satisfies AuditEntry);
+  }
 
   audit(limit = 100): AuditEntry[] {
     return [...this.dbs.audit.getRange({ reverse: true, limit })].map((e) => e.value as AuditEntry);
@@ -214,7 +224,7 @@ export class ConfigStore {
     let loadId = p.loadId;
     if (model?.energyType === 'water') loadId = 'water';
     if (model?.energyType === 'gas') loadId = 'gas';
-    const dev = deviceConfigSchema.parse({ ...p, id, loadId, name: p.name || deviceAddressLabel(p) });
+    const dev = deviceConfigSchema.parse({ ...p, id, loadId, name: p.name || deviceAddressLabel(p, model?.parameters.includes('module')) });
     if (!model) fail('invalid', 'model', `unknown model ${p.family}/${p.model}`);
     return dev;
   }
@@ -363,6 +373,11 @@ export class ConfigStore {
   // #endregion
 
   // #region settings (BUS-2, SYS-1, SYS-2, HIST-1, STO-1, BUS-6)
+  /** BEY-2: the caller builds the next settings (validated by its API schemas; secrets hashed or kept there). */
+  setInterop(next: StoredInterop, user: string, action: string): Promise<StoredInterop> {
+    return this.mutate(user, action, (d) => { d.interop = next; return next; });
+  }
+
   setModbus(input: ModbusSettings, user: string): Promise<ModbusSettings> {
     const p = modbusSettingsSchema.parse(input);
     return this.mutate(user, 'modbus settings', (d) => { d.modbus = p; return p; });

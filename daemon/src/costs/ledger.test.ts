@@ -196,3 +196,27 @@ test('no rules: no tariff series are written and the check only records fingerpr
     assert.equal((t.dbs.history.tariffs.getStats() as { entryCount: number }).entryCount, 0);
   } finally { await t.dispose(); }
 });
+
+test('short gaps inside a block are accounted live, slot by slot, as the background check would: no block is invalidated', async () => {
+  const s = schedule(RULES_A);
+  const t = tempStore({ scopesOf, profiles: profilesOf(s) });
+  try {
+    // silent 1 to 3 hours each evening (a device that misses answers), across peak and off-peak
+    const series = meter(Date.UTC(2026, 1, 27), MARCH.at(-1)! + DAY, (ms) => {
+      const d = new Date(ms);
+      return d.getUTCHours() >= 19 && d.getUTCHours() < 20 + (d.getUTCDate() % 3);
+    });
+    t.store.ingest(tick(series[0].ms, { 1: series[0].value }), () => regs);
+    await t.store.checkCosts();
+    // ingest is synchronous: no background check can run before the bars below are read
+    for (const { ms, value } of series.slice(1)) t.store.ingest(tick(ms, { 1: value }), () => regs);
+    assert.equal(t.store.costProgress(), null, 'no recomputation was started');
+    const live = monthBars(t.store);
+    for (let i = 0; i < MARCH.length - 1; i++) {
+      const want = bruteForce(t.store, s, MARCH[i], MARCH[i + 1]);
+      for (const b of live.byTariff) assert.ok(Math.abs((b.values[i] ?? 0) - (want.energy[b.tariffId] ?? 0)) < 0.01, `March ${i + 1} ${b.tariffId}: ${b.values[i]} vs ${want.energy[b.tariffId]}`);
+    }
+    await t.store.checkCosts();
+    assert.deepEqual(monthBars(t.store).byTariff, live.byTariff, 'the check found nothing to rewrite');
+  } finally { await t.dispose(); }
+});

@@ -1,11 +1,13 @@
 /**
  * @module energy/calendar
  * Days, months and years in the installation's IANA time zone (STO-5) with the platform's
- * `Intl.DateTimeFormat`: a day starts at its first local instant, so a DST day has 23 or 25
- * hours; bars are cut at local boundaries and stored slots stay in UTC.
+ * system's tz database (energy/zoneinfo; `Intl.DateTimeFormat` when the zone has no file there):
+ * a day starts at its first local instant, so a DST day has 23 or 25 hours; bars are cut at local
+ * boundaries and stored slots stay in UTC.
  */
 import { addDays, formatDate, parseLocalDate, previousDate, PERIODS, type LocalDate, type Period } from '@ews/shared';
 import { EnergyError } from './errors';
+import { zoneOffsets } from './zoneinfo';
 
 export { addDays, formatDate, previousDate, PERIODS, type LocalDate, type Period };
 export interface LocalTime extends LocalDate { hour: number; minute: number; second: number }
@@ -28,9 +30,20 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-export function assertTimezone(tz: string): void { formatter(tz); }
+export function assertTimezone(tz: string): void { if (!zoneOffsets(tz)) formatter(tz); }
+
+/** Whether `tz` names a zone: the tz database first, Intl when the zone has no file there. */
+export function knowsTimeZone(tz: string): boolean {
+  try { assertTimezone(tz); return true; } catch { return false; }
+}
 
 export function localTime(tz: string, ms: number): LocalTime {
+  const zone = zoneOffsets(tz);
+  if (zone) {
+    const s = Math.floor(ms / 1000);
+    const d = new Date((s + zone(s)) * 1000);
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
+  }
   const out = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const p of formatter(tz).formatToParts(new Date(ms))) {
     if (p.type in out) out[p.type as keyof typeof out] = Number(p.value);
@@ -41,6 +54,8 @@ export function localTime(tz: string, ms: number): LocalTime {
 
 /** Local minus UTC at instant `ms`. */
 export function offsetMs(tz: string, ms: number): number {
+  const zone = zoneOffsets(tz);
+  if (zone) return zone(Math.floor(ms / 1000)) * 1000;
   const l = localTime(tz, ms);
   return Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second) - Math.floor(ms / 1000) * 1000;
 }

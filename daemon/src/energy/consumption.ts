@@ -12,6 +12,7 @@ import { counterUnit } from '../store/index';
 import { PERIODS, parseDate, periodBoundaries, previousDate, formatDate, type Period } from './calendar';
 import { OTHERS_LOAD, defaultLabel, parseScope, scopeKey } from './scopes';
 import { EnergyError } from './errors';
+import { compareText } from '../util/compare';
 
 export type { ConsumptionQuery, BarSeries, Bars, ConsumptionResult } from '@ews/shared';
 
@@ -63,7 +64,7 @@ export function consumption(store: HistoryStore, q: ConsumptionQuery, opts: Cons
   let sources: Source[];
   if (scope === 'total' && q.byLoad !== false) {
     const loads = store.listSeries({ kind: 'counter', scopePrefix: 'load:', counter })
-      .sort((a, b) => Number(a.scope === `load:${OTHERS_LOAD}`) - Number(b.scope === `load:${OTHERS_LOAD}`) || a.scope.localeCompare(b.scope));
+      .sort((a, b) => Number(a.scope === `load:${OTHERS_LOAD}`) - Number(b.scope === `load:${OTHERS_LOAD}`) || compareText(a.scope, b.scope));
     sources = loads.map((s) => ({ key: s.scope, label: label(s.scope), seriesId: s.id }));
   } else sources = [];
   if (sources.length === 0) sources = [{ key: scope, label: label(scope), seriesId: store.series(scope, counter)?.id }];

@@ -11,6 +11,7 @@ import { scopesOf, type ScopeProvider } from './scopes';
 
 export { EnergyError, type EnergyErrorCode } from './errors';
 export { scopesOf, parseScope, scopeKey, defaultLabel, energyOfCounter, OTHERS_LOAD, type Scope, type ScopeProvider, type DeviceScope, type EnergyKind } from './scopes';
+export { knowsTimeZone } from './calendar';
 export { PERIODS, periodBoundaries, previousDate, dayStartMs, localTime, offsetMs, parseDate, formatDate, barLabel, type Period, type LocalDate } from './calendar';
 export { consumption, type ConsumptionQuery, type ConsumptionResult, type ConsumptionOptions, type Bars, type BarSeries } from './consumption';
 export { dataloggerCsv, type CsvOptions } from './csv';

@@ -31,6 +31,8 @@ export const defaultLinkFactory: LinkFactory = (gateway, settings) => {
   return new TcpLink(gateway.host, gateway.port);
 };
 
+/** The settings of the Local port (the Modbus TCP server's fields are not among them). */
+const serialKey = (s: ModbusSettings) => JSON.stringify([s.path, s.baudRate, s.parity, s.stopBits, s.timeoutMs, s.retries, s.interFrameDelayMs]);
 const connectionKey = (g: Gateway) => JSON.stringify([g.kind, g.host, g.port, g.enabled, g.timeoutMs]);
 
 interface Running {
@@ -82,7 +84,9 @@ export class GatewayManager implements GatewayAccess {
 
   /** New Modbus settings: the Local port is reopened with them at once (no restart). */
   async applyModbusSettings(settings: ModbusSettings): Promise<void> {
+    const unchanged = serialKey(settings) === serialKey(this.settings);
     this.settings = settings;
+    if (unchanged) return; // only the Modbus TCP server's fields changed: the port stays open
     const local = this.running.get(LOCAL_GATEWAY_ID);
     if (!local) return;
     const link = this.linkFactory(local.gateway, settings);

@@ -1,15 +1,19 @@
 /**
  * @module modbus/bus
  * The bus queue: exactly one transaction in flight per RS485 port or TCP host, served by
- * priority (commands, then live reads, then sample ticks, then background refresh, then scans),
+ * priority (commands, then live reads, then sample ticks, then requests of Modbus TCP clients
+ * through the gateway function (MS-1; sharing the line with a running tick, see GATEWAY_SHARE),
+ * then background refresh, then scans),
  * first come first served within a priority. Each job is one transaction, so a live read waits
  * at most for the transaction in flight (STO-2).
  */
 import type { Transport } from './transport';
 import { ModbusError } from './errors';
 
-export const PRIORITY = { command: 0, live: 1, tick: 2, background: 3, scan: 4 } as const;
+export const PRIORITY = { command: 0, live: 1, tick: 2, gateway: 3, background: 4, scan: 5 } as const;
 export type Priority = keyof typeof PRIORITY;
+/** While a sample tick runs, one gateway transaction is let through after this many of the tick's. */
+export const GATEWAY_SHARE = 2;
 
 interface Job {
   run: (t: Transport) => Promise<unknown>;
@@ -21,6 +25,8 @@ interface Job {
 export interface BusStats {
   transactions: number;
   failures: number;
+  /** Failures by reason (timeout, crc, exception, garbage, closed, unreachable, cancelled). */
+  failuresByReason: Record<string, number>;
   queued: number;
   /** Sum of job durations, to compute utilisation. */
   busyMs: number;
@@ -30,7 +36,7 @@ export class BusQueue {
   private readonly queues: Job[][] = Object.values(PRIORITY).map(() => []);
   private busy = false;
   private stopped = false;
-  readonly stats: BusStats = { transactions: 0, failures: 0, queued: 0, busyMs: 0 };
+  readonly stats: BusStats = { transactions: 0, failures: 0, failuresByReason: {}, queued: 0, busyMs: 0 };
 
   constructor(private transport: Transport, readonly name: string) {}
 
@@ -64,17 +70,34 @@ export class BusQueue {
     this.stats.queued = 0;
   }
 
+  /** Sample-tick transactions served since the last gateway one (see GATEWAY_SHARE). */
+  private ticksSinceGateway = 0;
+
   private pump(): void {
     if (this.busy) return;
-    const q = this.queues.find((x) => x.length > 0);
+    let q = this.queues.find((x) => x.length > 0);
     if (!q) return;
+    // The gateway lane shares the line with a running sample tick instead of waiting for its end
+    // (a tick of 255 meters lasts tens of seconds; a SCADA would time out): one gateway
+    // transaction after every GATEWAY_SHARE tick transactions, so the tick is never starved.
+    const gateway = this.queues[PRIORITY.gateway];
+    if (q === this.queues[PRIORITY.tick]) {
+      if (gateway.length > 0 && this.ticksSinceGateway >= GATEWAY_SHARE) q = gateway;
+      else this.ticksSinceGateway++;
+    }
+    if (q === gateway) this.ticksSinceGateway = 0;
     const job = q.shift()!;
     this.stats.queued--;
     this.busy = true;
     const started = performance.now();
     job.run(this.transport).then(
       (v) => { this.stats.transactions++; job.resolve(v); },
-      (e) => { this.stats.transactions++; this.stats.failures++; job.reject(e); },
+      (e) => {
+        this.stats.transactions++; this.stats.failures++;
+        const reason = e instanceof ModbusError ? e.code : 'other';
+        this.stats.failuresByReason[reason] = (this.stats.failuresByReason[reason] ?? 0) + 1;
+        job.reject(e);
+      },
     ).finally(() => {
       this.stats.busyMs += performance.now() - started;
       this.busy = false;

@@ -8,4 +8,5 @@ export { SerialLink, listSerialPorts } from './serial-link';
 export { TcpLink } from './tcp-link';
 export { ManagedLink, type LinkStatus, type ManagedLinkOptions } from './managed-link';
 export { RtuTransport, TcpTransport, type Transport, type RequestOptions, type TransportOptions } from './transport';
-export { BusQueue, PRIORITY, type Priority, type BusStats } from './bus';
+export { BusQueue, PRIORITY, GATEWAY_SHARE, type Priority, type BusStats } from './bus';
+export { ModbusTcpServer, addressAllowed, type ModbusServerOptions, type ModbusServerStats } from './server';

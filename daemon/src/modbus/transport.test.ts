@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createMemoryPipe, type PipeEndpoint } from './memory-link';
 import { ManagedLink } from './managed-link';
 import { RtuTransport, type Transport } from './transport';
-import { BusQueue } from './bus';
+import { BusQueue, GATEWAY_SHARE } from './bus';
 import { encodeRtu, frameRtuRequest, readRequestPdu, serveRequestPdu, parseReadResponsePdu } from './codec';
 import { ModbusError } from './errors';
 
@@ -118,5 +118,21 @@ test('the bus queue runs one job at a time, by priority', async () => {
   assert.deepEqual(order, ['scan', 'cmd', 'live', 'tick1', 'tick2']);
   bus.stop();
   assert.equal(await code(bus.run('live', job('late'))), 'cancelled');
+  await link.stop();
+});
+
+test('the gateway lane shares the line with a running tick (one after every GATEWAY_SHARE), ahead of background', async () => {
+  const { t, link } = await rig((_u, reply) => [reply]);
+  const bus = new BusQueue(t, 'test');
+  const order: string[] = [];
+  const job = (name: string) => async (tr: Transport) => { await tr.request(1, readRequestPdu(3, 0, 1)); order.push(name); };
+  const all = [bus.run('live', job('first'))];
+  for (let i = 1; i <= 6; i++) all.push(bus.run('tick', job(`t${i}`)));
+  for (let i = 1; i <= 3; i++) all.push(bus.run('gateway', job(`g${i}`)));
+  all.push(bus.run('background', job('bg')));
+  await Promise.all(all);
+  assert.equal(GATEWAY_SHARE, 2);
+  assert.deepEqual(order, ['first', 't1', 't2', 'g1', 't3', 't4', 'g2', 't5', 't6', 'g3', 'bg']);
+  bus.stop();
   await link.stop();
 });

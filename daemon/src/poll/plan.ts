@@ -5,7 +5,7 @@
  * values. Never sees bytes.
  */
 import type { ModelDef, ResolvedRegister, WordOrder, Unit, GenericRegister } from '@ews/shared';
-import { resolveRegisters, genericRegisters } from '@ews/shared';
+import { resolveRegisters, genericRegisters, wsmeasureRegisters } from '@ews/shared';
 import { decodeRegister } from '../modbus/index';
 
 export interface ReadBlock {
@@ -69,10 +69,37 @@ export interface DevicePlan {
   interFrameDelayMs: number;
 }
 
-export function planDevice(model: ModelDef, opts: { position?: number; generic?: GenericRegister }): DevicePlan {
-  const registers = model.parameters.includes('genericRegister') && opts.generic
+/**
+ * CAT-2 supply: a measuring device mounted downstream sees the current the other way through its
+ * sensor. Its import and export registers trade places (keys, counters and labels) and its
+ * signed powers and power factors change sign, so energy drawn lands in import as everywhere else.
+ */
+export function reverseDirection(registers: ResolvedRegister[]): ResolvedRegister[] {
+  const byKey = new Map(registers.map((r) => [r.key, r]));
+  const swapKey = (k: string) => (/Import/.test(k) ? k.replace('Import', 'Export') : /Export/.test(k) ? k.replace('Export', 'Import') : k);
+  const swapCounter = (c: ResolvedRegister['counter']) => (c === 'activeEnergyImport' ? 'activeEnergyExport' : c === 'activeEnergyExport' ? 'activeEnergyImport' : c);
+  return registers.map((r) => {
+    const key = swapKey(r.key);
+    if (key !== r.key) {
+      const twin = byKey.get(key);
+      const out: ResolvedRegister = { ...r, key };
+      const counter = swapCounter(r.counter);
+      if (counter) out.counter = counter;
+      if (twin?.label !== undefined) out.label = twin.label;
+      return out;
+    }
+    const signed = (r.group === 'power' && (r.unit === 'W' || r.unit === 'var')) || r.group === 'powerFactor';
+    return signed ? { ...r, scale: -r.scale } : r;
+  });
+}
+
+export function planDevice(model: ModelDef, opts: { position?: number; side?: 'A' | 'B'; generic?: GenericRegister; remoteAddress?: number | undefined; supply?: 'upstream' | 'downstream' }): DevicePlan {
+  let registers = model.parameters.includes('genericRegister') && opts.generic
     ? genericRegisters(opts.generic)
-    : resolveRegisters(model, opts.position);
+    : model.parameters.includes('remoteAddress') && opts.remoteAddress !== undefined
+      ? wsmeasureRegisters(opts.remoteAddress) // MS-3: the block of a Remote ID on a slave web server
+      : resolveRegisters(model, opts.position, opts.side);
+  if (opts.supply === 'downstream' && model.parameters.includes('supply')) registers = reverseDirection(registers);
   return {
     registers,
     blocks: buildReadPlan(registers, model.connection),

@@ -29,6 +29,9 @@ export interface SampleTick {
   /** Slot start (epoch ms, multiple of the sample interval). */
   slotMs: number;
   readings: SampleReading[];
+  /** How long the tick's reads took, and how late after its slot it started (its schedule kept?). */
+  durationMs?: number;
+  lateMs?: number;
 }
 
 export interface GatewayAccess {
@@ -69,6 +72,7 @@ export class Poller {
   private readonly log: Logger;
   private running = false;
   private tickTimer: Timer | undefined;
+  private scheduledSlotMs = -Infinity;
   private loops = new Map<string, { wake: () => void; stop: () => void }>();
   private opts: Required<Omit<PollerOptions, 'clock' | 'log' | 'gateways'>> & { gateways: GatewayAccess };
 
@@ -91,7 +95,8 @@ export class Poller {
       let configError: string | undefined;
       if (!model) configError = `model ${config.family}/${config.model} is not in the catalogue`;
       else if (model.parameters.includes('genericRegister') && !config.generic) configError = 'generic meter without register settings';
-      else plan = planDevice(model, { position: config.position, generic: config.generic });
+      else if (model.parameters.includes('remoteAddress') && config.remoteAddress === undefined) configError = 'WSMEASURE device without its Remote ID';
+      else plan = planDevice(model, { position: config.position, side: config.side, generic: config.generic, remoteAddress: config.remoteAddress, supply: config.supply });
       next.set(config.id, {
         config, plan, state: initialState(config.enabled, configError), nextDueMs: 0, inflight: undefined,
       });
@@ -134,6 +139,8 @@ export class Poller {
 
   /** Runs one sample tick for `slotMs` (exposed for tests and for catch-up). */
   async runTick(slotMs: number): Promise<SampleTick> {
+    const startedMs = this.clock.monotonicMs();
+    const lateMs = Math.max(0, this.clock.now() - slotMs);
     const entries = [...this.entries.values()].filter((e) => e.config.enabled && e.plan);
     const readings = await Promise.all(entries.map(async (e): Promise<SampleReading> => {
       const s = await this.read(e, 'tick', true);
@@ -141,7 +148,7 @@ export class Poller {
         ? { deviceId: e.config.id, ok: true, values: s.values }
         : { deviceId: e.config.id, ok: false, ...(s.reason ? { reason: s.reason } : {}) };
     }));
-    const tick = { slotMs, readings };
+    const tick: SampleTick = { slotMs, readings, durationMs: this.clock.monotonicMs() - startedMs, lateMs };
     this.events.emit('sample', tick);
     return tick;
   }
@@ -150,7 +157,11 @@ export class Poller {
     if (this.tickTimer) this.clock.clearTimeout(this.tickTimer);
     const interval = this.opts.sampleIntervalMs;
     const now = this.clock.now();
-    const next = Math.floor(now / interval) * interval + interval;
+    let next = Math.floor(now / interval) * interval + interval;
+    // A timer may fire a little before the wall clock reaches its slot: never schedule that slot twice
+    // (unless the clock was set back by more than an interval: then the aligned slot is right).
+    if (next <= this.scheduledSlotMs && this.scheduledSlotMs - now < interval) next = Math.floor(this.scheduledSlotMs / interval) * interval + interval;
+    this.scheduledSlotMs = next;
     this.tickTimer = this.clock.setTimeout(() => {
       if (!this.running) return;
       this.scheduleTick();

@@ -70,13 +70,18 @@ export class Scanner {
             if (!answered) break; // nobody at this address
           }
         }
-        if (answered && !matched) {
-          for (const p of positional) {
+        // Positions behind the address: concentrator inputs and EMS modules when no model matched,
+        // inputs built into the meter when one did. One read per location, matched against every model.
+        if (answered) {
+          const hosts = matched ? ['meter'] : ['concentrator', 'interface', 'meter'];
+          const wanted = positional.filter((p) => hosts.includes(p.model.positions?.host ?? 'concentrator'));
+          for (const loc of new Map(wanted.map((p) => [`${p.fn}:${p.address}`, p])).values()) {
             if (abort.signal.aborted) break;
             try {
-              const value = await read(unit, p);
-              if (value === p.value) scan.found.push({ address: unit, position: p.position, family: p.model.family, model: p.model.model, label: p.model.label });
-            } catch { /* input not present */ }
+              const value = await read(unit, loc);
+              const p = wanted.find((x) => x.fn === loc.fn && x.address === loc.address && x.value === value);
+              if (p) scan.found.push({ address: unit, position: p.position, family: p.model.family, model: p.model.model, label: p.model.label });
+            } catch { /* input or module not present */ }
           }
         }
         scan.done++;

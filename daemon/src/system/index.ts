@@ -82,3 +82,9 @@ export function createLinuxSystem(opts: { iface?: string } = {}): SystemAdapter 
 export function createSystem(kind = process.env.EWS_SYSTEM): SystemAdapter {
   return kind === 'linux' ? createLinuxSystem() : createDevSystem();
 }
+
+export { SystemService, SystemBusyError, MANUAL_BACKUP, localDateHour, cleanScratch, type BusInfo, type SystemServiceOptions } from './service';
+export { writeBackup, copyEnvironments, sha256File } from './backup';
+export { verifyAndStage, commitStaged, applyPendingSwap, checkStore, unsafeName, RestoreError, DEFAULT_RESTORE_LIMITS, type RestoreLimits } from './restore';
+export { TlsStore, TlsError, HttpsService, type HttpsInput, generateSelfSigned, validatePair, describe as describeCertificate, spkiHash, boxNames, type TlsPair, type TlsSettings } from './tls';
+export { Updater, UpdateError, readUpdateState, writeUpdateState, switchLink, DEFAULT_HEALTH_TIMEOUT_MS, type UpdateState, type UpdaterOptions } from './update';

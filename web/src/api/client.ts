@@ -7,7 +7,7 @@
  */
 import { signal } from '@preact/signals';
 import type {
-  ApiError, ConsumptionQuery, CostType, Edition, EndpointAnswer, EndpointBody, EndpointInput, EndpointKey,
+  ApiError, CommandKind, ConsumptionQuery, CostType, Edition, EndpointAnswer, EndpointBody, EndpointInput, EndpointKey, OutputConfig,
 } from '@ews/shared';
 
 /** Set when a request could not reach the daemon; cleared by the next answer. */
@@ -127,6 +127,31 @@ export async function call<K extends EndpointKey>(key: K, ...[input, opts = {}]:
   return (data ?? null) as EndpointAnswer<K>;
 }
 
+/**
+ * Sends a file as the raw body of a route that `consumes` one (a restore archive, an update
+ * package); answers like `call`.
+ */
+export async function upload<K extends EndpointKey>(key: K, file: Blob, type: string): Promise<EndpointAnswer<K>> {
+  const i = key.indexOf(' ');
+  let res: Response;
+  try {
+    res = await fetch(key.slice(i + 1), { method: key.slice(0, i), credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json', 'Content-Type': type }, body: file });
+  } catch (e) {
+    throw new ApiClientError(0, 'network', e instanceof Error ? e.message : String(e));
+  }
+  const text = await res.text();
+  let data: unknown;
+  try { data = text ? JSON.parse(text) : undefined; } catch { data = undefined; }
+  if (!res.ok) {
+    const err = (data && typeof data === 'object' ? data : {}) as Partial<ApiError> & Record<string, unknown>;
+    throw new ApiClientError(res.status, typeof err.code === 'string' ? err.code : 'http', typeof err.error === 'string' ? err.error : `HTTP ${res.status}`, err, err.fields);
+  }
+  return (data ?? null) as EndpointAnswer<K>;
+}
+
+/** A backup's download link. */
+export const backupUrl = (file: string) => urlOf('/api/system/backups/:file', { file });
+
 /** The `datalogger.csv` of a query (CON-6), for a download link. */
 export const consumptionCsvUrl = (q: ConsumptionQuery) => urlOf('/api/consumption.csv', undefined, q);
 
@@ -143,6 +168,12 @@ export const api = {
   gateways: () => call('GET /api/gateways'),
   devices: () => call('GET /api/devices'),
   live: (id: number) => call('GET /api/devices/:id/live', { params: { id } }),
+  links: () => call('GET /api/links'),
+  eq: (id: number) => call('GET /api/devices/:id/eq', { params: { id } }),
+  /** DEV-2 / DEV-3: commands on the bus, confirmed by the user first. */
+  switchDevice: (id: number, kind: CommandKind) => call('POST /api/devices/:id/commands/:kind', { params: { id, kind }, body: { confirm: true } }),
+  setOutput: (id: number, n: number, on: boolean) => call('PUT /api/devices/:id/outputs/:n', { params: { id, n }, body: { on, confirm: true } }),
+  configureOutput: (id: number, n: number, body: OutputConfig) => call('PUT /api/devices/:id/outputs/:n/config', { params: { id, n }, body }),
 
   // System configuration (SPEC §1–2)
   catalog: () => call('GET /api/catalog'),
@@ -185,8 +216,22 @@ export const api = {
   setTime: (body: Body<'PUT /api/settings/time'>) => call('PUT /api/settings/time', { body }),
   csv: () => call('GET /api/settings/csv'),
   setCsv: (body: Body<'PUT /api/settings/csv'>) => call('PUT /api/settings/csv', { body }),
+  mqtt: () => call('GET /api/settings/mqtt'),
+  setMqtt: (body: Body<'PUT /api/settings/mqtt'>) => call('PUT /api/settings/mqtt', { body }),
+  metricsAccess: () => call('GET /api/settings/metrics'),
+  setMetricsAccess: (body: Body<'PUT /api/settings/metrics'>) => call('PUT /api/settings/metrics', { body }),
+  slaveMap: () => call('GET /api/modbus/slave'),
   edition: () => call('GET /api/settings/edition'),
   setEdition: (edition: Edition) => call('PUT /api/settings/edition', { body: { edition } }),
+
+  // The box as a system (SYS-4…8)
+  systemInfo: () => call('GET /api/system/info'),
+  optimize: () => call('POST /api/system/optimize'),
+  backup: () => call('POST /api/system/backup'),
+  backups: () => call('GET /api/system/backups'),
+  setAutoBackup: (body: Body<'PUT /api/system/backups/auto'>) => call('PUT /api/system/backups/auto', { body }),
+  restore: (file: Blob) => upload('POST /api/system/restore', file, 'application/zip'),
+  health: () => call('GET /api/health'),
 
   // Bill of consumptions (COST-1…4)
   costSettings: () => call('GET /api/settings/costs'),

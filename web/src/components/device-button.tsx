@@ -1,10 +1,11 @@
 /** One device of My panel board (DEV-1): address, name, function icons, breaker state, status. */
-import type { DeviceSummary } from '@ews/shared';
+import type { DeviceSummary, StationStatus } from '@ews/shared';
 import { t, type MessageKey } from '../i18n';
 import { CapabilityIcon } from './icons';
 import { reasonText, statusText } from './status';
 
-export function DeviceButton({ device, onOpen }: { device: DeviceSummary; onOpen: (id: number) => void }) {
+/** `station`: the Green'Up view of a charging station (charge state, priority), for the greenUp user. */
+export function DeviceButton({ device, onOpen, station }: { device: DeviceSummary; onOpen: (id: number) => void; station?: StationStatus }) {
   const d = device;
   return (
     <button
@@ -20,11 +21,18 @@ export function DeviceButton({ device, onOpen }: { device: DeviceSummary; onOpen
       <span class="device-top">
         <span class="device-address" title={`ID ${d.id}`}>{d.addressLabel}</span>
         <span class="device-caps">
-          {d.capabilities.map((c) => <CapabilityIcon key={c} cap={c} title={t(`cap.${c}` as MessageKey)} />)}
+          {/* the link mark only on modules that take part in a link (DEV-4) */}
+          {d.capabilities.filter((c) => c !== 'link' || d.linked).map((c) => <CapabilityIcon key={c} cap={c} title={t(`cap.${c}` as MessageKey)} />)}
         </span>
       </span>
       <span class="device-name">{d.name}</span>
       <span class="device-model">{d.modelLabel}</span>
+      {station ? (
+        <span class="device-breaker gu-charge" data-charge={station.chargeState} data-priority={station.priority}>
+          {station.priority === 'priority' ? <span class="gu-prio-inline" title={t('gu.priority.priority')}>1</span> : null}
+          {t(`gu.state.${station.state}` as MessageKey)} · {station.currentA.toFixed(1)} A
+        </span>
+      ) : null}
       {d.breakerState ? (
         <span class={`device-breaker breaker-${d.breakerState}`} data-breaker={d.breakerState}>
           {t('breaker.label')}: {t(`breaker.${d.breakerState}` as MessageKey)}

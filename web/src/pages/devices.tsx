@@ -6,7 +6,7 @@
 import { useModel, useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { CatalogModel, DeviceDetail, DeviceInput, DeviceSummary, DeviceTestResult, Family, MeasureDef } from '@ews/shared';
-import { MAX_GROUPS_PER_DEVICE, formatQuantity } from '@ews/shared';
+import { MAX_GROUPS_PER_DEVICE, SLAVE_UNIT_ID, TOTAL_REMOTE_ID, formatQuantity } from '@ews/shared';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/dialog';
 import { Check, Field, FormMessage, OnOff, num, problemOf, useAction } from '../components/form';
@@ -91,6 +91,8 @@ interface Draft {
   family: string; model: string; address: string; position: string; side: string; phase: string; supply: string;
   name: string; enabled: boolean; genFn: string; genAddress: string; genWords: string; genFactor: string;
   loadId: string; groupIds: string[]; excludeFromTotals: boolean; excludeAlerts: boolean; labels: Record<string, string>;
+  /** WSMEASURE: the Remote ID read on the slave web server. */
+  remoteAddress: string;
 }
 
 function draftOf(d?: DeviceDetail): Draft {
@@ -102,6 +104,7 @@ function draftOf(d?: DeviceDetail): Draft {
     genWords: String(d?.generic?.words ?? 2), genFactor: String(d?.generic?.factor ?? 1),
     loadId: d?.loadId ?? '', groupIds: d?.groupIds ?? [], excludeFromTotals: d?.excludeFromTotals ?? false,
     excludeAlerts: d?.excludeAlerts ?? false, labels: { ...(d?.labels ?? {}) },
+    remoteAddress: d?.remoteAddress !== undefined ? String(d.remoteAddress) : '',
   };
 }
 
@@ -111,8 +114,12 @@ function bodyOf(gatewayId: string, d: Draft): DeviceInput {
   for (const [k, v] of Object.entries(d.labels)) if (v.trim()) labels[k] = v.trim();
   return {
     gatewayId, family: d.family as Family, model: d.model,
-    address: num(d.address) as number,
+    // WSMEASURE: the Modbus address is fixed (the slave function's unit 247).
+    address: params.includes('remoteAddress') ? SLAVE_UNIT_ID : num(d.address) as number,
+    ...(params.includes('remoteAddress') ? { remoteAddress: num(d.remoteAddress) } : {}),
     ...(params.includes('position') ? { position: num(d.position) } : {}),
+    // an EMS module addressed through its interface (remote addressing): `module-interface`
+    ...(params.includes('module') && d.position ? { position: num(d.position) } : {}),
     ...(params.includes('side') && d.side ? { side: d.side as 'A' | 'B' } : {}),
     ...(params.includes('phase') && d.phase ? { phase: d.phase as 'L1' | 'L2' | 'L3' } : {}),
     supply: params.includes('supply') ? (d.supply as 'upstream' | 'downstream') : 'upstream',
@@ -137,7 +144,7 @@ function bodyOfDetail(d: DeviceDetail): DeviceInput {
 
 const FIELDS = [
   'gatewayId', 'family', 'model', 'address', 'position', 'side', 'phase', 'supply', 'name', 'enabled', 'generic',
-  'generic.fn', 'generic.address', 'generic.words', 'generic.factor', 'loadId', 'groupIds', 'excludeFromTotals', 'excludeAlerts', 'labels',
+  'generic.fn', 'generic.address', 'generic.words', 'generic.factor', 'loadId', 'groupIds', 'excludeFromTotals', 'excludeAlerts', 'labels', 'remoteAddress',
 ];
 
 function DeviceForm({ gatewayId, detail, onSaved }: { gatewayId: string; detail?: DeviceDetail; onSaved?: (d: DeviceDetail) => void }) {
@@ -255,9 +262,20 @@ function DeviceForm({ gatewayId, detail, onSaved }: { gatewayId: string; detail?
         </Field>
       </div>
       <div class="row">
-        <Field label={params.includes('position') ? t('dev.concentratorAddress') : t('dev.address')} name="address" errors={errors} hint="1–247" class="short">
-          <input data-testid="device-address" value={d.address} inputMode="numeric" onInput={(e) => set({ address: e.currentTarget.value })} />
+        <Field label={params.includes('position') ? t('dev.concentratorAddress') : params.includes('module') ? t('dev.interfaceAddress') : t('dev.address')} name="address" errors={errors} hint={params.includes('remoteAddress') ? undefined : '1–247'} class="short">
+          <input
+            data-testid="device-address" value={params.includes('remoteAddress') ? String(SLAVE_UNIT_ID) : d.address} inputMode="numeric"
+            disabled={params.includes('remoteAddress')} onInput={(e) => set({ address: e.currentTarget.value })}
+          />
         </Field>
+        {params.includes('remoteAddress') ? (
+          <Field label={t('dev.remoteAddress')} name="remoteAddress" errors={errors} hint={t('dev.remoteAddressHint')}>
+            <span class="row">
+              <input data-testid="device-remote-address" value={d.remoteAddress} inputMode="numeric" onInput={(e) => set({ remoteAddress: e.currentTarget.value })} />
+              <button type="button" data-testid="device-remote-all" onClick={() => set({ remoteAddress: String(TOTAL_REMOTE_ID) })}>{t('dev.remoteAll')}</button>
+            </span>
+          </Field>
+        ) : null}
         {params.includes('position') ? (
           <Field label={t('dev.position')} name="position" errors={errors} hint={model?.positions ? t('dev.positionHint', { max: model.positions }) : undefined} class="short">
             {model?.positions ? (
@@ -268,6 +286,11 @@ function DeviceForm({ gatewayId, detail, onSaved }: { gatewayId: string; detail?
             ) : (
               <input data-testid="device-position" value={d.position} inputMode="numeric" onInput={(e) => set({ position: e.currentTarget.value })} />
             )}
+          </Field>
+        ) : null}
+        {params.includes('module') ? (
+          <Field label={t('dev.module')} name="position" errors={errors} hint={t('dev.moduleHint')} class="short">
+            <input data-testid="device-module" value={d.position} inputMode="numeric" onInput={(e) => set({ position: e.currentTarget.value })} />
           </Field>
         ) : null}
         {params.includes('side') ? (

@@ -12,13 +12,13 @@ import { Page } from '../components/layout';
 import { ListStatus, statusText } from '../components/status';
 import { t } from '../i18n';
 import { navigate, paths } from '../state/router';
-import { SystemPoll, deviceList, gateways, panelBoards, reload } from '../state/system';
+import { SystemPoll, deviceList, gateways, modelOf, panelBoards, reload } from '../state/system';
 
 export const LOCAL_ID = 'local';
 const STATUS_REFRESH_MS = 3000;
 
 export function GatewaysPage({ selected }: { selected?: string }) {
-  const poll = useModel(() => new SystemPoll(['gateways', 'devices'], ['panelBoards'], STATUS_REFRESH_MS));
+  const poll = useModel(() => new SystemPoll(['gateways', 'devices'], ['panelBoards', 'catalog'], STATUS_REFRESH_MS));
   const list = gateways.value;
   const row = selected && selected !== 'new' ? list?.find((g) => g.id === selected) : undefined;
 
@@ -64,12 +64,12 @@ function GatewayItem({ g, active }: { g: GatewayView; active: boolean }) {
   );
 }
 
-interface Draft { name: string; host: string; port: string; description: string; panelBoardId: string; timeoutMs: string }
+interface Draft { name: string; host: string; port: string; description: string; panelBoardId: string; timeoutMs: string; eqDeviceId: string }
 
 function draftOf(row?: GatewayView): Draft {
   return row
-    ? { name: row.name, host: row.host, port: String(row.port), description: row.description, panelBoardId: row.panelBoardId ?? '', timeoutMs: String(row.timeoutMs) }
-    : { name: '', host: '', port: '502', description: '', panelBoardId: '', timeoutMs: '1000' };
+    ? { name: row.name, host: row.host, port: String(row.port), description: row.description, panelBoardId: row.panelBoardId ?? '', timeoutMs: String(row.timeoutMs), eqDeviceId: row.eqDeviceId ? String(row.eqDeviceId) : '' }
+    : { name: '', host: '', port: '502', description: '', panelBoardId: '', timeoutMs: '1000', eqDeviceId: '' };
 }
 
 function bodyOf(d: Draft, local: boolean, enabled: boolean): GatewayInput {
@@ -81,10 +81,11 @@ function bodyOf(d: Draft, local: boolean, enabled: boolean): GatewayInput {
     panelBoardId: d.panelBoardId || null,
     enabled,
     timeoutMs: num(d.timeoutMs),
+    eqDeviceId: d.eqDeviceId ? Number(d.eqDeviceId) : null,
   } as GatewayInput;
 }
 
-const FIELDS = ['name', 'host', 'port', 'description', 'panelBoardId', 'timeoutMs', 'enabled'];
+const FIELDS = ['name', 'host', 'port', 'description', 'panelBoardId', 'timeoutMs', 'enabled', 'eqDeviceId'];
 
 function GatewayForm({ row }: { row?: GatewayView }) {
   const draft = useSignal<Draft>(draftOf(row));
@@ -181,6 +182,15 @@ function GatewayForm({ row }: { row?: GatewayView }) {
           {boards.map((b) => <option key={b.id} value={b.id}>{b.name}{b.enabled ? '' : ` (${t('cfg.disabled')})`}</option>)}
         </select>
       </Field>
+      {row ? (
+        <Field label={t('gw.eqDevice')} name="eqDeviceId" errors={errors}>
+          <select data-testid="gateway-eq" value={d.eqDeviceId} onChange={(e) => set({ eqDeviceId: e.currentTarget.value })}>
+            <option value="">{t('gw.noEqDevice')}</option>
+            {(deviceList.value ?? []).filter((x) => x.gatewayId === row.id && modelOf(x.family, x.model)?.measures.some((m) => m.group === 'thd'))
+              .map((x) => <option key={x.id} value={String(x.id)}>{x.addressLabel} · {x.name}</option>)}
+          </select>
+        </Field>
+      ) : null}
       {local ? null : (
         <Field label={t('gw.timeout')} name="timeoutMs" errors={errors} hint="ms" class="short">
           <input data-testid="gateway-timeout" value={d.timeoutMs} inputMode="numeric" onInput={(e) => set({ timeoutMs: e.currentTarget.value })} />

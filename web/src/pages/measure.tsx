@@ -1,6 +1,8 @@
 /** Measure page of one device (DEV-2, CON-7): tables per quantity group, refreshed every 2 s. */
 import { useComputed, useModel } from '@preact/signals';
 import { MeasureSectionView } from '../components/measure-tables';
+import { CommandPanel } from '../components/commands';
+import { EqBanner } from '../components/eq';
 import { Page } from '../components/layout';
 import { statusText } from '../components/status';
 import { formatTime, t, type MessageKey } from '../i18n';
@@ -50,6 +52,8 @@ export function MeasurePage({ deviceId }: { deviceId: number }) {
           ))}
         </div>
       ) : null}
+      <EqBanner deviceId={deviceId} />
+      {device ? <CommandPanel device={device} live={live ?? null} onDone={() => { void m.refresh(); }} /> : null}
       {live ? (
         <div id="measure-tables" class={stale || !hasValues ? 'measure-body stale' : 'measure-body'}>
           {shown.map((s) => <MeasureSectionView key={s.group} section={s} values={live.values} showTitle={tab === 'all'} />)}

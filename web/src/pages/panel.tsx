@@ -1,5 +1,9 @@
 /** My panel board (DEV-1): the device list, filtered by panel board and gateway, refreshed every 5 s. */
-import { useModel } from '@preact/signals';
+import { useModel, useSignal } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
+import type { StationStatus } from '@ews/shared';
+import { call } from '../api/client';
+import { sessionModel } from '../state/session';
 import { DeviceButton } from '../components/device-button';
 import { Page } from '../components/layout';
 import { statusText } from '../components/status';
@@ -12,6 +16,17 @@ export function PanelPage() {
   const gateways = m.boardGateways.value;
   const boards = m.panelBoards.value;
   const list = m.visible.value;
+  // charging stations show their charge state and priority mark to the greenUp user (EV-4)
+  const stations = useSignal<Map<number, StationStatus>>(new Map());
+  const greenUp = sessionModel.user.value?.pages.includes('greenUp') ?? false;
+  useEffect(() => {
+    if (!greenUp) return undefined;
+    let alive = true;
+    const poll = () => { void call('GET /api/greenup/status').then((s) => { if (alive) stations.value = new Map(s.stations.map((x) => [x.deviceId, x])); }).catch(() => undefined); };
+    poll();
+    const timer = setInterval(poll, 5000);
+    return () => { alive = false; clearInterval(timer); };
+  }, [greenUp]);
 
   return (
     <Page id="panel-page" title={t('page.myPanelBoard')} back={{ href: '#/' }}>
@@ -46,7 +61,7 @@ export function PanelPage() {
         <p class="muted">{t('panel.empty')}</p>
       ) : (
         <div class="devices" id="device-list">
-          {list.map((d) => <DeviceButton key={d.id} device={d} onOpen={(id) => navigate(`/panel/${id}`)} />)}
+          {list.map((d) => <DeviceButton key={d.id} device={d} station={stations.value.get(d.id)} onOpen={(id) => navigate(`/panel/${id}`)} />)}
         </div>
       )}
     </Page>

@@ -8,11 +8,11 @@ import { useEffect } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { BAUD_RATES, EDITIONS, EDITION_LIMITS, SAMPLE_RATES_MIN, type CsvSettings, type Edition, type ModbusSettings, holdsRight } from '@ews/shared';
 import { api } from '../api';
-import type { NetworkAnswer, TimeAnswer } from '@ews/shared';
+import type { MetricsSettingsAnswer, MqttSettingsAnswer, NetworkAnswer, TimeAnswer } from '@ews/shared';
 import { Check, Field, FormMessage, num, problemOf, useAction, type Action } from '../components/form';
 import { Page } from '../components/layout';
 import { t, formatDateTime, type MessageKey } from '../i18n';
-import { SETTINGS_SECTIONS, type SettingsSection } from '../state/router';
+import { BOX_SECTIONS, SETTINGS_SECTIONS, type SettingsSection } from '../state/router';
 import { sessionModel } from '../state/session';
 
 /** SYS-3: the 13 languages, each named in itself. */
@@ -34,6 +34,11 @@ export function SettingsMenuPage() {
             <b>{t(`settings.${s}`)}</b><small class="muted">{t(`settings.${s}Hint`)}</small>
           </a>
         ))}
+        {sections.length ? BOX_SECTIONS.map((s) => (
+          <a key={s} class="menu-item" href={`#/settings/${s}`} data-testid={`menu-${s}`}>
+            <b>{t(`box.${s}`)}</b><small class="muted">{t(`box.${s}Hint`)}</small>
+          </a>
+        )) : null}
         {users ? (
           <a class="menu-item" href="#/settings/users" data-testid="menu-users">
             <b>{t('settings.users')}</b><small class="muted">{t('settings.usersHint')}</small>
@@ -79,6 +84,7 @@ export function SettingsPage({ section }: { section: SettingsSection }) {
     case 'time': return <TimeSettingsPage />;
     case 'csv': return <CsvSettingsPage />;
     case 'edition': return <EditionSettingsPage />;
+    case 'integrations': return <IntegrationsPage />;
   }
 }
 
@@ -137,6 +143,8 @@ function ModbusForm({ initial }: { initial: ModbusSettings }) {
   const v = useSignal({
     path: initial.path, baudRate: String(initial.baudRate), parity: initial.parity, stopBits: String(initial.stopBits),
     timeoutMs: String(initial.timeoutMs), retries: String(initial.retries), interFrameDelayMs: String(initial.interFrameDelayMs), tcpServer: initial.tcpServer,
+    tcpPort: String(initial.tcpPort), tcpBind: initial.tcpBind, tcpAllow: initial.tcpAllow.join(', '), tcpMaxConnections: String(initial.tcpMaxConnections),
+    tcpGatewayWrites: initial.tcpGatewayWrites,
   });
   const save = useAction();
   const errors = save.errors();
@@ -151,6 +159,8 @@ function ModbusForm({ initial }: { initial: ModbusSettings }) {
           await api.setModbus({
             path: x.path.trim(), baudRate: Number(x.baudRate), parity: x.parity, stopBits: Number(x.stopBits) as 1 | 2,
             timeoutMs: num(x.timeoutMs) as number, retries: num(x.retries) as number, interFrameDelayMs: num(x.interFrameDelayMs) as number, tcpServer: x.tcpServer,
+            tcpPort: num(x.tcpPort) as number, tcpBind: x.tcpBind.trim(), tcpAllow: x.tcpAllow.split(/[\s,;]+/).filter(Boolean),
+            tcpMaxConnections: num(x.tcpMaxConnections) as number, tcpGatewayWrites: x.tcpGatewayWrites,
           });
           return t('modbus.saved');
         });
@@ -191,7 +201,124 @@ function ModbusForm({ initial }: { initial: ModbusSettings }) {
       </div>
       <Check label={t('modbus.tcpServer')} checked={x.tcpServer} testid="modbus-tcpserver" name="tcpServer" errors={errors} onChange={(c) => set({ tcpServer: c })} />
       <p class="muted note-small">{t('modbus.tcpServerHint')}</p>
-      <SaveBar action={save} shown={['path', 'baudRate', 'parity', 'stopBits', 'timeoutMs', 'retries', 'interFrameDelayMs', 'tcpServer']} />
+      {x.tcpServer ? (
+        <fieldset class="group" data-testid="modbus-tcp">
+          <div class="row">
+            <Field label={t('modbus.tcpPort')} name="tcpPort" errors={errors} hint="502" class="short">
+              <input data-testid="modbus-tcp-port" value={x.tcpPort} inputMode="numeric" onInput={(e) => set({ tcpPort: e.currentTarget.value })} />
+            </Field>
+            <Field label={t('modbus.tcpBind')} name="tcpBind" errors={errors} hint="0.0.0.0">
+              <input data-testid="modbus-tcp-bind" value={x.tcpBind} inputMode="decimal" onInput={(e) => set({ tcpBind: e.currentTarget.value })} />
+            </Field>
+            <Field label={t('modbus.tcpMaxConnections')} name="tcpMaxConnections" errors={errors} hint="1–64" class="short">
+              <input data-testid="modbus-tcp-max" value={x.tcpMaxConnections} inputMode="numeric" onInput={(e) => set({ tcpMaxConnections: e.currentTarget.value })} />
+            </Field>
+          </div>
+          <Field label={t('modbus.tcpAllow')} name="tcpAllow" errors={errors} hint={t('modbus.tcpAllowHint')}>
+            <input data-testid="modbus-tcp-allow" value={x.tcpAllow} placeholder="192.168.1.0/24" onInput={(e) => set({ tcpAllow: e.currentTarget.value })} />
+          </Field>
+          <Check label={t('modbus.tcpGatewayWrites')} checked={x.tcpGatewayWrites} testid="modbus-tcp-writes" name="tcpGatewayWrites" errors={errors} onChange={(c) => set({ tcpGatewayWrites: c })} />
+          <p class="muted note-small">{t('modbus.tcpMapHint')}</p>
+        </fieldset>
+      ) : null}
+      <SaveBar action={save} shown={['path', 'baudRate', 'parity', 'stopBits', 'timeoutMs', 'retries', 'interFrameDelayMs', 'tcpServer', 'tcpPort', 'tcpBind', 'tcpAllow', 'tcpMaxConnections', 'tcpGatewayWrites']} />
+    </form>
+  );
+}
+// #endregion
+
+// #region Integrations: MQTT and Prometheus (BEY-2)
+function IntegrationsPage() {
+  const mqtt = useLoaded(api.mqtt);
+  const metrics = useLoaded(api.metricsAccess);
+  return (
+    <SettingsFrame section="integrations" loaded={{ value: mqtt.value && metrics.value, error: mqtt.error ?? metrics.error }}>
+      {mqtt.value ? <MqttForm initial={mqtt.value} /> : null}
+      {metrics.value ? <MetricsForm initial={metrics.value} /> : null}
+    </SettingsFrame>
+  );
+}
+
+function MqttForm({ initial }: { initial: MqttSettingsAnswer }) {
+  const v = useSignal({
+    enabled: initial.enabled, host: initial.host, port: String(initial.port), tls: initial.tls, user: initial.user, password: '',
+    baseTopic: initial.baseTopic, discovery: initial.discovery, discoveryPrefix: initial.discoveryPrefix,
+  });
+  const state = useSignal(initial);
+  const save = useAction();
+  const errors = save.errors();
+  const set = (patch: Partial<typeof v.value>) => { v.value = { ...v.value, ...patch }; };
+  const x = v.value;
+  return (
+    <form
+      class="card form" data-testid="mqtt-form" noValidate autocomplete="off"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save.run(async () => {
+          state.value = await api.setMqtt({
+            enabled: x.enabled, host: x.host.trim(), port: num(x.port) as number, tls: x.tls, user: x.user.trim(), baseTopic: x.baseTopic.trim(),
+            discovery: x.discovery, discoveryPrefix: x.discoveryPrefix.trim(), ...(x.password ? { password: x.password } : {}),
+          });
+          set({ password: '' });
+          return t('cfg.saved');
+        });
+      }}
+    >
+      <h2>{t('mqtt.title')}</h2>
+      <p class="muted" data-testid="mqtt-state">{t(`mqtt.state.${state.value.state}` as MessageKey)}{state.value.lastError ? ` — ${state.value.lastError}` : ''}</p>
+      <Check label={t('mqtt.enabled')} checked={x.enabled} testid="mqtt-enabled" name="enabled" errors={errors} onChange={(c) => set({ enabled: c })} />
+      <div class="row">
+        <Field label={t('mqtt.host')} name="host" errors={errors} class="grow">
+          <input data-testid="mqtt-host" value={x.host} onInput={(e) => set({ host: e.currentTarget.value })} />
+        </Field>
+        <Field label={t('mqtt.port')} name="port" errors={errors} hint="1883, 8883" class="short">
+          <input data-testid="mqtt-port" value={x.port} inputMode="numeric" onInput={(e) => set({ port: e.currentTarget.value })} />
+        </Field>
+      </div>
+      <Check label={t('mqtt.tls')} checked={x.tls} testid="mqtt-tls" name="tls" errors={errors} onChange={(c) => set({ tls: c })} />
+      <div class="row">
+        <Field label={t('mqtt.user')} name="user" errors={errors}>
+          <input data-testid="mqtt-user" value={x.user} onInput={(e) => set({ user: e.currentTarget.value })} />
+        </Field>
+        <Field label={t('mqtt.password')} name="password" errors={errors} hint={state.value.passwordSet ? t('mqtt.passwordSet') : undefined}>
+          <input type="password" data-testid="mqtt-password" value={x.password} autocomplete="new-password" onInput={(e) => set({ password: e.currentTarget.value })} />
+        </Field>
+      </div>
+      <Field label={t('mqtt.baseTopic')} name="baseTopic" errors={errors} hint="ews">
+        <input data-testid="mqtt-base-topic" value={x.baseTopic} onInput={(e) => set({ baseTopic: e.currentTarget.value })} />
+      </Field>
+      <Check label={t('mqtt.discovery')} checked={x.discovery} testid="mqtt-discovery" name="discovery" errors={errors} onChange={(c) => set({ discovery: c })} />
+      <SaveBar action={save} shown={['enabled', 'host', 'port', 'tls', 'user', 'password', 'baseTopic', 'discovery', 'discoveryPrefix']} />
+    </form>
+  );
+}
+
+function MetricsForm({ initial }: { initial: MetricsSettingsAnswer }) {
+  const v = useSignal({ open: initial.open, token: '' });
+  const tokenSet = useSignal(initial.tokenSet);
+  const save = useAction();
+  const errors = save.errors();
+  const x = v.value;
+  return (
+    <form
+      class="card form" data-testid="metrics-form" noValidate autocomplete="off"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save.run(async () => {
+          const r = await api.setMetricsAccess({ open: x.open, ...(x.token ? { token: x.token } : {}) });
+          tokenSet.value = r.tokenSet;
+          v.value = { ...v.value, token: '' };
+          return t('cfg.saved');
+        });
+      }}
+    >
+      <h2>{t('metrics.title')}</h2>
+      <p class="muted note-small">{t('metrics.hint')}</p>
+      <Check label={t('metrics.open')} checked={x.open} testid="metrics-open" name="open" errors={errors} onChange={(c) => { v.value = { ...v.value, open: c }; }} />
+      <Field label={t('metrics.token')} name="token" errors={errors} hint={tokenSet.value ? t('metrics.tokenSet') : t('metrics.tokenHint')}>
+        <input type="password" data-testid="metrics-token" value={x.token} autocomplete="new-password" onInput={(e) => { v.value = { ...v.value, token: e.currentTarget.value }; }} />
+      </Field>
+      <SaveBar action={save} shown={['open', 'token']} />
     </form>
   );
 }

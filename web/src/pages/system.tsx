@@ -3,17 +3,18 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { Page } from '../components/layout';
 import { api } from '../api';
-import type { AuditEntry } from '@ews/shared';
+import type { AuditEntry, LinkEnd, LinksView } from '@ews/shared';
 import { t, formatDateTime } from '../i18n';
 import { problemOf } from '../components/form';
 
-const ENTRIES: Array<{ href: string; key: 'gateways' | 'panelboards' | 'loads' | 'groups' | 'costs' | 'audit' }> = [
+const ENTRIES: Array<{ href: string; key: 'gateways' | 'panelboards' | 'loads' | 'groups' | 'costs' | 'audit' | 'links' }> = [
   { href: '#/system/gateways', key: 'gateways' },
   { href: '#/system/panelboards', key: 'panelboards' },
   { href: '#/system/loads', key: 'loads' },
   { href: '#/system/groups', key: 'groups' },
   { href: '#/system/costs', key: 'costs' },
   { href: '#/system/audit', key: 'audit' },
+  { href: '#/system/links', key: 'links' },
 ];
 
 export function SystemPage() {
@@ -54,6 +55,51 @@ export function AuditPage() {
               </tbody>
             </table>
           </div>
+        </>
+      )}
+    </Page>
+  );
+}
+
+function LinkEndCell({ end }: { end: LinkEnd }) {
+  return (
+    <td>
+      <b>{end.name}</b>
+      <br /><small class="muted">{end.function} · {end.gateway} · {end.address}</small>
+    </td>
+  );
+}
+
+/** DEV-4 Link functionality: event source on the left, action module on the right, errors flagged. */
+export function LinksPage() {
+  const data = useSignal<LinksView | null>(null);
+  const error = useSignal<string | null>(null);
+  useEffect(() => {
+    api.links().then((d) => { data.value = d; }, (e) => { error.value = problemOf(e).message; });
+  }, []);
+  const d = data.value;
+  return (
+    <Page id="links-page" title={t('system.links')} back={{ href: '#/system' }}>
+      {error.value ? <p class="error" role="alert">{error.value}</p> : null}
+      {!d ? (error.value ? null : <p class="muted">{t('common.loading')}</p>) : (
+        <>
+          {d.unreadable.map((u) => <p key={`${u.gatewayId}:${u.address}`} class="banner error">{t('links.unreadable', { address: u.address, reason: u.reason })}</p>)}
+          {d.links.length === 0 ? <p class="muted">{t('links.none')}</p> : (
+            <div class="scroll card flat">
+              <table class="list-table" id="links">
+                <thead><tr><th>{t('links.source')}</th><th>{t('links.target')}</th><th>{t('links.status')}</th></tr></thead>
+                <tbody>
+                  {d.links.map((l, i) => (
+                    <tr key={i} data-ok={l.ok}>
+                      <LinkEndCell end={l.source} />
+                      <LinkEndCell end={l.target} />
+                      <td>{l.ok ? '✓' : <span class="error" role="img" aria-label={t('links.error')} title={l.error}>⚠ {l.error}</span>}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
         </>
       )}
     </Page>

@@ -39,5 +39,7 @@ export const LiveModel = createModel((deviceId: number) => {
   return {
     live, error, notFound, device, tab,
     setTab(next: string): void { tab.value = next; },
+    /** Reads again now (after a command), keeping the polling rhythm. */
+    refresh: () => refresh().catch(() => undefined),
   };
 });

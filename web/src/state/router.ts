@@ -4,8 +4,9 @@
  * - `#/login`, `#/`, `#/panel`, `#/panel/<deviceId>`
  * - System configuration: `#/system`, `#/system/gateways[/<id>|/new]`,
  *   `#/system/gateways/<id>/devices[/<deviceId>|/new]`, `#/system/gateways/<id>/scan`,
- *   `#/system/loads|groups|panelboards`, `#/system/audit`, `#/system/costs[/electricity|gas|water]` (COST-1…4)
- * - Web server configuration: `#/settings`, `#/settings/network|modbus|time|csv|edition|users`
+ *   `#/system/loads|groups|panelboards`, `#/system/audit`, `#/system/links` (DEV-4), `#/system/costs[/electricity|gas|water]` (COST-1…4)
+ * - Web server configuration: `#/settings`, `#/settings/network|modbus|time|csv|edition|users`,
+ *   the box as a system `#/settings/info|backup` (SYS-5, SYS-6, SYS-8)
  * - `#/change-codes` (AUTH-5)
  * - Consumptions: `#/consumption[/total|overall|partials|compare|details[/<deviceId>]]` (CON-1…6),
  *   Tariffs views `#/consumption/tariffs`, `#/consumption/tariff-details[/<deviceId>]` (COST-5)
@@ -14,9 +15,14 @@
 import { signal } from '@preact/signals';
 import { isCostType, type CostType } from '@ews/shared';
 
+export type GreenupTabName = 'live' | 'management' | 'details' | 'priorities' | 'settings' | 'decisions' | 'sessions';
+const GREENUP_TAB_NAMES: readonly GreenupTabName[] = ['live', 'management', 'details', 'priorities', 'settings', 'decisions', 'sessions'];
 export type StructureKind = 'loads' | 'groups' | 'panelboards';
-export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition';
-export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition'];
+export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition' | 'integrations';
+export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition', 'integrations'];
+/** The box as a system (SYS-4…8). */
+export type BoxSection = 'info' | 'backup';
+export const BOX_SECTIONS: readonly BoxSection[] = ['info', 'backup'];
 const STRUCTURE_KINDS: readonly StructureKind[] = ['loads', 'groups', 'panelboards'];
 export type ConsumptionView = 'total' | 'overall' | 'partials' | 'compare' | 'details' | 'tariffs' | 'tariff-details';
 export const CONSUMPTION_VIEWS: readonly ConsumptionView[] = ['total', 'overall', 'partials', 'compare', 'details', 'tariffs', 'tariff-details'];
@@ -34,16 +40,20 @@ export type Route =
   | { name: 'scan'; gatewayId: string }
   | { name: 'structure'; kind: StructureKind }
   | { name: 'audit' }
+  | { name: 'links' }
   /** Bill of consumptions: tariffs and cost rules of one energy type. */
   | { name: 'costs'; type: CostType }
   | { name: 'settings' }
   | { name: 'setting'; section: SettingsSection }
+  | { name: 'box'; section: BoxSection }
   | { name: 'users' }
   | { name: 'changeCodes' }
   /** `deviceId`: the device shown in Details. */
   | { name: 'consumption'; view: ConsumptionView; deviceId?: number }
   /** The query of the kiosk URL (`token`, `views`, `every`). */
   | { name: 'kiosk'; query: Record<string, string> }
+  /** Green'Up (EV-1…6): `#/greenup[/live|management|details|priorities|settings|decisions|sessions]`. */
+  | { name: 'greenup'; tab: GreenupTabName }
   | { name: 'notFound' };
 
 /** `a=1&b=x` → `{a: '1', b: 'x'}` (the part of the hash after `?`). */
@@ -76,6 +86,7 @@ export function parseHash(hash: string): Route {
     const [, what, id, sub, devId] = parts;
     if (what === undefined) return { name: 'system' };
     if (what === 'audit' && id === undefined) return { name: 'audit' };
+    if (what === 'links' && id === undefined) return { name: 'links' };
     if (what === 'costs' && sub === undefined) {
       if (id === undefined) return { name: 'costs', type: 'electricity' };
       if (isCostType(id)) return { name: 'costs', type: id };
@@ -102,12 +113,20 @@ export function parseHash(hash: string): Route {
     if ((view === 'details' || view === 'tariff-details') && /^\d+$/.test(id)) return { name: 'consumption', view, deviceId: Number(id) };
     return { name: 'notFound' };
   }
+  if (parts[0] === 'greenup') {
+    const [, tab, more] = parts;
+    if (more !== undefined) return { name: 'notFound' };
+    if (tab === undefined) return { name: 'greenup', tab: 'live' };
+    if ((GREENUP_TAB_NAMES as readonly string[]).includes(tab)) return { name: 'greenup', tab: tab as GreenupTabName };
+    return { name: 'notFound' };
+  }
   if (parts[0] === 'settings') {
     const [, what, more] = parts;
     if (more !== undefined) return { name: 'notFound' };
     if (what === undefined) return { name: 'settings' };
     if (what === 'users') return { name: 'users' };
     if ((SETTINGS_SECTIONS as readonly string[]).includes(what)) return { name: 'setting', section: what as SettingsSection };
+    if ((BOX_SECTIONS as readonly string[]).includes(what)) return { name: 'box', section: what as BoxSection };
   }
   return { name: 'notFound' };
 }

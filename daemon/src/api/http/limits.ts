@@ -25,6 +25,8 @@ import { Readable } from 'node:stream';
 export { DEFAULT_BODY_LIMIT_BYTES } from '@ews/shared';
 /** No route may accept more: the box has 512 MB, and a body is held whole while parsed. */
 export const MAX_BODY_LIMIT_BYTES = 1024 * 1024;
+/** Routes that stream their raw body to a file (`consumes`: a restore archive, an update package) are held to this instead. */
+export const MAX_STREAMED_BODY_LIMIT_BYTES = 2 * 1024 ** 3;
 /** Bodies read at the same time; more wait (`BODY_SLOT_WAIT_MS`), then 503. */
 export const MAX_CONCURRENT_BODIES = 8;
 export const BODY_SLOT_WAIT_MS = 2_000;
@@ -208,6 +210,8 @@ export interface BodyLimitOptions {
   /** Defaults to the process-wide `bodySlots`. */
   slots?: Semaphore;
   slotWaitMs?: number;
+  /** The route streams its body to a file (never holds it): up to MAX_STREAMED_BODY_LIMIT_BYTES. */
+  streamed?: boolean;
 }
 
 /**
@@ -215,7 +219,8 @@ export interface BodyLimitOptions {
  * request installs the counting body; later ones (a route's own) only change the limit.
  */
 export function bodyLimit(limitBytes: number, opts: BodyLimitOptions = {}): MiddlewareHandler {
-  if (!(limitBytes > 0 && limitBytes <= MAX_BODY_LIMIT_BYTES)) throw new RangeError(`body limit ${limitBytes} outside 1…${MAX_BODY_LIMIT_BYTES} bytes`);
+  const max = opts.streamed ? MAX_STREAMED_BODY_LIMIT_BYTES : MAX_BODY_LIMIT_BYTES;
+  if (!(limitBytes > 0 && limitBytes <= max)) throw new RangeError(`body limit ${limitBytes} outside 1…${max} bytes`);
   const slots = opts.slots ?? bodySlots;
   const waitMs = opts.slotWaitMs ?? BODY_SLOT_WAIT_MS;
   return async (c, next) => {

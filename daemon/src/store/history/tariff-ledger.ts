@@ -25,7 +25,9 @@ import type { CounterStates, SeriesInfo, SeriesRegistry } from './series';
 import { ByteWriter } from './varint';
 import { bucketKey, dayOf } from './keys';
 
-const DAY_MS = 86_400_000, MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000, HOUR_MS = 3_600_000, MINUTE_MS = 60_000;
+/** Gaps up to a day inside a block are accounted live, slot by slot; longer ones by the check. */
+const LIVE_GAP_MAX_MS = DAY_MS;
 export const BLOCK_DAYS = 32;
 export const blockOf = (day: number): number => Math.floor(day / BLOCK_DAYS);
 export const NO_TARIFF = 255;
@@ -200,7 +202,7 @@ export class TariffLedger {
    */
   afterTick(slotMs: number, intervalMs: number): void {
     const day = dayOf(slotMs), block = blockOf(day);
-    const inDay = slotMs - day * DAY_MS, rateMin = intervalMs / MINUTE_MS;
+    const rateMin = intervalMs / MINUTE_MS;
     for (const base of this.baseSeries()) {
       const st = this.ctx.states.peek(base.id);
       if (!st || st.lastSlotMs !== slotMs) continue;
@@ -212,21 +214,56 @@ export class TariffLedger {
       if (!ls) { this.setState(base.id, { c: slotMs, v: st.lastValue, b: block, r: {} }); continue; }
       if (slotMs <= ls.c) continue;
       if (ls.b !== block) { ls.b = block; ls.r = {}; this.scheduleCheck(); }
-      const d = st.lastValue - ls.v;
       const gapMs = slotMs - ls.c;
-      if (gapMs > intervalMs) this.markDirty(kind, ls.c, slotMs);
-      if (d !== 0) {
-        for (const [x, share] of this.shares(kind, profile, slotMs, Math.min(gapMs, intervalMs))) {
-          const id = profile.tariffIds[x];
-          const v = round3((ls.r[id] ?? 0) + d * share);
-          ls.r[id] = v;
-          const ts = this.tariffSeries(base, id);
-          this.ctx.tariffs.writeCounter(this.ctx.tariffs.load(bucketKey(day, ts.id)), inDay, rateMin, v, 0, undefined, undefined, false, 0);
+      if (gapMs > intervalMs && (gapMs > LIVE_GAP_MAX_MS || blockOf(dayOf(ls.c)) !== block)) {
+        // a long gap, or one from another block: the background check rewrites the blocks
+        this.markDirty(kind, ls.c, slotMs);
+        this.account(base, profile, ls, slotMs, st.lastValue, intervalMs, rateMin);
+      } else if (gapMs > intervalMs) {
+        // A short gap inside the block: the ingest has just spread it over the missing slots;
+        // account each of them as the background recomputation would, instead of invalidating
+        // the whole block of every series (32 days rewritten for one late answer).
+        for (let t = ls.c + intervalMs; t < slotMs; t += intervalMs) {
+          const v = this.counterValue(base.id, t);
+          if (!Number.isNaN(v)) this.account(base, profile, ls, t, v, intervalMs, rateMin);
         }
+        this.account(base, profile, ls, slotMs, st.lastValue, intervalMs, rateMin);
+      } else {
+        this.account(base, profile, ls, slotMs, st.lastValue, intervalMs, rateMin);
       }
-      ls.c = slotMs; ls.v = st.lastValue;
       this.setState(base.id, ls);
     }
+  }
+
+  /**
+   * Accounts the counter reaching `value` at slot `t` (after `ls.c`): the increase is shared
+   * among the tariffs in force over the time since the previous value (at most an hour, as in
+   * `recomputeBlock`, so that live and recomputed figures are the same).
+   */
+  private account(base: SeriesInfo, profile: TariffProfile, ls: LedgerState, t: number, value: number, intervalMs: number, rateMin: number): void {
+    const d = value - ls.v;
+    if (d !== 0) {
+      const kind = costTypeOfCounter(base.counter)!;
+      const day = dayOf(t), inDay = t - day * DAY_MS;
+      for (const [x, share] of this.shares(kind, profile, t, Math.min(t - ls.c, Math.max(intervalMs, HOUR_MS)))) {
+        const id = profile.tariffIds[x];
+        const v = round3((ls.r[id] ?? 0) + d * share);
+        ls.r[id] = v;
+        const ts = this.tariffSeries(base, id);
+        this.ctx.tariffs.writeCounter(this.ctx.tariffs.load(bucketKey(day, ts.id)), inDay, rateMin, v, 0, undefined, undefined, false, 0);
+      }
+    }
+    ls.c = t; ls.v = value;
+  }
+
+  /** A base series' counter at slot `t` from the ingest's cache (NaN when the slot has none). */
+  private counterValue(id: number, t: number): number {
+    const day = dayOf(t);
+    const c = this.ctx.counters.peekCounter(bucketKey(day, id));
+    if (!c) return NaN;
+    const cd = c instanceof Uint8Array ? decodeCounter(c) : c;
+    const i = (t - day * DAY_MS) / (cd.rateMin * MINUTE_MS);
+    return Number.isInteger(i) && i < cd.values.length ? cd.values[i] : NaN;
   }
 
   /** Values in [fromMs, toMs] of `kind`'s series changed after they were accounted. */
