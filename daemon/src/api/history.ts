@@ -54,7 +54,7 @@ export function historyHandlers(deps: ApiDeps): Handlers<'GET /api/history/files
       });
       return new Response(body, {
         headers: {
-          'content-type': name.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'application/octet-stream',
+          'content-type': 'application/octet-stream', // as the contract says: a download, whatever the file
           'content-length': String(st.size),
           'content-disposition': `attachment; filename="${asciiName(name)}"`,
         },
