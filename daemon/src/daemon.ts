@@ -28,6 +28,8 @@ import { Costs, TariffSchedule, priceSpans } from './costs/index';
 import { Greenup, type PriceSource } from './greenup/index';
 import { Interop } from './interop/index';
 import { AlarmLog, AlarmWatcher, Notifier } from './alarms/index';
+import { HistoryFolder, FtpAccess, WebDavAccess, folderStructure, settingsFiles, slotCosts } from './files/index';
+import { Exports } from './reports/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
 
@@ -52,13 +54,17 @@ export interface DaemonOptions {
   /** MQTT reconnection back-off (tests shorten it). */
   mqttBackoffMs?: { min: number; max: number };
   version?: string;
-  /** The history folder (HIST-2): `database.zip` is written there. Default `<dataDir>/history`. */
-  historyDir?: string;
   /**
    * Called when the daemon must restart (a restore or an optimisation is staged): the caller
    * stops this daemon and starts it again on the same data folder (main.ts does it in process).
    */
   onRestartRequested?: (why: string) => void;
+  /** The history folder (HIST-2; `database.zip` is written there too). Default `<dataDir>/history`. */
+  historyDir?: string;
+  /** FTP port instead of the configured one (tests, a developer's machine: 21 needs privileges); 0 = any free port. */
+  ftpPort?: number;
+  /** FTP passive ports (default 50000–50100). */
+  ftpPassivePorts?: { min: number; max: number };
   restoreLimits?: Partial<RestoreLimits>;
   /** How often the automatic backup checks whether it is due (default 60 s). */
   autoBackupCheckMs?: number;
@@ -114,6 +120,10 @@ export interface Daemon {
   readonly system: SystemAdapter;
   readonly energy: Energy;
   readonly costs: Costs;
+  /** The history folder (HIST-2): `rebuild()` after a restore (system/ backup) or a lost disk. */
+  readonly historyFolder: HistoryFolder;
+  /** The FTP access, when enabled. */
+  readonly ftp: () => FtpAccess | undefined;
   readonly greenup: Greenup;
   readonly interop: Interop;
   readonly alarms: AlarmLog;
@@ -184,6 +194,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     try {
       const r = history.ingest(tick, (id) => poller.plan(id)?.registers);
       log.debug('tick stored', { slot: new Date(tick.slotMs).toISOString(), ...r });
+      void folder.update(r.filledSlots ? { correctedFromMs: tick.slotMs - r.filledSlots * storeIntervalMs() } : {});
     } catch (err) {
       log.error('storing the sample tick failed', { slot: new Date(tick.slotMs).toISOString(), err });
     }
@@ -191,6 +202,54 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   // Costs (COST-1…5): the rules' schedules go into the store, which checks history in the background.
   const costs = new Costs({ config, store: history, clock });
   void costs.start();
+  // History folder (HIST-2…4): rows appended after each stored tick, settings files on changes.
+  const folder = new HistoryFolder({
+    root: opts.historyDir ?? join(opts.dataDir, 'history'), stateDir: join(opts.dataDir, 'history-state'), store: history,
+    timezone: () => energy.timezone,
+    format: () => ({ decimalSeparator: config.csv().decimalSeparator, fieldSeparator: config.csv().fieldSeparator }),
+    structure: () => folderStructure(config, catalog), costs: slotCosts(config, history), settingsFiles: settingsFiles(config, catalog),
+    log: log.child('files'),
+  });
+  void folder.writeSettings();
+  void folder.update();
+  const checkFolderPassword = (pw: string) => config.checkFolderPassword(pw);
+  let ftp: FtpAccess | undefined;
+  let ftpKey = '';
+  const syncFtp = async () => {
+    const csv = config.csv();
+    const key = csv.ftpEnabled ? String(opts.ftpPort ?? csv.ftpPort) : '';
+    if (key === ftpKey) return;
+    ftpKey = key;
+    await ftp?.stop();
+    ftp = undefined;
+    if (!csv.ftpEnabled) return;
+    ftp = new FtpAccess({
+      root: folder.root, port: opts.ftpPort ?? csv.ftpPort, host: opts.host ?? '127.0.0.1', checkPassword: checkFolderPassword, log: log.child('ftp'),
+      ...(opts.ftpPassivePorts ? { passivePorts: opts.ftpPassivePorts } : {}),
+      ...(opts.host && opts.host !== '0.0.0.0' ? { passiveAddress: opts.host } : {}),
+    });
+    await ftp.start();
+  };
+  await syncFtp();
+  const webdav = new WebDavAccess({ root: folder.root, mountPath: '/dav', checkPassword: checkFolderPassword, log: log.child('webdav') });
+  // Data download (HIST-5)
+  const labels = scopeLabels(config);
+  const describe = (scope: string) => {
+    const [kind, id] = [scope.slice(0, scope.indexOf(':')), scope.slice(scope.indexOf(':') + 1)];
+    const typeOf = (d: { family: string; model: string }) => catalog.get(d.family, d.model)?.energyType ?? 'none';
+    const typesOf = (devices: Array<{ family: string; model: string }>) => (['electricity', 'gas', 'water'] as const).filter((t) => devices.some((d) => typeOf(d) === t));
+    if (kind === 'device') { const d = config.device(Number(id)); return d ? { label: `${d.id} ${d.name}`, types: typesOf([d]) } : undefined; }
+    if (kind === 'group') { const g = config.groups().find((x) => x.id === id); return g ? { label: g.name, types: typesOf(config.devices().filter((d) => d.groupIds.includes(id))) } : undefined; }
+    if (kind === 'load') { const l = config.loads().find((x) => x.id === id); return l && l.kind !== 'water' && l.kind !== 'gas' ? { label: labels(scope) ?? l.name, types: ['electricity' as const] } : undefined; }
+    return undefined;
+  };
+  const exportsJobs = new Exports({
+    dir: join(opts.dataDir, 'exports'), store: history, timezone: () => energy.timezone,
+    format: () => ({ decimalSeparator: config.csv().decimalSeparator, fieldSeparator: config.csv().fieldSeparator }),
+    costs: slotCosts(config, history), currency: () => config.costSettings().currency, describe, log: log.child('exports'),
+  });
+  let separators = `${config.csv().decimalSeparator}${config.csv().fieldSeparator}`;
+
   const offState = poller.events.on('state', (id, s) => {
     if (s.status === 'on') history.observe(id, s.values);
   });
@@ -222,6 +281,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       if (what === 'csv') { poller.setSampleInterval(sampleIntervalMs()); history.setSampleIntervalMs(storeIntervalMs()); }
       if (what === 'time') energy.setTimezone(config.time().timezone);
       if (what === 'costs' || what === 'time') void costs.refresh();
+      if (what === 'csv') {
+        await syncFtp();
+        const now = `${config.csv().decimalSeparator}${config.csv().fieldSeparator}`;
+        // new separators: every file is rewritten with them (HIST-1)
+        if (now !== separators) { separators = now; void folder.rebuild().catch((err) => log.error('history folder rebuild failed', { err })); }
+      }
+      if (what !== 'modbus') void folder.writeSettings();
     }).catch((err) => log.error('applying configuration failed', { what, err }));
   });
 
@@ -274,7 +340,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     },
     clock, log: log.child('system'), startedAtMs, restoreLimits: opts.restoreLimits, autoCheckMs: opts.autoBackupCheckMs,
   });
-  if (swapped?.what === 'restore') rebuildHistoryFolderAfterRestore(historyDir, log);
+  // a restored store: the folder is laid out again from it (the recorded layout is the old store's)
+  if (swapped?.what === 'restore') {
+    log.info('store restored: the history folder is rebuilt from it', { historyDir });
+    void folder.rebuild({ fresh: true }).catch((err) => log.error('history folder rebuild after restore failed', { err }));
+  }
   box.start();
   const scanner = new Scanner(gateways, catalog, log.child('scan'));
   const commands = new Commands({ config, catalog, gateways, poller, clock, log: log.child('commands') });
@@ -286,7 +356,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const linksTimer = clock.setTimeout(readLinks, 2000);
   const offLinks = config.events.on('changed', (what) => { if (what === 'devices') readLinks(); });
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, commands, eq, links, alarms, notifier, version, webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, commands, eq, links, alarms, notifier, history: { folder, get ftp() { return ftp; }, webdav }, reports: { exports: exportsJobs, describe }, version, webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const listening = async (s: import('node:http').Server) => {
@@ -320,7 +390,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   log.info('listening', { url, ...(httpsUrl ? { httpsUrl } : {}), dataDir: opts.dataDir });
 
   return {
-    url, port, ...(httpsUrl ? { httpsUrl, httpsPort: httpsPort! } : {}), config, poller, gateways, dbs, system, energy, costs, greenup, interop, alarms, box, ...(swapped ? { swapped } : {}),
+    url, port, ...(httpsUrl ? { httpsUrl, httpsPort: httpsPort! } : {}), config, poller, gateways, dbs, system, energy, costs, greenup, interop, alarms, box, ...(swapped ? { swapped } : {}), historyFolder: folder, ftp: () => ftp,
     routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       offConfig();
@@ -331,6 +401,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       offState();
       await greenup.stop();
       poller.stop();
+      await ftp?.stop();
       eq.stop();
       clock.clearTimeout(linksTimer);
       offLinks();
@@ -338,6 +409,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (httpsServer) await new Promise<void>((resolve) => httpsServer!.close(() => resolve()));
       await chain;
+      await folder.idle();
+      folder.close();
       await gateways.stop();
       history.close();
       await dbs.close();
@@ -346,10 +419,30 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 }
 
 /**
- * HOOK (issue 11, the history folder): after a restore the history folder's files (CSV,
- * reports) must be rebuilt from the restored store. The history-folder capability is not on
- * main yet; when it lands, call its rebuild here.
+ * Rebuilds the history folder of a data folder with the daemon stopped (`pnpm history:rebuild`;
+ * a running daemon has the button, `POST /api/history/rebuild`, and `Daemon.historyFolder`).
  */
-function rebuildHistoryFolderAfterRestore(historyDir: string, log: Logger): void {
-  log.info('store restored: the history folder is to be rebuilt from it', { historyDir });
+export async function rebuildHistoryFolder(opts: { dataDir: string; historyDir?: string; fresh?: boolean; catalog?: Catalog; log?: Logger; onProgress?: (percent: number) => void }) {
+  const log = opts.log ?? createLogger('ews');
+  const catalog = opts.catalog ?? loadCatalog();
+  const dbs = openDatabases(opts.dataDir);
+  try {
+    const config = new ConfigStore(dbs, catalog);
+    const history = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: config.general().sampleRateMin * 60_000 });
+    const energy = new Energy({ store: history, timezone: config.time().timezone, scopes: scopeProvider(config, catalog) });
+    const costs = new Costs({ config, store: history, clock: systemClock });
+    await costs.start();
+    const folder = new HistoryFolder({
+      root: opts.historyDir ?? join(opts.dataDir, 'history'), stateDir: join(opts.dataDir, 'history-state'), store: history,
+      timezone: () => energy.timezone,
+      format: () => ({ decimalSeparator: config.csv().decimalSeparator, fieldSeparator: config.csv().fieldSeparator }),
+      structure: () => folderStructure(config, catalog), costs: slotCosts(config, history), settingsFiles: settingsFiles(config, catalog),
+      log: log.child('files'),
+    });
+    const result = await folder.rebuild({ ...(opts.fresh ? { fresh: true } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    history.close();
+    return result;
+  } finally {
+    await dbs.close();
+  }
 }

@@ -22,4 +22,5 @@ export { createLogger, silentLogger, type Logger } from './util/log';
 export { Emitter } from './util/events';
 export { createApi, openApiDocument, consumptionApi, type ApiDeps } from './api/index';
 export { Greenup, GreenupError, evaluate, initialControllerState, type PriceSource, type GreenupOptions } from './greenup/index';
-export { startDaemon, type Daemon, type DaemonOptions } from './daemon';
+export { startDaemon, rebuildHistoryFolder, type Daemon, type DaemonOptions } from './daemon';
+export { HistoryFolder, type RebuildResult } from './files/index';

@@ -3,7 +3,9 @@
  *
  * Environment: EWS_PORT (8080), EWS_HOST (127.0.0.1; the box's unit sets 0.0.0.0),
  * EWS_DATA_DIR (./data), EWS_WEB_DIR (the built SPA), EWS_SEED (provisioning JSON for a fresh
- * store), EWS_LOG (log levels, e.g. `debug` or `modbus=trace,info`), EWS_CATALOG_DIR.
+ * store), EWS_LOG (log levels, e.g. `debug` or `modbus=trace,info`), EWS_CATALOG_DIR,
+ * EWS_HISTORY_DIR (the history folder, `<data>/history`), EWS_FTP_PORT (instead of the configured
+ * FTP port; 0 = a free one).
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +57,8 @@ const start = () => startDaemon({
     Promise.resolve(restarting).then(() => daemon.stop()).then(() => process.exit(0), () => process.exit(1));
   },
   ...(process.env.EWS_HISTORY_DIR ? { historyDir: resolve(process.env.EWS_HISTORY_DIR) } : {}),
+  ...(process.env.EWS_HISTORY_DIR ? { historyDir: resolve(process.env.EWS_HISTORY_DIR) } : {}),
+  ...(process.env.EWS_FTP_PORT ? { ftpPort: Number(process.env.EWS_FTP_PORT) } : {}),
   ...(seedPath ? { seed: JSON.parse(readFileSync(seedPath, 'utf8')) } : {}),
   // A restore or an optimisation is swapped in by a restart in this process (the store closes,
   // the files are swapped, everything starts again on the same ports).

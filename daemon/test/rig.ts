@@ -60,7 +60,7 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
   const { devices, gateways, modbus, captureLogs, ...rest } = opts;
   const logs: string[] = [];
   const daemon = await startDaemon({
-    dataDir, port: 0, catalog,
+    dataDir, port: 0, ftpPort: 0, catalog,
     log: captureLogs ? createLogger('ews', { spec: 'debug', sink: (l) => logs.push(l) })
       : process.env.EWS_TEST_LOG ? createLogger('ews', { spec: process.env.EWS_TEST_LOG }) : silentLogger,
     sampleIntervalMs: 1000, refreshMs: 200, minBackoffMs: 100, maxBackoffMs: 800,

@@ -99,6 +99,8 @@ test('every documented GET answers what its schema says, on the demo data', asyn
     ],
     '/api/system/backups/{file}': ['/api/system/backups/database.zip'],
     '/api/consumption.csv': [`/api/consumption.csv?scope=total&period=month&date=${today}`],
+    '/api/history/file': ['/api/history/file?path=settings/General.csv'],
+    '/api/history/zip': ['/api/history/zip?path=settings/'],
   };
   const checked: string[] = [];
   for (const [path, ops] of Object.entries(doc.paths)) {

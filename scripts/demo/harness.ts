@@ -200,7 +200,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const launch = (): ChildProcess => {
     const c = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...(opts.nodeFlags ?? []), join(ROOT, 'daemon/dist/main.js')], {
       cwd: ROOT,
-      env: { ...process.env, ...DAEMON_ENV, EWS_PORT: String(port), EWS_HOST: host, EWS_DATA_DIR: dataDir, ...(opts.seed === false ? {} : { EWS_SEED: seedFile }), ...httpsEnv, ...opts.env },
+      env: { ...process.env, ...DAEMON_ENV, EWS_PORT: String(port), EWS_HOST: host, EWS_DATA_DIR: dataDir, EWS_FTP_PORT: process.env.EWS_FTP_PORT ?? '0', ...(opts.seed === false ? {} : { EWS_SEED: seedFile }), ...httpsEnv, ...opts.env },
       stdio: ['ignore', opts.inheritLogs ? 'inherit' : opts.onStdout ? 'pipe' : 'ignore', opts.inheritLogs ? 'inherit' : 'pipe'],
     });
     if (opts.onStdout && c.stdout) {

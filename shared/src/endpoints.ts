@@ -27,6 +27,8 @@ import { linkEndpoints } from './links';
 import { greenupEndpoints } from './greenup';
 import { systemEndpoints } from './system';
 import { alarmEndpoints, notifyEndpoints } from './alarms';
+import { historyEndpoints } from './history';
+import { exportEndpoints } from './exports';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
 export interface EndpointDef {
@@ -41,8 +43,8 @@ export interface EndpointDef {
   response: z.ZodType;
   /** Success status (200 by default). 204 answers carry no body. */
   status?: 200 | 201 | 202 | 204;
-  /** Non-JSON answers (the CSV download, a backup download). */
-  produces?: 'text/csv' | 'application/zip';
+  /** Non-JSON answers (the CSV download, a backup download, files and zips of the history folder, PDF reports). */
+  produces?: 'text/csv' | 'application/zip' | 'application/pdf' | 'application/octet-stream';
   /** A raw (non-JSON) request body, streamed to a file by the handler (a restore archive, an update package). */
   consumes?: 'application/zip' | 'application/octet-stream';
   /** Largest request body accepted; larger ones get 413 before they are read. */
@@ -152,6 +154,8 @@ export const endpoints = {
   ...systemEndpoints,
   ...alarmEndpoints,
   ...notifyEndpoints,
+  ...historyEndpoints,
+  ...exportEndpoints,
 } as const satisfies Record<string, EndpointDef>;
 
 export type Endpoints = typeof endpoints;

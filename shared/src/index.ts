@@ -18,3 +18,5 @@ export * from './greenup';
 export * from './interop';
 export * from './system';
 export * from './alarms';
+export * from './history';
+export * from './exports';

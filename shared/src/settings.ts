@@ -76,7 +76,15 @@ const csvFields = {
   folderPassword: z.string().min(4, 'at least 4 characters').max(64).optional(),
   sampleRateMin: z.number().int().refine((n) => (SAMPLE_RATES_MIN as readonly number[]).includes(n), `one of ${SAMPLE_RATES_MIN.join(', ')} minutes`),
   defaultLanguage: z.enum(LANGUAGES),
+  /** HIST-4: read-only FTP of the history folder (user `wsmeasure`, the folder password). */
+  ftpEnabled: z.boolean(),
+  /** 21 on the box; another when the daemon may not bind low ports. */
+  ftpPort: z.number().int().min(1).max(65535),
 };
+/** HIST-1: the history folder's password until it is changed (the UI warns meanwhile). */
+export const DEFAULT_FOLDER_PASSWORD = 'wsmeasure';
+/** HIST-4: the fixed FTP and WebDAV user name. */
+export const FOLDER_USER = 'wsmeasure';
 const separatorsDiffer = { message: 'the decimal and field separators must differ', path: ['fieldSeparator'] };
 export const csvSettingsSchema = z.object({
   ...csvFields,
@@ -84,6 +92,8 @@ export const csvSettingsSchema = z.object({
   fieldSeparator: csvFields.fieldSeparator.default(';'),
   sampleRateMin: csvFields.sampleRateMin.default(15),
   defaultLanguage: csvFields.defaultLanguage.default('en'),
+  ftpEnabled: csvFields.ftpEnabled.default(true),
+  ftpPort: csvFields.ftpPort.default(21),
 }).strict().refine((s) => s.decimalSeparator !== s.fieldSeparator, separatorsDiffer);
 /** `PUT /api/settings/csv`: the fields to change (the others keep their value). */
 export const csvSettingsPatchSchema = z.object(csvFields).partial().strict()
@@ -96,6 +106,8 @@ export const csvSettingsAnswerSchema = z.object({
   folderPasswordSet: z.boolean(),
   sampleRateMin: z.number().int(),
   defaultLanguage: z.enum(LANGUAGES),
+  ftpEnabled: z.boolean(),
+  ftpPort: z.number().int(),
 });
 export type CsvSettings = z.infer<typeof csvSettingsAnswerSchema>;
 

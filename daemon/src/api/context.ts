@@ -20,6 +20,8 @@ import type { Links } from '../links/index';
 import type { Greenup } from '../greenup/index';
 import type { Interop } from '../interop/index';
 import type { AlarmLog, Notifier } from '../alarms/index';
+import type { HistoryFolder, FtpAccess, WebDavAccess, EnergyType } from '../files/index';
+import type { Exports } from '../reports/index';
 
 export interface ApiDeps {
   config: ConfigStore;
@@ -48,6 +50,10 @@ export interface ApiDeps {
   alarms: AlarmLog;
   /** E-mail settings and the outbox (NOTE-1, NOTE-6). */
   notifier: Notifier;
+  /** The history folder and its ways out (HIST-2…4). */
+  history: { folder: HistoryFolder; ftp?: FtpAccess; webdav?: WebDavAccess };
+  /** Data download (HIST-5); `describe` says what a scope is (undefined: nothing). */
+  reports: { exports: Exports; describe: (scope: string) => { label: string; types: EnergyType[] } | undefined };
   version: string;
   /** Built SPA to serve at / (optional in API-only tests). */
   webDir?: string;

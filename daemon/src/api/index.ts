@@ -5,7 +5,9 @@
  * of every domain mapped in one place, the OpenAPI document generated from the same schemas,
  * the SPA served at /.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import type { HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { getCookie } from 'hono/cookie';
 import { resolveRegisters, type ModelDef } from '@ews/shared';
 import type { ApiDeps, Env } from './context';
@@ -27,6 +29,8 @@ import { greenupHandlers } from './greenup';
 import { interopHandlers } from './interop';
 import { systemHandlers } from './system';
 import { alarmHandlers } from './alarms';
+import { historyHandlers, WEBDAV_PATH } from './history';
+import { exportHandlers } from './exports';
 import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
 import { compressAnswers } from './http/index';
@@ -76,8 +80,11 @@ export function createApi(deps: ApiDeps) {
     ...interopHandlers(deps),
     ...systemHandlers(deps),
     ...alarmHandlers(deps),
+    ...historyHandlers(deps),
+    ...exportHandlers(deps),
   };
   mountContract(app, handlers);
+  mountWebDav(app, deps);
   // BEY-2: Prometheus exposition, for scrapers (bearer token, or open on the LAN by setting).
   app.get('/metrics', async (c) => {
     if (!deps.interop.metricsAllowed(c.req.header('authorization'))) {
@@ -95,6 +102,20 @@ export function createApi(deps: ApiDeps) {
 /** Writable outputs of a model (output1State, output2State…). */
 function outputCount(m: ModelDef): number {
   return resolveRegisters(m).filter((r) => /^output\d+State$/.test(r.key) && r.writable).length;
+}
+
+/** HIST-4: the read-only WebDAV share of the history folder, served by files/ on the raw Node request. */
+function mountWebDav(app: Hono<Env>, deps: ApiDeps): void {
+  const dav = deps.history?.webdav;
+  if (!dav) return;
+  const serve = (c: Context<Env>) => {
+    const { incoming, outgoing } = c.env as unknown as HttpBindings;
+    if (Number(incoming.headers['content-length'] ?? 0) > 64 * 1024) throw new ApiError(413, 'too-large', 'the WebDAV share is read-only');
+    dav.handle(incoming, outgoing);
+    return RESPONSE_ALREADY_SENT;
+  };
+  app.all(WEBDAV_PATH, serve);
+  app.all(`${WEBDAV_PATH}/*`, serve);
 }
 
 /** The consumption routes alone, validated as in the daemon (the store benchmark serves them). */

@@ -34,10 +34,8 @@ function operation(key: string, def: EndpointDef) {
   const status = String(def.status ?? 200);
   const success = def.status === 204
     ? { description: 'done (no content)' }
-    : def.produces === 'text/csv'
-      ? { description: 'a CSV file', content: { 'text/csv': { schema: { type: 'string' } } } }
-      : def.produces === 'application/zip'
-        ? { description: 'a zip file', content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } }
+    : def.produces
+      ? { description: `a file (${def.produces})`, content: { [def.produces]: { schema: { type: 'string', ...(def.produces === 'text/csv' ? {} : { format: 'binary' }) } } } }
       : { description: 'success', content: { 'application/json': { schema: jsonSchema(def.response, 'output') } } };
   const errorResponse = { description: 'error: `{error, code, fields?}` (400 invalid input with field messages, 401 no session, 403 no right, 404 not found, 409 conflict, 413 body too large)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   return {

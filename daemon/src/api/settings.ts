@@ -34,8 +34,7 @@ export function settingsHandlers(deps: ApiDeps): Handlers<SettingsRoutes> {
     },
     'GET /api/settings/csv': () => config.csv(),
     'PUT /api/settings/csv': ({ body, who }) => {
-      const { folderPasswordSet: _ignored, ...current } = config.csv();
-      return config.setCsv({ ...current, ...body }, who);
+      return config.setCsv({ ...config.csvInput(), ...body }, who);
     },
     'GET /api/settings/edition': () => ({ edition: config.edition() }),
     'PUT /api/settings/edition': async ({ body, who }) => ({ edition: await config.setEdition(body.edition, who) }),

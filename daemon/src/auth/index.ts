@@ -20,7 +20,7 @@ export class AuthError extends DomainError<AuthErrorCode> {
 }
 
 export { ROLE_PAGES } from '@ews/shared';
-export { hashCode } from './codes';
+export { hashCode, verifyCode } from './codes';
 export { LoginLimiter } from './rate-limit';
 
 export const DEFAULT_USERS: Array<{ id: string; name: string; role: Role; pin: string; puk: string }> = [

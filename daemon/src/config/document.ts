@@ -18,6 +18,8 @@ export interface StoredCsvSettings {
   folderPasswordHash: string | null;
   sampleRateMin: number;
   defaultLanguage: string;
+  ftpEnabled?: boolean;
+  ftpPort?: number;
 }
 
 export interface StoredTimeSettings {

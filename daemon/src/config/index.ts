@@ -11,13 +11,14 @@ import {
   type Group, type Edition, type CsvSettings, type GatewayInput, type DeviceInput, type NewDeviceInput,
   costSettingsSchema, tariffInputSchema, costRulesSchema, COST_TYPES,
   type CostSettings, type CostRule, type CostRuleInput, type CostType, type Tariff, type TariffInput,
+  DEFAULT_FOLDER_PASSWORD,
 } from '@ews/shared';
 import { z } from 'zod';
 import type { Databases } from '../store/index';
 import type { Catalog } from '../catalog/index';
 import { Emitter } from '../util/events';
 import { systemClock, type Clock } from '../util/clock';
-import { hashCode } from '../auth/index';
+import { hashCode, verifyCode } from '../auth/index';
 import { CONFIG_PARTS, STRUCTURAL_PARTS, defaultDocument, LOCAL_GATEWAY, type ConfigDocument, type ConfigPart, type StoredCosts, type StoredInterop, type StoredTimeSettings } from './document';
 import { checkCosts, importAveragePrices, migrateCosts, rulesUsing, sortPrices } from './costs';
 import { ConfigError, fail, checkDevice, checkLimits, checkLoads, checkNamed, checkGateways } from './rules';
@@ -99,7 +100,22 @@ export class ConfigStore {
   general(): { sampleRateMin: number } { return { sampleRateMin: this.doc.csv.sampleRateMin }; }
   csv(): CsvSettings {
     const c = this.doc.csv;
-    return { decimalSeparator: c.decimalSeparator, fieldSeparator: c.fieldSeparator, folderPasswordSet: c.folderPasswordHash !== null, sampleRateMin: c.sampleRateMin, defaultLanguage: c.defaultLanguage as CsvSettings['defaultLanguage'] };
+    return {
+      decimalSeparator: c.decimalSeparator, fieldSeparator: c.fieldSeparator, folderPasswordSet: c.folderPasswordHash !== null, sampleRateMin: c.sampleRateMin,
+      defaultLanguage: c.defaultLanguage as CsvSettings['defaultLanguage'], ftpEnabled: c.ftpEnabled ?? true, ftpPort: c.ftpPort ?? 21,
+    };
+  }
+
+  /** The CSV settings as `setCsv` takes them (the password left as it is). */
+  csvInput(): Omit<CsvSettings, 'folderPasswordSet'> {
+    const { folderPasswordSet: _set, ...rest } = this.csv();
+    return rest;
+  }
+
+  /** HIST-4: the history folder's password (`wsmeasure` until one is set). */
+  async checkFolderPassword(password: string): Promise<boolean> {
+    const hash = this.doc.csv.folderPasswordHash;
+    return hash === null ? password === DEFAULT_FOLDER_PASSWORD : verifyCode(password, hash);
   }
   costSettings(): CostSettings { return this.doc.costs.settings; }
   tariffs(type?: CostType): Tariff[] { return type ? this.doc.costs.tariffs.filter((t) => t.type === type) : this.doc.costs.tariffs; }
@@ -384,7 +400,7 @@ export class ConfigStore {
     const p = csvSettingsSchema.parse(input);
     const hash = p.folderPassword ? await hashCode(p.folderPassword) : undefined;
     await this.mutate(user, 'csv and other settings', (d) => {
-      d.csv = { ...d.csv, decimalSeparator: p.decimalSeparator, fieldSeparator: p.fieldSeparator, sampleRateMin: p.sampleRateMin, defaultLanguage: p.defaultLanguage, ...(hash ? { folderPasswordHash: hash } : {}) };
+      d.csv = { ...d.csv, decimalSeparator: p.decimalSeparator, fieldSeparator: p.fieldSeparator, sampleRateMin: p.sampleRateMin, defaultLanguage: p.defaultLanguage, ftpEnabled: p.ftpEnabled, ftpPort: p.ftpPort, ...(hash ? { folderPasswordHash: hash } : {}) };
     });
     return this.csv();
   }
@@ -446,7 +462,7 @@ export class ConfigStore {
   async applySeed(seed: Seed, user = 'seed'): Promise<void> {
     const s = seedSchema.parse(seed);
     if (s.modbus) await this.setModbus({ ...this.modbus(), ...s.modbus }, user);
-    if (s.general?.sampleRateMin) await this.setCsv({ ...this.csv(), sampleRateMin: s.general.sampleRateMin, folderPassword: undefined }, user);
+    if (s.general?.sampleRateMin) await this.setCsv({ ...this.csvInput(), sampleRateMin: s.general.sampleRateMin }, user);
     if (s.time?.timezone) await this.setTime({ ...this.time(), timezone: s.time.timezone }, user);
     for (const g of s.gateways) {
       if (g.id === LOCAL_GATEWAY_ID) continue;
