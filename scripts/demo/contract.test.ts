@@ -79,6 +79,16 @@ test('every documented GET answers what its schema says, on the demo data', asyn
   const today = new Date().toISOString().slice(0, 10);
   const backup = await call('POST', '/api/system/backup');
   assert.equal(backup.status, 200, backup.text);
+  // a small data download (HIST-5), waited for so that its file can be fetched
+  const exp = await call('POST', '/api/exports', { kind: 'data', scopes: [`device:${devices[0].id}`], from: today, to: today, costs: false, rate: '1h' });
+  assert.equal(exp.status, 202, exp.text);
+  const exportId = (exp.json() as { id: string }).id;
+  for (let i = 0; i < 120; i++) {
+    const state = (await call('GET', `/api/exports/${exportId}`)).json() as { done: boolean; error?: string };
+    assert.ok(!state.error, state.error);
+    if (state.done) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 
   const examples: Record<string, string[]> = {
     '/api/devices/{id}': [`/api/devices/${devices[0].id}`],
@@ -101,6 +111,8 @@ test('every documented GET answers what its schema says, on the demo data', asyn
     '/api/consumption.csv': [`/api/consumption.csv?scope=total&period=month&date=${today}`],
     '/api/history/file': ['/api/history/file?path=settings/General.csv'],
     '/api/history/zip': ['/api/history/zip?path=settings/'],
+    '/api/exports/{id}': [`/api/exports/${exportId}`],
+    '/api/exports/{id}/file': [`/api/exports/${exportId}/file`],
   };
   const checked: string[] = [];
   for (const [path, ops] of Object.entries(doc.paths)) {
