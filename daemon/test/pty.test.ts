@@ -64,5 +64,5 @@ test('over a real pty: unplug and replug without a crash', { skip }, async () =>
   assert.equal((await rig!.api<{ ok: boolean }>('/api/health')).body.ok, true);
   await new Promise((r) => setTimeout(r, 800));
   pair = await createPtyPair(links);
-  await waitFor('all on again', async () => (await devices()).every((d) => d.status === 'on'), 20_000);
+  await waitFor('all on again', async () => (await devices()).every((d) => d.status === 'on'), 30_000);
 });

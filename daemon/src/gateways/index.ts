@@ -32,6 +32,8 @@ export const defaultLinkFactory: LinkFactory = (gateway, settings) => {
 };
 
 /** The settings of the Local port (the Modbus TCP server's fields are not among them). */
+/** The longest wait between two attempts to reopen the local RS485 port. */
+const LOCAL_MAX_BACKOFF_MS = 5_000;
 const serialKey = (s: ModbusSettings) => JSON.stringify([s.path, s.baudRate, s.parity, s.stopBits, s.timeoutMs, s.retries, s.interFrameDelayMs]);
 const connectionKey = (g: Gateway) => JSON.stringify([g.kind, g.host, g.port, g.enabled, g.timeoutMs]);
 
@@ -107,7 +109,10 @@ export class GatewayManager implements GatewayAccess {
     if (!this.linkFactory(gateway, this.settings)) return;
     const log = this.log.child(gateway.kind === 'local' ? 'local' : gateway.id);
     const link = new ManagedLink(() => this.linkFactory(gateway, this.settings)!, {
-      clock: this.clock, log, minBackoffMs: this.options.minBackoffMs, maxBackoffMs: this.options.maxBackoffMs,
+      clock: this.clock, log, minBackoffMs: this.options.minBackoffMs,
+      // Opening a device file is cheap, and a technician who replugs the RS485 adapter expects the
+      // bus back within seconds: the local port retries at most every 5 s; TCP gateways back off to 30 s.
+      maxBackoffMs: gateway.kind === 'local' ? Math.min(this.options.maxBackoffMs ?? LOCAL_MAX_BACKOFF_MS, LOCAL_MAX_BACKOFF_MS) : this.options.maxBackoffMs,
     });
     const transport = gateway.kind === 'local'
       ? new RtuTransport(link, {
