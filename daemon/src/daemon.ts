@@ -29,7 +29,7 @@ import { Greenup, type PriceSource } from './greenup/index';
 import { Interop } from './interop/index';
 import { AlarmLog, AlarmWatcher, Notifier } from './alarms/index';
 import { HistoryFolder, FtpAccess, WebDavAccess, folderStructure, settingsFiles, slotCosts } from './files/index';
-import { Exports } from './reports/index';
+import { Exports, renderReport, type ReportInput, type RenderedReport, type ReportSource } from './reports/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
 
@@ -122,6 +122,8 @@ export interface Daemon {
   readonly costs: Costs;
   /** The history folder (HIST-2): `rebuild()` after a restore (system/ backup) or a lost disk. */
   readonly historyFolder: HistoryFolder;
+  /** HIST-6: renders a PDF report (Summary or Detailed, monthly or yearly). */
+  readonly renderReport: (input: ReportInput) => Promise<RenderedReport>;
   /** The FTP access, when enabled. */
   readonly ftp: () => FtpAccess | undefined;
   readonly greenup: Greenup;
@@ -248,6 +250,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     format: () => ({ decimalSeparator: config.csv().decimalSeparator, fieldSeparator: config.csv().fieldSeparator }),
     costs: slotCosts(config, history), currency: () => config.costSettings().currency, describe, log: log.child('exports'),
   });
+  // PDF reports (HIST-6): the figures through the consumption API's own calls (Energy + Costs).
+  const reportSource: ReportSource = {
+    consumption: (q) => { const r = energy.consumption(q); return q.costs ? costs.addCosts(r) : r; },
+    devices: () => config.devices().flatMap((d) => {
+      const type = catalog.get(d.family, d.model)?.energyType;
+      return type && type !== 'none' ? [{ id: d.id, name: d.name, type }] : [];
+    }),
+    now: () => clock.now(),
+  };
+  /** Renders a PDF report (the API's POST /api/reports; automatic reports attach the same). */
+  const renderPdf = (input: ReportInput): Promise<RenderedReport> => renderReport(input, reportSource);
   let separators = `${config.csv().decimalSeparator}${config.csv().fieldSeparator}`;
 
   const offState = poller.events.on('state', (id, s) => {
@@ -356,7 +369,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const linksTimer = clock.setTimeout(readLinks, 2000);
   const offLinks = config.events.on('changed', (what) => { if (what === 'devices') readLinks(); });
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, commands, eq, links, alarms, notifier, history: { folder, get ftp() { return ftp; }, webdav }, reports: { exports: exportsJobs, describe }, version, webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, commands, eq, links, alarms, notifier, history: { folder, get ftp() { return ftp; }, webdav }, reports: { exports: exportsJobs, describe, renderPdf }, version, webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const listening = async (s: import('node:http').Server) => {
@@ -390,7 +403,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   log.info('listening', { url, ...(httpsUrl ? { httpsUrl } : {}), dataDir: opts.dataDir });
 
   return {
-    url, port, ...(httpsUrl ? { httpsUrl, httpsPort: httpsPort! } : {}), config, poller, gateways, dbs, system, energy, costs, greenup, interop, alarms, box, ...(swapped ? { swapped } : {}), historyFolder: folder, ftp: () => ftp,
+    url, port, ...(httpsUrl ? { httpsUrl, httpsPort: httpsPort! } : {}), config, poller, gateways, dbs, system, energy, costs, greenup, interop, alarms, box, ...(swapped ? { swapped } : {}), historyFolder: folder, ftp: () => ftp, renderReport: renderPdf,
     routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       offConfig();
