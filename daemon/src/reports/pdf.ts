@@ -181,7 +181,8 @@ class Writer {
   /** A bar chart of stacked series (same length), with a y axis in display units and a legend. */
   chart(x: number[], stacks: Array<{ label: string; color: string; values: ReadonlyArray<number | null> }>, unit: string): void {
     const legendH = stacks.length > 1 ? 14 : 0;
-    this.ensure(CHART_H + legendH + 24);
+    this.ensure(CHART_H + legendH + 36);
+    this.line(`${this.w.consumptionChart} (${unit})`, { size: 8, color: '#444444' });
     const doc = this.doc;
     const top = doc.y + 4;
     const left = MARGIN + 44;
@@ -200,7 +201,6 @@ class Writer {
       doc.moveTo(left, y).lineTo(left + width, y).stroke();
       this.text(formatNumber(this.lang, v, decimals), MARGIN, y - 3, { width: 40, align: 'right', size: 6.5, color: '#555555' });
     }
-    this.text(unit, MARGIN, top - 13, { width: 40, align: 'right', size: 6.5, color: '#555555' });
     // bars
     const slot = width / Math.max(1, x.length);
     const barW = Math.max(1, slot * 0.7);
