@@ -23,9 +23,9 @@ import { createSystem, applyPendingSwap, cleanScratch, SystemService, TlsStore, 
 import { join } from 'node:path';
 import { Scanner } from './scan/index';
 import { Energy, scopeProvider, scopeLabels, knowsTimeZone } from './energy/index';
-import { setTimeZoneLookup } from '@ews/shared';
+import { setTimeZoneLookup, DEFAULT_GREENUP_SETTINGS } from '@ews/shared';
 import { Costs, TariffSchedule, priceSpans } from './costs/index';
-import { Greenup, type PriceSource } from './greenup/index';
+import { Greenup, greenupSettingsFile, storedGreenupSettings, type PriceSource } from './greenup/index';
 import { Interop } from './interop/index';
 import { AlarmLog, AlarmWatcher, Notifier } from './alarms/index';
 import { HistoryFolder, FtpAccess, WebDavAccess, folderStructure, settingsFiles, slotCosts } from './files/index';
@@ -311,6 +311,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     ...(opts.greenupSettleMs ? { controller: { settleMs: opts.greenupSettleMs } } : {}),
   });
   alarmWatcher.watchGreenup(greenup);
+  // HIST-2: settings/GreenUpSettings.csv when Green'Up exists, rewritten when its settings change
+  folder.addSettingsFiles('greenup', greenupSettingsFile(() => greenup.settings(), () => config.devices()));
+  void folder.writeSettings();
+  const offGreenupSettings = greenup.events.on('settings', () => { void folder.writeSettings(); });
   greenup.start();
   // MS-1, BEY-2: Modbus TCP server, metrics, MQTT; they follow their settings live.
   const interop = new Interop({
@@ -412,6 +416,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       box.stop();
       offSample();
       offState();
+      offGreenupSettings();
       await greenup.stop();
       poller.stop();
       await ftp?.stop();
@@ -452,6 +457,7 @@ export async function rebuildHistoryFolder(opts: { dataDir: string; historyDir?:
       structure: () => folderStructure(config, catalog), costs: slotCosts(config, history), settingsFiles: settingsFiles(config, catalog),
       log: log.child('files'),
     });
+    folder.addSettingsFiles('greenup', greenupSettingsFile(() => storedGreenupSettings(dbs.root) ?? DEFAULT_GREENUP_SETTINGS, () => config.devices()));
     const result = await folder.rebuild({ ...(opts.fresh ? { fresh: true } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     history.close();
     return result;
