@@ -72,7 +72,7 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
-async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 20_000): Promise<void> {
+async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (child.exitCode !== null) throw new Error(`the daemon exited with code ${child.exitCode}`);
