@@ -8,7 +8,7 @@ import { sessionModel } from '../state/session';
 
 /** Web server and system configuration: on a phone, the guide says it needs a computer. */
 const CONFIG_ROUTES: ReadonlySet<Route['name']> = new Set<Route['name']>([
-  'system', 'gateways', 'devices', 'scan', 'structure', 'audit', 'links', 'costs', 'settings', 'setting', 'box', 'users',
+  'system', 'gateways', 'devices', 'scan', 'structure', 'audit', 'links', 'costs', 'settings', 'setting', 'box', 'users', 'kioskSetup',
 ]);
 
 interface PageProps {
