@@ -15,3 +15,4 @@ export { SettingsMenuPage, SettingsPage } from './settings';
 export { ChangeCodesPage, UsersPage } from './users';
 export { AlarmsPage } from './alarms';
 export { KioskSetupPage } from './kiosk-setup';
+export { ReportsPage } from './reports';
