@@ -32,4 +32,5 @@ export const mobileEn = {
   'kioskSetup.qrLabel': 'QR code of the kiosk link: scan it with the tablet.',
   'kiosk.unknownScope': 'This kiosk link names “{scope}”, which this installation does not have (removed or mistyped). Build the link again on the Kiosk page.',
   'kioskSetup.allOfType': '{energy}: all devices',
+  'dev.testBeforeSave': 'Reads the device described by this form now, without saving it.',
 };

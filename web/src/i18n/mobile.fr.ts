@@ -34,4 +34,5 @@ export const mobileFr: Record<keyof typeof mobileEn, string> = {
   'kioskSetup.qrLabel': 'QR code du lien du kiosque : scannez-le avec la tablette.',
   'kiosk.unknownScope': 'Ce lien de kiosque désigne « {scope} », que cette installation n’a pas (supprimé ou mal saisi). Refaites le lien sur la page Kiosque.',
   'kioskSetup.allOfType': '{energy} : tous les appareils',
+  'dev.testBeforeSave': 'Lit maintenant l’appareil décrit par ce formulaire, sans l’enregistrer.',
 };
