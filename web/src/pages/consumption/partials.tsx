@@ -1,6 +1,7 @@
 /**
  * Partials (CON-3): per measure group ("All groups", side by side since a device may be in
- * several groups, or one) and per load ("All electricity loads", stacked, or one).
+ * several groups, or one) and per load ("All electricity loads", stacked, or one); beside the
+ * chart (above it on a phone), the smartphone guide's loads list filtered by measure group.
  * Compare (CON-4): two devices, "Total" (their totals side by side) or "Details" (both series
  * on one chart); devices of different kinds compare in currency only.
  */
@@ -122,37 +123,37 @@ export function PartialsView() {
         )}
       </section>
       <div class="pane partials-pane" ref={chartRef}>
-      <div class="toolbar cons-select">
-        <Switch
-          testid="partials-kind" value={kind} onChange={(v) => { partialKind.value = v; }}
-          options={[{ value: 'group', label: t('cons.byGroup') }, { value: 'load', label: t('cons.byLoad') }]}
-        />
-        {kind === 'group' ? (
-          <Select label={t('cons.group')} testid="partials-group" value={partialGroup.value} onChange={(v) => { partialGroup.value = v; }}>
-            <option value="all">{t('cons.allGroups')}</option>
-            {enabledGroups.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
-          </Select>
-        ) : (
-          <Select label={t('cons.load')} testid="partials-load" value={partialLoad.value} onChange={(v) => { partialLoad.value = v; }}>
-            <option value="all">{t('cons.allLoads')}</option>
-            {enabledLoads.map((l) => <option key={l.id} value={l.id}>{seriesLabel(`load:${l.id}`, l.name)}</option>)}
-          </Select>
-        )}
-      </div>
-      <ChartPanel title={`${t('cons.view.partials')} · ${title}`}>
-        <div class="period-extra">
-          <UnitSwitch units={units} value={u} onChange={(v) => { unit.value = v; }} energyUnit={energyUnitOf(energy)} />
+        <div class="toolbar cons-select">
+          <Switch
+            testid="partials-kind" value={kind} onChange={(v) => { partialKind.value = v; }}
+            options={[{ value: 'group', label: t('cons.byGroup') }, { value: 'load', label: t('cons.byLoad') }]}
+          />
+          {kind === 'group' ? (
+            <Select label={t('cons.group')} testid="partials-group" value={partialGroup.value} onChange={(v) => { partialGroup.value = v; }}>
+              <option value="all">{t('cons.allGroups')}</option>
+              {enabledGroups.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
+            </Select>
+          ) : (
+            <Select label={t('cons.load')} testid="partials-load" value={partialLoad.value} onChange={(v) => { partialLoad.value = v; }}>
+              <option value="all">{t('cons.allLoads')}</option>
+              {enabledLoads.map((l) => <option key={l.id} value={l.id}>{seriesLabel(`load:${l.id}`, l.name)}</option>)}
+            </Select>
+          )}
         </div>
-        <PeriodBar csv={(queries ?? []).map((q, i) => ({ label: labels[i] ?? title, query: q }))} />
-        {queries && queries.length === 0 ? (
-          <p class="muted" data-testid="partials-none">{t('cons.noGroups')}</p>
-        ) : !results ? <Pending error={error ?? groups.error ?? loads.error} /> : (
-          <CostGate results={results} cost={u === 'cost'}>
-            {chart ? <BarChart data={chart} testid="chart-partials" /> : <Pending error={error} />}
-          </CostGate>
-        )}
-        {u === 'cost' && kind === 'load' && partialLoad.value === 'all' ? <p class="muted note-small">{t('cons.cost.perTariffNote')}</p> : null}
-      </ChartPanel>
+        <ChartPanel title={`${t('cons.view.partials')} · ${title}`}>
+          <div class="period-extra">
+            <UnitSwitch units={units} value={u} onChange={(v) => { unit.value = v; }} energyUnit={energyUnitOf(energy)} />
+          </div>
+          <PeriodBar csv={(queries ?? []).map((q, i) => ({ label: labels[i] ?? title, query: q }))} />
+          {queries && queries.length === 0 ? (
+            <p class="muted" data-testid="partials-none">{t('cons.noGroups')}</p>
+          ) : !results ? <Pending error={error ?? groups.error ?? loads.error} /> : (
+            <CostGate results={results} cost={u === 'cost'}>
+              {chart ? <BarChart data={chart} testid="chart-partials" /> : <Pending error={error} />}
+            </CostGate>
+          )}
+          {u === 'cost' && kind === 'load' && partialLoad.value === 'all' ? <p class="muted note-small">{t('cons.cost.perTariffNote')}</p> : null}
+        </ChartPanel>
       </div>
     </div>
   );
