@@ -158,3 +158,43 @@ test('unknown scopes, devices, gateways and tariffs answer 404 naming the field'
     assert.ok(err.fields?.[field], `${method} ${url} names the field ${field}: ${r.text}`);
   }
 });
+
+test('POST /api/devices/probe reads the device a form describes without saving it (Test before saving)', async () => {
+  const devices = (await call('GET', '/api/devices')).json() as Array<{ id: number; name: string }>;
+  const main = devices.find((d) => d.name === 'Main meter');
+  assert.ok(main, 'the demo has a Main meter');
+  const d = (await call('GET', `/api/devices/${main.id}`)).json() as Record<string, unknown>;
+  const form = {
+    gatewayId: d.gatewayId, family: d.family, model: d.model, address: d.address, name: 'Not saved',
+    ...(d.position !== undefined ? { position: d.position } : {}), ...(d.side !== undefined ? { side: d.side } : {}),
+  };
+  const ok = await call('POST', '/api/devices/probe', form);
+  assert.equal(ok.status, 200, ok.text);
+  const read = ok.json() as { ok: boolean; values?: Record<string, unknown> };
+  assert.equal(read.ok, true, ok.text);
+  assert.ok(Object.keys(read.values ?? {}).length > 5, 'the meter\'s values');
+
+  // Nobody at that address: the reason, not an error page.
+  const none = await call('POST', '/api/devices/probe', { ...form, address: 199 });
+  assert.equal(none.status, 200, none.text);
+  assert.deepEqual({ ok: (none.json() as { ok: boolean }).ok, reason: (none.json() as { reason?: string }).reason }, { ok: false, reason: 'timeout' });
+
+  // Bad forms answer 400 naming the field.
+  const noGw = await call('POST', '/api/devices/probe', { ...form, gatewayId: 'nope' });
+  assert.equal(noGw.status, 400);
+  assert.ok((noGw.json() as { fields?: Record<string, string[]> }).fields?.gatewayId, noGw.text);
+  const noAddr = await call('POST', '/api/devices/probe', { ...form, address: 0 });
+  assert.equal(noAddr.status, 400);
+  assert.ok((noAddr.json() as { fields?: Record<string, string[]> }).fields?.address, noAddr.text);
+
+  assert.equal(((await call('GET', '/api/devices')).json() as unknown[]).length, devices.length, 'nothing saved');
+
+  // The user profile does not configure devices.
+  const login = await fetch(`${demo.url}/api/session`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin: '11111', puk: '00000 1111 00000' }),
+  });
+  assert.equal(login.status, 200);
+  const userCookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const denied = await fetch(`${demo.url}/api/devices/probe`, { method: 'POST', headers: { cookie: userCookie, 'content-type': 'application/json' }, body: JSON.stringify(form) });
+  assert.equal(denied.status, 403);
+});

@@ -29,6 +29,7 @@ import { systemEndpoints } from './system';
 import { alarmEndpoints, notifyEndpoints } from './alarms';
 import { historyEndpoints } from './history';
 import { exportEndpoints } from './exports';
+import { deviceProbeEndpoints } from './device-probe';
 import { reportEndpoints } from './reports';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
@@ -157,6 +158,7 @@ export const endpoints = {
   ...notifyEndpoints,
   ...historyEndpoints,
   ...exportEndpoints,
+  ...deviceProbeEndpoints,
   ...reportEndpoints,
 } as const satisfies Record<string, EndpointDef>;
 

@@ -20,4 +20,5 @@ export * from './system';
 export * from './alarms';
 export * from './history';
 export * from './exports';
+export * from './device-probe';
 export * from './reports';

@@ -58,7 +58,7 @@ function allowed(r: Route, u: SessionUser): boolean {
     case 'system': case 'gateways': case 'devices': case 'scan': case 'structure': case 'audit': case 'links': case 'costs': return u.pages.includes('systemConfig');
     case 'settings': return u.pages.includes('webServerConfig') || canManageUsers(u);
     case 'setting': case 'box': return u.pages.includes('webServerConfig');
-    case 'users': case 'changeCodes': return canManageUsers(u);
+    case 'users': case 'changeCodes': case 'kioskSetup': return canManageUsers(u);
     case 'consumption': return u.pages.includes('consumptions');
     case 'greenup': return u.pages.includes('greenUp');
     case 'alarms': return u.pages.includes('alarms');
@@ -72,7 +72,8 @@ export function App() {
   const kiosk = r.name === 'kiosk';
   useEffect(() => { if (!kiosk) void sessionModel.check(); }, [kiosk]);
   // BEY-1: the kiosk authenticates with its token, never with the login page.
-  if (r.name === 'kiosk') return <Lazy render={(m) => <m.KioskPage query={r.query} />} />;
+  // A new kiosk link in the same tab (other views, period, language) starts the kiosk afresh.
+  if (r.name === 'kiosk') return <Lazy render={(m) => <m.KioskPage key={JSON.stringify(r.query)} query={r.query} />} />;
   const user = sessionModel.user.value;
   if (!sessionModel.checked.value) return <p class="muted center">{t('common.loading')}</p>;
   if (!user) {
@@ -100,6 +101,7 @@ export function App() {
     case 'setting': return <Admin render={(m) => <m.SettingsPage key={r.section} section={r.section} />} />;
     case 'box': return <Admin render={(m) => (r.section === 'info' ? <m.SystemInfoPage /> : r.section === 'backup' ? <m.BackupPage /> : r.section === 'update' ? <m.UpdatePage /> : <m.HttpsPage />)} />;
     case 'users': return <Admin render={(m) => <m.UsersPage />} />;
+    case 'kioskSetup': return <Admin render={(m) => <m.KioskSetupPage />} />;
     case 'changeCodes': return <Admin render={(m) => <m.ChangeCodesPage />} />;
     case 'greenup': return <Admin render={(m) => <m.GreenupPage key={r.tab} tab={r.tab} />} />;
     case 'alarms': return <Admin render={(m) => <m.AlarmsPage />} />;

@@ -32,6 +32,7 @@ import { alarmHandlers } from './alarms';
 import { historyHandlers, WEBDAV_PATH } from './history';
 import { exportHandlers } from './exports';
 import { reportHandlers } from './reports';
+import { deviceProbeHandlers } from './device-probe';
 import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
 import { compressAnswers } from './http/index';
@@ -69,6 +70,7 @@ export function createApi(deps: ApiDeps) {
     })),
     ...sessionHandlers(deps),
     ...structureHandlers(deps),
+    ...deviceProbeHandlers(deps),
     ...deviceHandlers(deps),
     ...settingsHandlers(deps),
     ...costHandlers(deps),

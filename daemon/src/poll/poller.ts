@@ -63,6 +63,17 @@ interface Entry {
   inflight: Promise<DeviceState> | undefined;
 }
 
+/** What a device is read with: its model and its own settings; the device cannot be read without them. */
+export type ProbeTarget = Pick<DeviceConfig, 'gatewayId' | 'family' | 'model' | 'address' | 'position' | 'side' | 'generic' | 'remoteAddress' | 'supply'>;
+
+/** The read plan of a device, or why it has none. */
+function planOf(config: ProbeTarget, model: ModelDef | undefined): { plan?: DevicePlan; configError?: string } {
+  if (!model) return { configError: `model ${config.family}/${config.model} is not in the catalogue` };
+  if (model.parameters.includes('genericRegister') && !config.generic) return { configError: 'generic meter without register settings' };
+  if (model.parameters.includes('remoteAddress') && config.remoteAddress === undefined) return { configError: 'WSMEASURE device without its Remote ID' };
+  return { plan: planDevice(model, { position: config.position, side: config.side, generic: config.generic, remoteAddress: config.remoteAddress, supply: config.supply }) };
+}
+
 export type PollerEvents = { state: [deviceId: number, state: DeviceState]; sample: [tick: SampleTick] };
 
 export class Poller {
@@ -91,12 +102,7 @@ export class Poller {
       const old = this.entries.get(config.id);
       const sameShape = old && JSON.stringify(old.config) === JSON.stringify(config);
       if (sameShape && old) { next.set(config.id, old); continue; }
-      let plan: DevicePlan | undefined;
-      let configError: string | undefined;
-      if (!model) configError = `model ${config.family}/${config.model} is not in the catalogue`;
-      else if (model.parameters.includes('genericRegister') && !config.generic) configError = 'generic meter without register settings';
-      else if (model.parameters.includes('remoteAddress') && config.remoteAddress === undefined) configError = 'WSMEASURE device without its Remote ID';
-      else plan = planDevice(model, { position: config.position, side: config.side, generic: config.generic, remoteAddress: config.remoteAddress, supply: config.supply });
+      const { plan, configError } = planOf(config, model);
       next.set(config.id, {
         config, plan, state: initialState(config.enabled, configError), nextDueMs: 0, inflight: undefined,
       });
@@ -135,6 +141,22 @@ export class Poller {
     if (!e.plan || !e.config.enabled) return Promise.resolve(e.state);
     if (!opts.force && e.state.status === 'on' && e.state.at !== null && this.clock.now() - e.state.at < this.opts.liveMaxAgeMs) return Promise.resolve(e.state);
     return this.read(e, 'live', opts.force);
+  }
+
+  /**
+   * Reads a device that is not configured (yet) once, at live priority: the device form's
+   * "Test" before saving (CAT-2). No state, no back-off, no event: nothing is kept.
+   */
+  async probe(target: ProbeTarget, model: ModelDef | undefined): Promise<DeviceState> {
+    const { plan, configError } = planOf(target, model);
+    if (!plan) return initialState(true, configError);
+    try {
+      const values = await this.readPlan(target.gatewayId, target.address, plan, 'live');
+      return { status: 'on', at: this.clock.now(), values, failures: 0 };
+    } catch (err) {
+      const { reason, detail } = failureReason(err);
+      return { status: 'error', at: null, values: {}, reason, ...(detail ? { detail } : {}), failures: 1 };
+    }
   }
 
   /** Runs one sample tick for `slotMs` (exposed for tests and for catch-up). */
@@ -178,19 +200,9 @@ export class Poller {
   }
 
   private async readBlocks(e: Entry, priority: Priority): Promise<DeviceState> {
-    const plan = e.plan!;
-    const bus = this.opts.gateways.bus(e.config.gatewayId);
-    const unit = e.config.address;
-    const values: Record<string, DecodedValue> = {};
+    let values: Record<string, DecodedValue>;
     try {
-      if (!bus) throw new ModbusError('unreachable', `gateway ${e.config.gatewayId} is off or missing`);
-      for (const block of plan.blocks) {
-        const pdu = await bus.run(priority, (t) => t.request(unit, readRequestPdu(block.fn, block.start, block.count), { interFrameDelayMs: plan.interFrameDelayMs }));
-        const parsed = parseReadResponsePdu(pdu, block.fn, block.count);
-        if (parsed.kind === 'exception') throw ModbusError.exception(parsed.code);
-        if (parsed.kind === 'invalid') throw new ModbusError('garbage', parsed.why);
-        decodeBlock(block, parsed.words, plan.wordOrder, values);
-      }
+      values = await this.readPlan(e.config.gatewayId, e.config.address, e.plan!, priority);
     } catch (err) {
       if (err instanceof ModbusError && err.code === 'cancelled') return e.state;
       const { reason, detail } = failureReason(err);
@@ -206,6 +218,21 @@ export class Poller {
     this.setState(e, state);
     e.nextDueMs = this.clock.monotonicMs() + this.opts.refreshMs;
     return state;
+  }
+
+  /** Every block of a read plan, one bus job each; throws the bus's error. */
+  private async readPlan(gatewayId: string, unit: number, plan: DevicePlan, priority: Priority): Promise<Record<string, DecodedValue>> {
+    const bus = this.opts.gateways.bus(gatewayId);
+    const values: Record<string, DecodedValue> = {};
+    if (!bus) throw new ModbusError('unreachable', `gateway ${gatewayId} is off or missing`);
+    for (const block of plan.blocks) {
+      const pdu = await bus.run(priority, (t) => t.request(unit, readRequestPdu(block.fn, block.start, block.count), { interFrameDelayMs: plan.interFrameDelayMs }));
+      const parsed = parseReadResponsePdu(pdu, block.fn, block.count);
+      if (parsed.kind === 'exception') throw ModbusError.exception(parsed.code);
+      if (parsed.kind === 'invalid') throw new ModbusError('garbage', parsed.why);
+      decodeBlock(block, parsed.words, plan.wordOrder, values);
+    }
+    return values;
   }
 
   private setState(e: Entry, state: DeviceState): void {

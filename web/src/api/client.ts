@@ -7,7 +7,7 @@
  */
 import { signal } from '@preact/signals';
 import type {
-  ApiError, CommandKind, ConsumptionQuery, CostType, Edition, EndpointAnswer, EndpointBody, EndpointInput, EndpointKey, OutputConfig,
+  ApiError, CommandKind, ConsumptionQuery, DeviceInput, CostType, Edition, EndpointAnswer, EndpointBody, EndpointInput, EndpointKey, OutputConfig,
 } from '@ews/shared';
 
 /** Set when a request could not reach the daemon; cleared by the next answer. */
@@ -215,6 +215,8 @@ export const api = {
   updateDevice: (id: number, body: Body<'PUT /api/devices/:id'>) => call('PUT /api/devices/:id', { params: { id }, body }),
   deleteDevice: (id: number) => call('DELETE /api/devices/:id', { params: { id } }),
   testDevice: (id: number) => call('POST /api/devices/:id/test', { params: { id } }),
+  /** "Test" before saving: reads the device the form describes; nothing is stored. */
+  probeDevice: (body: DeviceInput) => call('POST /api/devices/probe', { body }),
   panelBoards: () => call('GET /api/panelboards'),
   createPanelBoard: (body: Body<'POST /api/panelboards'>) => call('POST /api/panelboards', { body }),
   updatePanelBoard: (id: string, body: Body<'PUT /api/panelboards/:id'>) => call('PUT /api/panelboards/:id', { params: { id }, body }),

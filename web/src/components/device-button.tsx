@@ -5,7 +5,10 @@ import { CapabilityIcon } from './icons';
 import { reasonText, statusText } from './status';
 
 /** `station`: the Green'Up view of a charging station (charge state, priority), for the greenUp user. */
-export function DeviceButton({ device, onOpen, station }: { device: DeviceSummary; onOpen: (id: number) => void; station?: StationStatus }) {
+/** `gatewayName`: shown with the address when devices of several gateways are listed together. */
+export function DeviceButton({ device, onOpen, station, gatewayName }: {
+  device: DeviceSummary; onOpen: (id: number) => void; station?: StationStatus; gatewayName?: string;
+}) {
   const d = device;
   return (
     <button
@@ -25,6 +28,7 @@ export function DeviceButton({ device, onOpen, station }: { device: DeviceSummar
           {d.capabilities.filter((c) => c !== 'link' || d.linked).map((c) => <CapabilityIcon key={c} cap={c} title={t(`cap.${c}` as MessageKey)} />)}
         </span>
       </span>
+      {gatewayName ? <span class="device-gateway" data-testid="device-gateway" title={gatewayName}>{gatewayName}</span> : null}
       <span class="device-name">{d.name}</span>
       <span class="device-model">{d.modelLabel}</span>
       {station ? (

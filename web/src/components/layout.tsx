@@ -3,7 +3,13 @@ import { holdsRight } from '@ews/shared';
 import type { ComponentChildren } from 'preact';
 import { offline } from '../api';
 import { t } from '../i18n';
+import { route, type Route } from '../state/router';
 import { sessionModel } from '../state/session';
+
+/** Web server and system configuration: on a phone, the guide says it needs a computer. */
+const CONFIG_ROUTES: ReadonlySet<Route['name']> = new Set<Route['name']>([
+  'system', 'gateways', 'devices', 'scan', 'structure', 'audit', 'links', 'costs', 'settings', 'setting', 'box', 'users', 'kioskSetup',
+]);
 
 interface PageProps {
   id: string;
@@ -27,6 +33,7 @@ export function Page({ id, title, back, actions, hideCodesWarning, wide, childre
       </header>
       <main class={wide ? 'content wide' : 'content'}>
         {hideCodesWarning ? null : <DefaultCodesWarning />}
+        {CONFIG_ROUTES.has(route.value.name) ? <NeedsComputer /> : null}
         {children}
       </main>
     </div>
@@ -44,6 +51,14 @@ export function DefaultCodesWarning() {
       {canChange ? <> <a href="#/change-codes" data-testid="change-codes-link">{t('codes.changeNow')}</a></> : null}
     </p>
   );
+}
+
+/**
+ * The smartphone guide: configuring the web server and the system is done from a computer;
+ * shown on narrow screens only (CSS), the pages stay usable.
+ */
+function NeedsComputer() {
+  return <p class="banner info needs-computer" data-testid="needs-computer" role="note">{t('mobile.needsComputer')}</p>;
 }
 
 export function OfflineMark() {

@@ -5,6 +5,7 @@ import { alarmsEn } from './alarms.en';
 import { reportsEn } from './reports.en';
 import { tariffsEn } from './tariffs.en';
 import { greenupEn } from './greenup.en';
+import { mobileEn } from './mobile.en';
 
 /** English strings: the reference dictionary. Every other language must have the same keys. */
 export const en = {
@@ -15,6 +16,7 @@ export const en = {
   ...reportsEn,
   ...tariffsEn,
   ...greenupEn,
+  ...mobileEn,
   'lang.name': 'English',
   'app.title': 'Energy Web Server',
   'net.offline': 'Offline, retrying…',

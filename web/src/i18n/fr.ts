@@ -6,6 +6,7 @@ import { alarmsFr } from './alarms.fr';
 import { reportsFr } from './reports.fr';
 import { tariffsFr } from './tariffs.fr';
 import { greenupFr } from './greenup.fr';
+import { mobileFr } from './mobile.fr';
 
 /** French strings (wording of the Legrand French manual where it has one). */
 export const fr: Dictionary = {
@@ -16,6 +17,7 @@ export const fr: Dictionary = {
   ...reportsFr,
   ...tariffsFr,
   ...greenupFr,
+  ...mobileFr,
   'lang.name': 'Français',
   'app.title': 'Serveur Web Énergie',
   'net.offline': 'Hors ligne, nouvel essai…',

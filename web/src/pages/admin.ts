@@ -14,4 +14,5 @@ export { GreenupPage } from './greenup';
 export { SettingsMenuPage, SettingsPage } from './settings';
 export { ChangeCodesPage, UsersPage } from './users';
 export { AlarmsPage } from './alarms';
+export { KioskSetupPage } from './kiosk-setup';
 export { ReportsPage } from './reports';

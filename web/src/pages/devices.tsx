@@ -204,10 +204,22 @@ function DeviceForm({ gatewayId, detail, onSaved }: { gatewayId: string; detail?
   }
 
   async function onTest() {
-    if (!detail) return;
+    const cur = draft.value;
+    if (params.includes('genericRegister') && Number.isNaN(parseHex(cur.genAddress))) {
+      test.value = { ok: false, message: t('dev.hexInvalid') };
+      return;
+    }
     testing.value = true;
     test.value = null;
-    try { test.value = await api.testDevice(detail.id); } catch (e) { test.value = { ok: false, message: problemOf(e).message }; }
+    // A saved device as it is: read through its poller (its status follows); otherwise the form's content, nothing saved.
+    const unchanged = !!detail && JSON.stringify(draftOf(detail)) === JSON.stringify(cur);
+    try {
+      test.value = unchanged ? await api.testDevice(detail.id) : await api.probeDevice(bodyOf(gatewayId, cur));
+    } catch (e) {
+      const p = problemOf(e);
+      const fields = Object.entries(p.fields).map(([k, v]) => `${k}: ${v.join(' ')}`);
+      test.value = { ok: false, message: fields.length ? fields.join('; ') : p.message };
+    }
     testing.value = false;
   }
 
@@ -254,11 +266,13 @@ function DeviceForm({ gatewayId, detail, onSaved }: { gatewayId: string; detail?
             {families.map((f) => <option key={f} value={f}>{t(`family.${f}` as MessageKey)}</option>)}
           </select>
         </Field>
-        <Field label={t('dev.model')} name="model" errors={errors} class="grow">
+        <Field label={t('dev.model')} name="model" errors={errors} class="grow model-field">
           <select data-testid="device-model" value={d.model} disabled={!d.family} onChange={(e) => onModel(d.family, e.currentTarget.value)}>
             <option value="">{t('dev.chooseModel')}</option>
             {familyModels.map((m) => <option key={m.model} value={m.model}>{m.label}</option>)}
           </select>
+          {/* A select shows its text on one line: the whole name of the model chosen, wrapped, below it. */}
+          {model ? <small class="model-label" data-testid="device-model-label">{model.label}</small> : null}
         </Field>
       </div>
       <div class="row">
@@ -379,11 +393,12 @@ function DeviceForm({ gatewayId, detail, onSaved }: { gatewayId: string; detail?
       {test.value ? <TestResult result={test.value} measures={model?.measures ?? []} /> : null}
       <div class="buttons">
         <button type="submit" class="primary-inline" data-testid="device-save" disabled={save.state.value.busy}>{t('cfg.save')}</button>
-        {detail ? (
-          <button type="button" data-testid="device-test" disabled={testing.value} onClick={() => { void onTest(); }}>
-            {testing.value ? t('cfg.testing') : t('cfg.test')}
-          </button>
-        ) : null}
+        <button
+          type="button" data-testid="device-test" disabled={testing.value || !model} title={detail ? undefined : t('dev.testBeforeSave')}
+          onClick={() => { void onTest(); }}
+        >
+          {testing.value ? t('cfg.testing') : t('cfg.test')}
+        </button>
         <button type="button" data-testid="device-advanced" aria-expanded={advanced.value} onClick={() => { advanced.value = !advanced.value; }}>
           {t('dev.advanced')} {advanced.value ? '▴' : '▾'}
         </button>

@@ -61,7 +61,13 @@ export function PanelPage() {
         <p class="muted">{t('panel.empty')}</p>
       ) : (
         <div class="devices" id="device-list">
-          {list.map((d) => <DeviceButton key={d.id} device={d} station={stations.value.get(d.id)} onOpen={(id) => navigate(`/panel/${id}`)} />)}
+          {list.map((d) => (
+            <DeviceButton
+              key={d.id} device={d} station={stations.value.get(d.id)} onOpen={(id) => navigate(`/panel/${id}`)}
+              // All gateways: two gateways may each have an address 5; say whose.
+              gatewayName={m.filter.value === 'all' && gateways.length > 1 ? gateways.find((g) => g.id === d.gatewayId)?.name ?? d.gatewayId : undefined}
+            />
+          ))}
         </div>
       )}
     </Page>

@@ -45,6 +45,11 @@ export function SettingsMenuPage() {
             <b>{t('settings.users')}</b><small class="muted">{t('settings.usersHint')}</small>
           </a>
         ) : null}
+        {users ? (
+          <a class="menu-item" href="#/settings/kiosk" data-testid="menu-kiosk">
+            <b>{t('kioskSetup.title')}</b><small class="muted">{t('kioskSetup.hint')}</small>
+          </a>
+        ) : null}
       </nav>
     </Page>
   );

@@ -134,7 +134,7 @@ function KioskTokens() {
             <button type="button" data-testid="kiosk-copy" onClick={() => { void copy(); }}>{copied.value ? t('kiosk.copied') : t('kiosk.copy')}</button>
             <a class="button" href={url} target="_blank" rel="noopener" data-testid="kiosk-open">{t('kiosk.open')}</a>
           </div>
-          <p class="note-small">{t('kiosk.options')}</p>
+          <p class="note-small">{t('kiosk.options')} <a href="#/settings/kiosk" data-testid="kiosk-setup-link">{t('kioskSetup.title')} →</a></p>
         </div>
       ) : null}
       {listError.value ? <p class="error" role="alert">{listError.value}</p> : null}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { ConsumptionResult } from '@ews/shared';
 import { containsToday, isAfterToday, isLocalDate as isDate, stepDate } from '@ews/shared';
 import {
-  axisUnit, barLabel, drawnBars, groupedChart, parseKioskEvery, parseKioskViews,
+  axisUnit, barLabel, drawnBars, groupedChart, kioskLink, kioskViewId, parseKioskEvery, parseKioskViews,
   periodTitle, periodTotals, stack, stackedChart, sumOf, todayIn, totalsPerBar,
 } from './consumption';
 import { parseHash } from './router';
@@ -114,4 +114,18 @@ test('kiosk views and rotation period', () => {
   assert.equal(parseKioskEvery('45'), 45);
   assert.equal(parseKioskEvery('1'), 20);
   assert.equal(parseKioskEvery(undefined), 20);
+});
+
+test('kiosk link of the kiosk page: views in order, every, language; read back by the kiosk', () => {
+  const views = [kioskViewId('group:group-3', 'month'), kioskViewId('total', 'day'), kioskViewId('device:12', 'year'), kioskViewId('load:ev-charging', 'decade')];
+  const url = kioskLink({ origin: 'http://ews.local', token: 'k_ab-C', views, everyS: 30, lang: 'fr' });
+  assert.equal(url, 'http://ews.local/#/kiosk?token=k_ab-C&views=group:group-3-month,total-day,device:12-year,load:ev-charging-decade&every=30&lang=fr');
+  const route = parseHash(url.slice(url.indexOf('#')));
+  assert.ok(route.name === 'kiosk');
+  const back = parseKioskViews(route.query.views);
+  assert.deepEqual(back.map((v) => [v.what, v.scope ?? null, v.period]), [
+    ['scope', 'group:group-3', 'month'], ['total', null, 'day'], ['scope', 'device:12', 'year'], ['scope', 'load:ev-charging', 'decade'],
+  ]);
+  assert.equal(parseKioskEvery(route.query.every), 30);
+  assert.match(kioskLink({ origin: 'http://x', token: 't', views: [], everyS: 2 }), /every=20$/, 'out of range: the default period');
 });

@@ -280,6 +280,29 @@ export function parseKioskEvery(text: string | undefined): number {
   return Number.isFinite(n) && n >= 5 && n <= 3600 ? Math.round(n) : DEFAULT_KIOSK_EVERY_S;
 }
 
+/** Kiosk views a kiosk page offers, beside the scopes: the grand total and the Overall table. */
+export type KioskWhat = 'total' | 'overall' | `${'type' | 'load' | 'group' | 'device'}:${string}`;
+
+/** A kiosk view's id in the link: `total-day`, `overall-month`, `group:group-1-year`. */
+export function kioskViewId(what: KioskWhat, period: Period): string {
+  return `${what}-${period}`;
+}
+
+/** Keeps `:` and `,` readable in a kiosk link (both are safe in a hash query). */
+const linkPart = (v: string) => encodeURIComponent(v).replace(/%3A/gi, ':').replace(/%2C/gi, ',');
+
+/**
+ * The kiosk link built on the administrator's kiosk page (BEY-1):
+ * `<origin>/#/kiosk?token=…&views=…&every=…[&lang=…]`; the views in the order chosen.
+ */
+export function kioskLink(o: { origin: string; token: string; views: readonly string[]; everyS: number; lang?: string }): string {
+  const q = [`token=${linkPart(o.token)}`];
+  if (o.views.length) q.push(`views=${linkPart(o.views.join(','))}`);
+  q.push(`every=${parseKioskEvery(String(o.everyS))}`);
+  if (o.lang) q.push(`lang=${linkPart(o.lang)}`);
+  return `${o.origin}/#/kiosk?${q.join('&')}`;
+}
+
 // #endregion
 
 /** The queries of the three energies of the Overall page (CON-2), with their costs. */

@@ -5,7 +5,7 @@
  * - System configuration: `#/system`, `#/system/gateways[/<id>|/new]`,
  *   `#/system/gateways/<id>/devices[/<deviceId>|/new]`, `#/system/gateways/<id>/scan`,
  *   `#/system/loads|groups|panelboards`, `#/system/audit`, `#/system/links` (DEV-4), `#/system/costs[/electricity|gas|water]` (COST-1…4)
- * - Web server configuration: `#/settings`, `#/settings/network|modbus|time|csv|edition|users`,
+ * - Web server configuration: `#/settings`, `#/settings/network|modbus|time|csv|edition|users|kiosk`,
  *   the box as a system `#/settings/info|backup|update|https` (SYS-4…8)
  * - `#/change-codes` (AUTH-5)
  * - `#/alarms` Reports: alarms (NOTE-5)
@@ -55,6 +55,8 @@ export type Route =
   | { name: 'setting'; section: SettingsSection }
   | { name: 'box'; section: BoxSection }
   | { name: 'users' }
+  /** BEY-1: the administrator's kiosk page (charts to rotate by name, the link and its QR code). */
+  | { name: 'kioskSetup' }
   | { name: 'changeCodes' }
   /** `deviceId`: the device shown in Details. */
   | { name: 'consumption'; view: ConsumptionView; deviceId?: number }
@@ -137,6 +139,7 @@ export function parseHash(hash: string): Route {
     if (more !== undefined) return { name: 'notFound' };
     if (what === undefined) return { name: 'settings' };
     if (what === 'users') return { name: 'users' };
+    if (what === 'kiosk') return { name: 'kioskSetup' };
     if ((SETTINGS_SECTIONS as readonly string[]).includes(what)) return { name: 'setting', section: what as SettingsSection };
     if ((BOX_SECTIONS as readonly string[]).includes(what)) return { name: 'box', section: what as BoxSection };
   }

@@ -170,11 +170,13 @@ async function exitApi(): Promise<void> {
 }
 
 /** A labelled select of the toolbars. */
-export function Select({ label, value, testid, onChange, children }: {
+export function Select({ label, value, testid, onChange, children, cls }: {
   label: string; value: string; testid: string; onChange: (v: string) => void; children: ComponentChildren;
+  /** More classes of the field (`only-narrow`…). */
+  cls?: string;
 }) {
   return (
-    <label class="field inline">
+    <label class={cls ? `field inline ${cls}` : 'field inline'}>
       <span>{label}</span>
       <select data-testid={testid} value={value} onChange={(e) => onChange(e.currentTarget.value)}>{children}</select>
     </label>

@@ -63,10 +63,17 @@ export function DeviceSplit({ deviceId, route, prefix, children }: {
             ))}
           </optgroup>
         </Select>
+        {devices.list && shown.length ? (
+          // Phones: a compact chooser, so that the chosen device's chart is on the first screen.
+          <Select label={t('mobile.device')} testid={`${prefix}-pick`} cls="only-narrow" value={device ? String(device.id) : ''} onChange={(v) => { if (v) navigate(`/consumption/${route}/${v}`); }}>
+            {device ? null : <option value="">{t('cons.chooseDevice')}</option>}
+            {shown.map((d) => <option key={d.id} value={d.id}>{deviceLabel(d)}</option>)}
+          </Select>
+        ) : null}
         {!devices.list ? <Pending error={devices.error} /> : busy.value && shown.length === 0 ? <p class="muted">{t('common.loading')}</p> : shown.length === 0 ? (
           <p class="muted">{t('cons.noDevice')}</p>
         ) : (
-          <ul class="items" data-testid={`${prefix}-devices`}>
+          <ul class="items device-items" data-testid={`${prefix}-devices`}>
             {shown.map((d) => (
               <li key={d.id}>
                 <button

@@ -51,6 +51,8 @@ function createKiosk(query: Record<string, string>) {
   const everyMs = parseKioskEvery(query.every) * 1000;
   const index = signal(0);
   const cache = signal<Record<string, ConsumptionResult[]>>({});
+  /** Views whose scope this installation does not have (404): their id → the scope named in the link. */
+  const unknown = signal<Record<string, string>>({});
   const status = signal<KioskStatus>('loading');
   /** Successful fetches since the page opened (tests and the status line). */
   const fetches = signal(0);
@@ -79,13 +81,19 @@ function createKiosk(query: Record<string, string>) {
         status.value = 'unauthorized';
         return;
       }
+      if (isApiClientError(e) && e.status === 404) {
+        // A scope removed since, or mistyped in the link: said on its turn, the others rotate on.
+        unknown.value = { ...unknown.value, [v.id]: v.scope ?? v.id };
+        status.value = 'ok';
+        return;
+      }
       status.value = 'retrying';
       retry = setTimeout(() => { void fetchView(current.value); }, KIOSK_RETRY_MS);
     }
   }
 
   return {
-    views, everyMs, index, cache, status, fetches, lastOk, current, timezone,
+    views, everyMs, index, cache, unknown, status, fetches, lastOk, current, timezone,
     start(): () => void {
       void fetchView(current.value);
       const rotate = views.length > 1
@@ -175,6 +183,8 @@ export function KioskPage({ query }: { query: Record<string, string> }) {
   useEffect(() => {
     document.documentElement.classList.add('kiosk-mode');
     if (!token) { k.status.value = 'noToken'; return () => { setBearer(null); }; }
+    // Again here: a previous kiosk (another link in the same tab) may have cleared it on its way out.
+    setBearer(token);
     const stop = k.start();
     return () => { stop(); setBearer(null); document.documentElement.classList.remove('kiosk-mode'); };
   }, []);
@@ -183,6 +193,7 @@ export function KioskPage({ query }: { query: Record<string, string> }) {
 
   const v = k.current.value;
   const results = k.cache.value[v.id];
+  const unknownScope = results ? undefined : k.unknown.value[v.id];
   const status = k.status.value;
   const date = results?.[0]?.date ?? todayIn(k.timezone.value);
   const chart = useMemo(() => (results && v.what !== 'overall' ? stackedChart(results[0], seriesLabel) : null), [results]);
@@ -204,6 +215,8 @@ export function KioskPage({ query }: { query: Record<string, string> }) {
       <main class="kiosk-body">
         {status === 'noToken' || status === 'unauthorized' ? (
           <p class="kiosk-message" data-testid="kiosk-denied">{t(status === 'noToken' ? 'kiosk.noToken' : 'kiosk.unauthorized')}</p>
+        ) : unknownScope !== undefined ? (
+          <p class="kiosk-message" role="alert" data-testid="kiosk-unknown" data-scope={unknownScope}>{t('kiosk.unknownScope', { scope: unknownScope })}</p>
         ) : !results ? (
           <p class="kiosk-message muted">{status === 'retrying' ? t('kiosk.retrying') : t('common.loading')}</p>
         ) : v.what === 'overall' ? (

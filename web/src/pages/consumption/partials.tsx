@@ -1,16 +1,17 @@
 /**
  * Partials (CON-3): per measure group ("All groups", side by side since a device may be in
- * several groups, or one) and per load ("All electricity loads", stacked, or one).
+ * several groups, or one) and per load ("All electricity loads", stacked, or one); beside the
+ * chart (above it on a phone), the smartphone guide's loads list filtered by measure group.
  * Compare (CON-4): two devices, "Total" (their totals side by side) or "Details" (both series
  * on one chart); devices of different kinds compare in currency only.
  */
 import { signal } from '@preact/signals';
-import { useMemo } from 'preact/hooks';
+import { useMemo, useRef } from 'preact/hooks';
 import type { DeviceSummary } from '@ews/shared';
 import { api } from '../../api';
 import type { ConsumptionQuery, ConsumptionResult } from '@ews/shared';
 import { lang, t, type MessageKey } from '../../i18n';
-import { groupedChart, periodTotals, stackedChart, type ChartData, type EnergyUnit } from '../../state/consumption';
+import { groupedChart, periodTotals, seriesColor, stackedChart, type ChartData, type EnergyUnit } from '../../state/consumption';
 import {
   costChart, equivalentChart, equivalentWh, formatMoney, groupedCostChart, periodCosts, pickUnit, unitsFor, type DisplayUnit,
 } from '../../state/costs-view';
@@ -24,6 +25,11 @@ type PartialKind = 'group' | 'load';
 const partialKind = signal<PartialKind>('group');
 const partialGroup = signal<string>('all');
 const partialLoad = signal<string>('all');
+/** The measure group the loads list is filtered by (the guide's "Measure group"), or `all`. */
+const loadsFilter = signal<string>('all');
+
+/** On a phone the chart is below the list: bring it into view when a load is chosen. */
+const narrow = () => typeof matchMedia === 'function' && matchMedia('(max-width: 760px)').matches;
 
 /** The energy kind of a load: its own for the Water and Gas loads, electricity for the others. */
 const loadKind = (id: string): 'electricity' | 'gas' | 'water' => (id === 'gas' || id === 'water' ? id : 'electricity');
@@ -46,6 +52,8 @@ function chartIn(u: DisplayUnit, results: ConsumptionResult[], labels: string[],
 export function PartialsView() {
   const groups = useList(api.groups);
   const loads = useList(api.loads);
+  const devices = useList(api.devices);
+  const chartRef = useRef<HTMLDivElement>(null);
   const settings = useCostSettings();
   const kind = partialKind.value;
   const enabledGroups = (groups.list ?? []).filter((g) => g.enabled);
@@ -77,40 +85,77 @@ export function PartialsView() {
     ? (partialGroup.value === 'all' ? t('cons.allGroups') : labels[0] ?? '')
     : (partialLoad.value === 'all' ? t('cons.allLoads') : seriesLabel(`load:${partialLoad.value}`, enabledLoads.find((l) => l.id === partialLoad.value)?.name ?? partialLoad.value));
 
+  // The loads list of the guide: the loads with a device in the chosen measure group.
+  const filter = loadsFilter.value;
+  const inFilter = filter === 'all' ? null : new Set(withEnergy(devices.list).filter((d) => d.groupIds.includes(filter)).map((d) => d.loadId ?? 'others'));
+  const listed = enabledLoads.filter((l) => !inFilter || inFilter.has(l.id));
+  const chooseLoad = (id: string) => {
+    partialKind.value = 'load';
+    partialLoad.value = id;
+    if (narrow()) requestAnimationFrame(() => chartRef.current?.scrollIntoView({ block: 'start' }));
+  };
+
   return (
-    <>
-      <div class="toolbar cons-select">
-        <Switch
-          testid="partials-kind" value={kind} onChange={(v) => { partialKind.value = v; }}
-          options={[{ value: 'group', label: t('cons.byGroup') }, { value: 'load', label: t('cons.byLoad') }]}
-        />
-        {kind === 'group' ? (
-          <Select label={t('cons.group')} testid="partials-group" value={partialGroup.value} onChange={(v) => { partialGroup.value = v; }}>
-            <option value="all">{t('cons.allGroups')}</option>
-            {enabledGroups.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
-          </Select>
+    <div class="split partials-split">
+      <section class="pane list-pane" data-testid="partials-loads">
+        <Select label={t('mobile.measureGroup')} testid="partials-filter" value={filter} onChange={(v) => { loadsFilter.value = v; }}>
+          <option value="all">{t('cons.allGroups')}</option>
+          {enabledGroups.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
+        </Select>
+        {!loads.list || (filter !== 'all' && !devices.list) ? <Pending error={loads.error ?? devices.error} /> : listed.length === 0 ? (
+          <p class="muted" data-testid="partials-no-load">{t('mobile.noLoadInGroup')}</p>
         ) : (
-          <Select label={t('cons.load')} testid="partials-load" value={partialLoad.value} onChange={(v) => { partialLoad.value = v; }}>
-            <option value="all">{t('cons.allLoads')}</option>
-            {enabledLoads.map((l) => <option key={l.id} value={l.id}>{seriesLabel(`load:${l.id}`, l.name)}</option>)}
-          </Select>
+          <ul class="items">
+            {listed.map((l, i) => (
+              <li key={l.id}>
+                <button
+                  type="button" class={`item load-item${kind === 'load' && partialLoad.value === l.id ? ' active' : ''}`}
+                  data-testid="partials-load-item" data-id={l.id} aria-pressed={kind === 'load' && partialLoad.value === l.id}
+                  onClick={() => chooseLoad(l.id)}
+                >
+                  <i class="swatch" style={{ background: seriesColor(`load:${l.id}`, i) }} />
+                  <span class="item-main"><b>{seriesLabel(`load:${l.id}`, l.name)}</b></span>
+                  <span class="item-side">{t(`energy.${loadKind(l.id)}` as MessageKey)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
         )}
-      </div>
-      <ChartPanel title={`${t('cons.view.partials')} · ${title}`}>
-        <div class="period-extra">
-          <UnitSwitch units={units} value={u} onChange={(v) => { unit.value = v; }} energyUnit={energyUnitOf(energy)} />
+      </section>
+      <div class="pane partials-pane" ref={chartRef}>
+        <div class="toolbar cons-select">
+          <Switch
+            testid="partials-kind" value={kind} onChange={(v) => { partialKind.value = v; }}
+            options={[{ value: 'group', label: t('cons.byGroup') }, { value: 'load', label: t('cons.byLoad') }]}
+          />
+          {kind === 'group' ? (
+            <Select label={t('cons.group')} testid="partials-group" value={partialGroup.value} onChange={(v) => { partialGroup.value = v; }}>
+              <option value="all">{t('cons.allGroups')}</option>
+              {enabledGroups.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
+            </Select>
+          ) : (
+            <Select label={t('cons.load')} testid="partials-load" value={partialLoad.value} onChange={(v) => { partialLoad.value = v; }}>
+              <option value="all">{t('cons.allLoads')}</option>
+              {enabledLoads.map((l) => <option key={l.id} value={l.id}>{seriesLabel(`load:${l.id}`, l.name)}</option>)}
+            </Select>
+          )}
         </div>
-        <PeriodBar csv={(queries ?? []).map((q, i) => ({ label: labels[i] ?? title, query: q }))} />
-        {queries && queries.length === 0 ? (
-          <p class="muted" data-testid="partials-none">{t('cons.noGroups')}</p>
-        ) : !results ? <Pending error={error ?? groups.error ?? loads.error} /> : (
-          <CostGate results={results} cost={u === 'cost'}>
-            {chart ? <BarChart data={chart} testid="chart-partials" /> : <Pending error={error} />}
-          </CostGate>
-        )}
-        {u === 'cost' && kind === 'load' && partialLoad.value === 'all' ? <p class="muted note-small">{t('cons.cost.perTariffNote')}</p> : null}
-      </ChartPanel>
-    </>
+        <ChartPanel title={`${t('cons.view.partials')} · ${title}`}>
+          <div class="period-extra">
+            <UnitSwitch units={units} value={u} onChange={(v) => { unit.value = v; }} energyUnit={energyUnitOf(energy)} />
+          </div>
+          <PeriodBar csv={(queries ?? []).map((q, i) => ({ label: labels[i] ?? title, query: q }))} />
+          {queries && queries.length === 0 ? (
+            <p class="muted" data-testid="partials-none">{t('cons.noGroups')}</p>
+          ) : !results ? <Pending error={error ?? groups.error ?? loads.error} /> : (
+            <CostGate results={results} cost={u === 'cost'}>
+              {chart ? <BarChart data={chart} testid="chart-partials" /> : <Pending error={error} />}
+            </CostGate>
+          )}
+          {u === 'cost' && kind === 'load' && partialLoad.value === 'all' ? <p class="muted note-small">{t('cons.cost.perTariffNote')}</p> : null}
+        </ChartPanel>
+      </div>
+    </div>
   );
 }
 

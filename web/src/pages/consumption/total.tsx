@@ -3,14 +3,15 @@
  * previous period behind; Overall (CON-2): electricity, gas and water in units and currency,
  * gas also in equivalent kWh, and the pie of their costs.
  */
+import { signal } from '@preact/signals';
 import { useMemo } from 'preact/hooks';
 import type { CostType } from '@ews/shared';
 import type { ConsumptionQuery, ConsumptionResult } from '@ews/shared';
 import { lang, t, type MessageKey } from '../../i18n';
-import { ENERGY_COLORS, overallQueries, periodTotals, stackedChart, type EnergyUnit } from '../../state/consumption';
+import { barTitle, ENERGY_COLORS, overallQueries, periodTotals, stackedChart, sumOf, totalsPerBar, type EnergyUnit } from '../../state/consumption';
 import { costChart, costStateOf, equivalentWh, formatMoney, periodCosts, pickUnit, type DisplayUnit } from '../../state/costs-view';
 import { BarChart, fmtValue } from './chart';
-import { ChartPanel, Pending, PeriodBar } from './controls';
+import { ChartPanel, Pending, PeriodBar, Switch } from './controls';
 import { CostGate, RecomputeNotice, TariffsLink, UnitSwitch } from './cost-parts';
 import { date, period, unit, useConsumption, useCostSettings } from './data';
 import { Pie } from './pie';
@@ -46,18 +47,77 @@ export function TotalChart({ query, unit: u = 'energy' }: { query: ConsumptionQu
 
 const TOTAL_UNITS: DisplayUnit[] = ['energy', 'cost'];
 
+/** The grand total as a histogram or as the guide's "Data" table. */
+const totalShow = signal<'chart' | 'data'>('chart');
+
 export function TotalView() {
   const u = pickUnit(unit.value, TOTAL_UNITS);
   const q = totalQuery(period.value, date.value, u === 'cost');
+  const show = totalShow.value;
   return (
     <ChartPanel title={u === 'cost' ? t('cons.cost.totalTitle') : t('cons.totalTitle')}>
       <div class="period-extra">
-        <UnitSwitch units={TOTAL_UNITS} value={u} onChange={(v) => { unit.value = v; }} energyUnit="Wh" />
+        <Switch
+          testid="total-show" value={show} onChange={(v) => { totalShow.value = v; }}
+          options={[{ value: 'chart', label: t('mobile.histogram') }, { value: 'data', label: t('mobile.data') }]}
+        />
+        {show === 'chart' ? <UnitSwitch units={TOTAL_UNITS} value={u} onChange={(v) => { unit.value = v; }} energyUnit="Wh" /> : null}
       </div>
       <PeriodBar csv={[{ label: t('cons.view.total'), query: q }]} />
-      <TotalChart query={q} unit={u} />
+      {show === 'data' ? <TotalDataTable query={totalQuery(period.value, date.value, true)} /> : <TotalChart query={q} unit={u} />}
       <p class="muted note-small">{u === 'cost' ? t('cons.cost.totalNote') : t('cons.totalNote')} <a href="#/consumption/overall" data-testid="to-overall">{t('cons.view.overall')} →</a></p>
     </ChartPanel>
+  );
+}
+
+/**
+ * "Data" (the smartphone guide): the grand total of each bar of the period in Wh and in
+ * currency, beside the same bar of the previous period; the table scrolls in its own box.
+ */
+export function TotalDataTable({ query }: { query: ConsumptionQuery }) {
+  const { results, error } = useConsumption([query]);
+  const language = lang.value;
+  const r = results?.[0];
+  if (!r) return <Pending error={error} />;
+  const n = r.x.length;
+  const energy = totalsPerBar(r.series, n);
+  const previous = totalsPerBar(r.previous.series, r.previous.x.length);
+  const costed = costStateOf(r) === 'ok';
+  const costs = costed ? totalsPerBar(r.costs ?? [], n) : null;
+  const energyUnit: EnergyUnit = r.series[0]?.unit ?? 'Wh';
+  const money = (v: number | null) => (costed && r.currency ? formatMoney(v, r.currency, language) : '—');
+  const step = n > 1 ? r.x[1] - r.x[0] : 3600;
+  return (
+    <div class="scroll data-scroll" data-testid="data-scroll">
+      <table class="list-table data-table" data-testid="data-table" data-bars={n}>
+        <thead>
+          <tr>
+            <th>{t('mobile.when')}</th>
+            <th class="num">{t('cons.thisPeriod')}</th>
+            <th class="num cost-col">{t('cons.cost')}</th>
+            <th class="num">{t('cons.previousPeriod')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.x.map((x, i) => (
+            <tr key={x} data-wh={energy[i] ?? ''} data-cost={costs?.[i] ?? ''}>
+              <th scope="row">{barTitle(x, r.period === 'day' ? x + step : undefined, r.period, r.timezone, language)}</th>
+              <td class="num">{fmtValue(energy[i], energyUnit)}</td>
+              <td class="num cost-col">{money(costs?.[i] ?? null)}</td>
+              <td class="num muted">{fmtValue(previous[i] ?? null, energyUnit)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr data-testid="data-total" data-wh={sumOf(energy) ?? ''}>
+            <th scope="row">{t('cons.total')}</th>
+            <td class="num"><b>{fmtValue(sumOf(energy), energyUnit)}</b></td>
+            <td class="num cost-col"><b>{money(costs ? sumOf(costs) : null)}</b></td>
+            <td class="num muted">{fmtValue(sumOf(previous), energyUnit)}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
   );
 }
 
