@@ -31,6 +31,7 @@ import { systemHandlers } from './system';
 import { alarmHandlers } from './alarms';
 import { historyHandlers, WEBDAV_PATH } from './history';
 import { exportHandlers } from './exports';
+import { statisticsHandlers } from './statistics';
 import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
 import { compressAnswers } from './http/index';
@@ -82,6 +83,7 @@ export function createApi(deps: ApiDeps) {
     ...alarmHandlers(deps),
     ...historyHandlers(deps),
     ...exportHandlers(deps),
+    ...statisticsHandlers(deps),
   };
   mountContract(app, handlers);
   mountWebDav(app, deps);
