@@ -191,6 +191,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     dbs: dbs.history, sampleIntervalMs: storeIntervalMs(), now: () => clock.now(),
     onError: (err) => log.error('recomputing costs failed', { err }),
   });
+  if (history.migration) log.info('history store migrated', { ...history.migration });
   const energy = new Energy({ store: history, timezone: config.time().timezone, scopes: scopeProvider(config, catalog), labelOf: scopeLabels(config) });
   const offSample = poller.events.on('sample', (tick) => {
     if (tick.slotMs % storeIntervalMs() !== 0) return;

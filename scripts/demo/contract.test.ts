@@ -109,6 +109,10 @@ test('every documented GET answers what its schema says, on the demo data', asyn
     ],
     '/api/system/backups/{file}': ['/api/system/backups/database.zip'],
     '/api/consumption.csv': [`/api/consumption.csv?scope=total&period=month&date=${today}`],
+    '/api/statistics': [
+      ...['day', 'month', 'year'].map((p) => `/api/statistics?deviceId=${devices[0].id}&period=${p}&date=${today}`),
+      `/api/statistics?deviceId=${devices[0].id}&period=day&date=${today}&resolution=hour`,
+    ],
     '/api/history/file': ['/api/history/file?path=settings/General.csv'],
     '/api/history/zip': ['/api/history/zip?path=settings/'],
     '/api/exports/{id}': [`/api/exports/${exportId}`],

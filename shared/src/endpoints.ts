@@ -30,6 +30,7 @@ import { alarmEndpoints, notifyEndpoints } from './alarms';
 import { historyEndpoints } from './history';
 import { exportEndpoints } from './exports';
 import { deviceProbeEndpoints } from './device-probe';
+import { statisticEndpoints } from './statistics';
 import { reportEndpoints } from './reports';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
@@ -159,6 +160,7 @@ export const endpoints = {
   ...historyEndpoints,
   ...exportEndpoints,
   ...deviceProbeEndpoints,
+  ...statisticEndpoints,
   ...reportEndpoints,
 } as const satisfies Record<string, EndpointDef>;
 

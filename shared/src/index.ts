@@ -21,4 +21,5 @@ export * from './alarms';
 export * from './history';
 export * from './exports';
 export * from './device-probe';
+export * from './statistics';
 export * from './reports';

@@ -8,7 +8,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import type { DeviceSummary } from '@ews/shared';
+import type { DeviceSummary, StatisticsResult } from '@ews/shared';
 import { type Demo } from '../../scripts/demo/harness';
 import { login, waitFor, e2eEnvironment } from './browser';
 
@@ -162,6 +162,35 @@ test('Consumptions: grand total, periods, CSV, full screen, overall, partials, c
       (n) => n > 10, 20_000, 'the measure tables',
     );
     assert.ok(await page.$('[data-testid=details-measures] section[data-group=voltage]'), 'voltages');
+    // Its statistics: avg/min/max of the day, drawn, and the same figures as the API's
+    await page.click('[data-testid=period-day]');
+    const statsOf = async (period: string, quantity?: string) => {
+      const day = await page.inputValue('[data-testid=period-date]');
+      const r = await (await context.request.get(`${env.demo.url}/api/statistics?deviceId=${main.id}&period=${period}&date=${day}${quantity ? `&quantity=${quantity}` : ''}`)).json() as StatisticsResult;
+      assert.ok(r.x.length > 0, `statistics of the main meter (${period})`);
+      let w = 0, sum = 0;
+      r.avg.forEach((a, i) => { w += r.rateMin[i]; sum += a * r.rateMin[i]; });
+      return { r, avg: Math.round((sum / w) * 1000) / 1000, min: Math.min(...r.min), max: Math.max(...r.max) };
+    };
+    const statsChart = (accept: (a: Record<string, string>) => boolean, what: string) => waitFor(() => page.evaluate((): Record<string, string> | null => {
+      const el = document.querySelector('[data-testid=stats-chart]');
+      return el ? { ...Object.fromEntries([...el.attributes].map((x) => [x.name, x.value])), canvas: String(!!el.querySelector('canvas')) } : null;
+    }), (a) => !!a && a.canvas === 'true' && accept(a), 20_000, what);
+    const power = await statsOf('day');
+    let shown = (await statsChart((a) => a['data-quantity'] === power.r.quantity?.key && Number(a['data-points']) === power.r.x.length, 'the day statistics'))!;
+    assert.equal(power.r.quantity?.unit, 'W');
+    assert.deepEqual([Number(shown['data-avg']), Number(shown['data-min']), Number(shown['data-max'])], [power.avg, power.min, power.max]);
+    assert.ok(power.min <= power.avg && power.avg <= power.max);
+    await page.selectOption('[data-testid=stats-quantity]', 'voltageL1V');
+    const volts = await statsOf('day', 'voltageL1V');
+    shown = (await statsChart((a) => a['data-quantity'] === 'voltageL1V', 'the voltage statistics'))!;
+    assert.deepEqual([Number(shown['data-avg']), Number(shown['data-min']), Number(shown['data-max'])], [volts.avg, volts.min, volts.max]);
+    assert.ok(volts.avg > 200 && volts.avg < 260, `a mains voltage: ${volts.avg}`);
+    await page.click('[data-testid=period-month]');
+    const month = await statsOf('month', 'voltageL1V');
+    shown = (await statsChart((a) => a['data-resolution'] === 'hour' && Number(a['data-points']) === month.r.x.length, 'the month statistics, hourly'))!;
+    assert.ok(month.r.x.length > 24, 'more than a day of hours in the month');
+    assert.deepEqual([Number(shown['data-min']), Number(shown['data-max'])], [month.min, month.max]);
     // Browse by group: Car park has the EV charger and the Green'Up car park (its meter and stations), not the main meter.
     await page.selectOption('[data-testid=details-browse]', 'group:group-3');
     const inGroup = await waitFor(

@@ -31,6 +31,7 @@ import { systemHandlers } from './system';
 import { alarmHandlers } from './alarms';
 import { historyHandlers, WEBDAV_PATH } from './history';
 import { exportHandlers } from './exports';
+import { statisticsHandlers } from './statistics';
 import { reportHandlers } from './reports';
 import { deviceProbeHandlers } from './device-probe';
 import { openApiDocument } from './openapi';
@@ -85,6 +86,7 @@ export function createApi(deps: ApiDeps) {
     ...alarmHandlers(deps),
     ...historyHandlers(deps),
     ...exportHandlers(deps),
+    ...statisticsHandlers(deps),
     ...reportHandlers(deps),
   };
   mountContract(app, handlers);

@@ -110,3 +110,21 @@ test('datalogger.csv: ; and decimal comma by default, Excel-friendly, options ho
   assert.match(dot.split('\r\n')[1], /^2026-10-25 00:00,\d+\.25,Previous|^2026-10-25 00:00,\d+\.25,2026-10-24 00:00,/);
   assert.throws(() => dataloggerCsv(r, { decimalSeparator: ',', fieldSeparator: ',' }), (e: unknown) => e instanceof EnergyError && e.code === 'bad-csv-options');
 });
+
+test('datalogger.csv with costs: a column per tariff in the currency and their total, the previous period too', () => {
+  const r = energy.consumption({ scope: 'device:1', period: 'day', date: '2026-10-25' });
+  const cost = (key: string, label: string, f: number, bars: typeof r) => ({ key, label, unit: 'EUR', tariffId: key, color: '#000', values: bars.series[0].values.map((v) => (v === null ? null : v * f)) });
+  const withCosts = {
+    ...r, currency: 'EUR', costs: [cost('peak', 'Peak', 0.0003, r), cost('off', 'Off-peak', 0.0001, r)],
+    previous: { ...r.previous, costs: [cost('peak', 'Peak', 0.0003, { ...r, ...r.previous }), cost('off', 'Off-peak', 0.0001, { ...r, ...r.previous })] },
+  };
+  const lines = dataloggerCsv(withCosts, { decimalSeparator: '.', fieldSeparator: ';', includePrevious: true, bom: false }).trimEnd().split('\r\n');
+  const head = lines[0].split(';');
+  assert.deepEqual(head.slice(-4), ['Previous ' + head[1], 'Previous Peak (EUR)', 'Previous Off-peak (EUR)', 'Previous Total cost (EUR)']);
+  assert.deepEqual(head.slice(1, 5), [head[1], 'Peak (EUR)', 'Off-peak (EUR)', 'Total cost (EUR)']);
+  const i = r.series[0].values.findIndex((v) => v !== null && v > 0);
+  const row = lines[1 + i].split(';').map(Number);
+  const wh = r.series[0].values[i]!;
+  assert.deepEqual(row.slice(1, 5), [wh, Math.round(wh * 0.3) / 1000, Math.round(wh * 0.1) / 1000, Math.round(wh * 0.4) / 1000]);
+  assert.ok(!dataloggerCsv(r).includes('EUR'), 'no currency without costs');
+});

@@ -6,6 +6,7 @@ import { reportsEn } from './reports.en';
 import { tariffsEn } from './tariffs.en';
 import { greenupEn } from './greenup.en';
 import { mobileEn } from './mobile.en';
+import { statisticsEn } from './statistics.en';
 
 /** English strings: the reference dictionary. Every other language must have the same keys. */
 export const en = {
@@ -17,6 +18,7 @@ export const en = {
   ...tariffsEn,
   ...greenupEn,
   ...mobileEn,
+  ...statisticsEn,
   'lang.name': 'English',
   'app.title': 'Energy Web Server',
   'net.offline': 'Offline, retrying…',

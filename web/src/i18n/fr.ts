@@ -7,6 +7,7 @@ import { reportsFr } from './reports.fr';
 import { tariffsFr } from './tariffs.fr';
 import { greenupFr } from './greenup.fr';
 import { mobileFr } from './mobile.fr';
+import { statisticsFr } from './statistics.fr';
 
 /** French strings (wording of the Legrand French manual where it has one). */
 export const fr: Dictionary = {
@@ -18,6 +19,7 @@ export const fr: Dictionary = {
   ...tariffsFr,
   ...greenupFr,
   ...mobileFr,
+  ...statisticsFr,
   'lang.name': 'Français',
   'app.title': 'Serveur Web Énergie',
   'net.offline': 'Hors ligne, nouvel essai…',

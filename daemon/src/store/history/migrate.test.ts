@@ -83,6 +83,8 @@ test('past days are sealed by the retention rings once the day is over', async (
   try {
     const dbs = openDatabases(dir);
     const store = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: 15 * MIN });
+    assert.equal(store.migration, undefined, 'a new store has nothing to migrate');
+    assert.equal(dbs.history.meta.get(STAT_FORMAT_KEY), STAT_FORMAT);
     const regs: IngestRegister[] = [{ key: 'p', type: 's32', scale: 1, unit: 'W', statistic: true }];
     for (let k = 0; k < 96 * 2 + 3; k++) store.ingest({ slotMs: DAY0 * DAY + k * 15 * MIN, readings: [{ deviceId: 1, ok: true, values: { p: { value: 1000 + ((k * 37) % 200) } } }] }, () => regs);
     const id = store.statisticSeries(1, 'p')!.id;

@@ -32,8 +32,13 @@ export function migrateHistory(dbs: HistoryDatabases, registry: SeriesRegistry, 
   const from = (dbs.meta.get(STAT_FORMAT_KEY) as number | undefined) ?? 1;
   if (from >= STAT_FORMAT) return undefined;
   const statSeries = [...registry.all()].filter((s) => s.kind === 'statistic');
+  if (statSeries.length === 0) {
+    // a new store (or one without statistics): nothing to convert
+    dbs.root.transactionSync(() => dbs.meta.putSync(STAT_FORMAT_KEY, STAT_FORMAT));
+    return undefined;
+  }
   let buckets = 0;
-  if (statSeries.length > 0) {
+  {
     dbs.root.transactionSync(() => {
       for (const s of statSeries) {
         const q = coarserQuantum(s.unit, s.quantum ?? 0.001);

@@ -1,8 +1,9 @@
 /**
  * Details (CON-5): one device, chosen in a list browsable by measure group, by load or all;
  * its energy histogram (Ea+ or Ea− for electricity, the counter for water and gas; gas also
- * in equivalent kWh; or its cost stacked per tariff) and, for measuring devices, its measure
- * tables (CON-7, the Measure page's components, live).
+ * in equivalent kWh; or its cost stacked per tariff) and, for measuring devices, the avg/min/max
+ * of the quantities it records over the period (statistics.tsx) and its measure tables (CON-7,
+ * the Measure page's components, live).
  */
 import { signal, useComputed, useModel, useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
@@ -24,6 +25,7 @@ import { ChartPanel, Pending, PeriodBar, Select, Switch } from './controls';
 import { CostGate, UnitSwitch } from './cost-parts';
 import { date, period, unit, useConsumption, useCostSettings, useList } from './data';
 import { deviceLabel, withEnergy } from './partials';
+import { DeviceStatistics } from './statistics';
 
 /** `all`, `group:<id>` or `load:<id>`. */
 const browse = signal<string>('all');
@@ -156,6 +158,7 @@ function DeviceDetails({ device }: { device: DeviceSummary }) {
           </CostGate>
         )}
       </ChartPanel>
+      {measuring ? <DeviceStatistics device={device} /> : null}
       {!measuring ? <p class="muted note-small" data-testid="details-energy-only">{t('cons.energyOnly')}</p> : canMeasure ? (
         <DetailsMeasures deviceId={device.id} />
       ) : <p class="muted note-small" data-testid="details-no-measures">{t('cons.measuresNeedPanel')}</p>}
