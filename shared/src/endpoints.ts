@@ -29,6 +29,7 @@ import { systemEndpoints } from './system';
 import { alarmEndpoints, notifyEndpoints } from './alarms';
 import { historyEndpoints } from './history';
 import { exportEndpoints } from './exports';
+import { notifyMoreEndpoints } from './notify';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
 export interface EndpointDef {
@@ -156,6 +157,7 @@ export const endpoints = {
   ...notifyEndpoints,
   ...historyEndpoints,
   ...exportEndpoints,
+  ...notifyMoreEndpoints,
 } as const satisfies Record<string, EndpointDef>;
 
 export type Endpoints = typeof endpoints;

@@ -29,6 +29,7 @@ import { greenupHandlers } from './greenup';
 import { interopHandlers } from './interop';
 import { systemHandlers } from './system';
 import { alarmHandlers } from './alarms';
+import { notifyHandlers } from './notify';
 import { historyHandlers, WEBDAV_PATH } from './history';
 import { exportHandlers } from './exports';
 import { openApiDocument } from './openapi';
@@ -80,6 +81,7 @@ export function createApi(deps: ApiDeps) {
     ...interopHandlers(deps),
     ...systemHandlers(deps),
     ...alarmHandlers(deps),
+    ...notifyHandlers(deps),
     ...historyHandlers(deps),
     ...exportHandlers(deps),
   };
