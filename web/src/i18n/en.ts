@@ -4,6 +4,7 @@ import { boxEn } from './box.en';
 import { alarmsEn } from './alarms.en';
 import { tariffsEn } from './tariffs.en';
 import { greenupEn } from './greenup.en';
+import { notifyEn } from './notify.en';
 
 /** English strings: the reference dictionary. Every other language must have the same keys. */
 export const en = {
@@ -13,6 +14,7 @@ export const en = {
   ...alarmsEn,
   ...tariffsEn,
   ...greenupEn,
+  ...notifyEn,
   'lang.name': 'English',
   'app.title': 'Energy Web Server',
   'net.offline': 'Offline, retrying…',

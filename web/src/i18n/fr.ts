@@ -5,6 +5,7 @@ import { boxFr } from './box.fr';
 import { alarmsFr } from './alarms.fr';
 import { tariffsFr } from './tariffs.fr';
 import { greenupFr } from './greenup.fr';
+import { notifyFr } from './notify.fr';
 
 /** French strings (wording of the Legrand French manual where it has one). */
 export const fr: Dictionary = {
@@ -14,6 +15,7 @@ export const fr: Dictionary = {
   ...alarmsFr,
   ...tariffsFr,
   ...greenupFr,
+  ...notifyFr,
   'lang.name': 'Français',
   'app.title': 'Serveur Web Énergie',
   'net.offline': 'Hors ligne, nouvel essai…',
