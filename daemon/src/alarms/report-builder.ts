@@ -6,7 +6,6 @@
  * generator of HIST-6 (`renderPdf`), named as HIST-6 names its files.
  */
 import { readFile } from 'node:fs/promises';
-import { unzipSync } from 'fflate';
 import type { ExportState } from '@ews/shared';
 import type { Attachment } from './email';
 import type { ReportBuilder, ReportJob } from './auto-reports';
@@ -54,6 +53,8 @@ export function reportBuilder(src: ReportSources): ReportBuilder {
     }
     const path = src.exports.file(started.id);
     if (!path) throw new Error('the data export has no file');
+    // loaded on first use, as elsewhere (a box that sends no CSV report never needs it)
+    const { unzipSync } = await import('fflate');
     const files = unzipSync(new Uint8Array(await readFile(path)));
     return Object.entries(files).map(([name, bytes]): Attachment => ({
       filename: `${base}_${name.replace(/^report_/, '')}`, contentType: 'text/csv; charset=utf-8', content: Buffer.from(bytes),
