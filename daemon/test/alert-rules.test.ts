@@ -1,8 +1,8 @@
 /**
  * NOTE-4 alert rules against a real SMTP server (daemon/test/smtp.ts): a measure above a
  * rule's threshold for its delay sends the rule's e-mail (its subject), a shorter spike sends
- * none, the way back below sends the recovery; a rule limited to some devices ignores the others;
- * rules are validated field by field.
+ * none, the way back below sends the recovery; a breaker that trips sends the state-change rule's
+ * e-mail; a rule limited to some devices ignores the others; rules are validated field by field.
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,13 +18,14 @@ import { startRig, slave, waitFor, catalog, type Rig } from './rig';
 import { startTestSmtp, smtpSettings, type TestSmtp } from './smtp';
 
 let extraA: [number, number, number] = [0, 0, 0];
+const breakerSlave = slave('breaker', 'M7COM-MEGATIKER', 3);
 const sim = new SimBus();
 sim.add(createSimSlave(catalog.require('multifunction', 'F3N200'), { address: 1, seed: 7919, extraPhaseCurrentsA: () => extraA }))
-  .add(slave('energyCounter', 'F41DM63', 2));
+  .add(slave('energyCounter', 'F41DM63', 2)).add(breakerSlave);
 const dataDir = mkdtempSync(join(tmpdir(), 'ews-rules-'));
 let rig: Rig;
 let smtp: TestSmtp;
-let main: DeviceSummary, lighting: DeviceSummary;
+let main: DeviceSummary, lighting: DeviceSummary, breaker: DeviceSummary;
 
 before(async () => {
   smtp = await startTestSmtp();
@@ -36,12 +37,14 @@ before(async () => {
     devices: [
       { gatewayId: 'local', family: 'multifunction', model: 'F3N200', address: 1, name: 'Main' },
       { gatewayId: 'local', family: 'energyCounter', model: 'F41DM63', address: 2, name: 'Lighting' },
+      { gatewayId: 'local', family: 'breaker', model: 'M7COM-MEGATIKER', address: 3, name: 'Main breaker' },
     ],
   });
   assert.equal((await rig.api('/api/notify/email', { method: 'PUT', body: smtpSettings(smtp) })).status, 200);
   const devices = (await rig.api<DeviceSummary[]>('/api/devices')).body;
   main = devices.find((d) => d.address === 1)!;
   lighting = devices.find((d) => d.address === 2)!;
+  breaker = devices.find((d) => d.address === 3)!;
   await rig.api('/api/settings/alarms', { method: 'PUT', body: JSON.stringify({ communicationDelayS: 1, retentionDays: 30 }) });
   await waitFor('all on', async () => (await rig.api<DeviceSummary[]>('/api/devices')).body.every((d) => d.status === 'on'));
 });
@@ -121,4 +124,17 @@ test('a rule limited to some devices ignores the others\' events', { timeout: 40
   assert.equal(smtp.received.filter((m) => m.to.includes('any@example.com') && /restored/.test(m.parsed.subject ?? '')).length, 0);
   const list = (await rig.api<AlertRule[]>('/api/alert-rules')).body.map((r) => r.name);
   assert.deepEqual(list, ['Main only', 'Any meter']);
+});
+
+test('a breaker that trips sends the state-change rule\'s e-mail', { timeout: 40_000 }, async () => {
+  const r = await rig.api<AlertRule>('/api/alert-rules', { method: 'POST', body: JSON.stringify({ name: 'Breakers', events: ['state-change'], deviceIds: [breaker.id], email: { enabled: true, recipients: 'breakers@example.com' } }) });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  await waitFor('the breaker read closed', async () => (await rig.api<{ values: Record<string, { value: unknown }> }>(`/api/devices/${breaker.id}/live`)).body.values.breakerState?.value === 'closed', 8000);
+  assert.ok(breakerSlave.setState('breakerState', 2));
+  const alarm = await waitFor('state-change', async () => (await rig.api<AlarmPage>(`/api/alarms?type=state-change&deviceId=${breaker.id}`)).body.items[0], 8000);
+  assert.equal(alarm.message, 'closed → tripped');
+  const mail = await waitFor('the e-mail', () => smtp.received.find((m) => m.to.includes('breakers@example.com')), 8000);
+  assert.equal(mail.parsed.subject, '[EWS] State change: Main breaker (Local, address 3)');
+  assert.match(mail.parsed.text ?? '', /closed → tripped/);
+  breakerSlave.setState('breakerState', 1);
 });

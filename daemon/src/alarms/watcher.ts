@@ -2,7 +2,7 @@
  * @module alarms/watcher
  * Turns what the daemon already observes into alarm-log events (NOTE-4, NOTE-5): the poller's
  * device states (a communication error once it has lasted the configured delay, then its
- * recovery; a configuration error; a breaker's state change), configuration changes (from the
+ * recovery; a configuration error; a state change of a breaker or an EMS module), configuration changes (from the
  * audit trail), the Green'Up fail-safe (from its decisions) and the measures that cross an alert
  * rule's threshold for its delay, then come back (NOTE-4).
  */
@@ -45,8 +45,12 @@ interface Tracked {
   /** A communication error was logged and its recovery is not yet. */
   raised: boolean;
   configurationError: boolean;
-  breaker?: string;
+  /** Enumerated states last read (breaker, contactor, inputs and outputs of EMS modules). */
+  states?: Map<string, string>;
 }
+
+/** Families whose enumerated states are watched for changes (NOTE-4 "state change": breakers, EMS). */
+const STATE_FAMILIES: ReadonlySet<string> = new Set(['breaker', 'ems', 'rcd']);
 
 export class AlarmWatcher {
   private readonly tracked = new Map<number, Tracked>();
@@ -114,12 +118,16 @@ export class AlarmWatcher {
       this.alarms.record({ type: 'configuration-error', ...this.about(id), message: s.detail ?? 'configuration error' });
     }
     t.configurationError = configurationError;
-    const breaker = s.status === 'on' ? s.values.breakerState?.value : undefined;
-    if (typeof breaker === 'string') {
-      if (t.breaker !== undefined && t.breaker !== breaker) {
-        this.alarms.record({ type: 'state-change', ...this.about(id), message: `${t.breaker} → ${breaker}` });
+    if (s.status === 'on' && STATE_FAMILIES.has(this.src.config.device(id)?.family ?? '')) {
+      const seen = (t.states ??= new Map());
+      for (const [key, v] of Object.entries(s.values)) {
+        if (v.unit !== 'state' || typeof v.value !== 'string') continue;
+        const before = seen.get(key);
+        if (before !== undefined && before !== v.value) {
+          this.alarms.record({ type: 'state-change', ...this.about(id), message: key === 'breakerState' ? `${before} → ${v.value}` : `${key}: ${before} → ${v.value}` });
+        }
+        seen.set(key, v.value);
       }
-      t.breaker = breaker;
     }
     if (s.status === 'on') this.checkThresholds(id, s);
   }
