@@ -23,14 +23,14 @@ import { createSystem, applyPendingSwap, cleanScratch, SystemService, TlsStore, 
 import { join } from 'node:path';
 import { Scanner } from './scan/index';
 import { Energy, scopeProvider, scopeLabels, knowsTimeZone } from './energy/index';
-import { setTimeZoneLookup } from '@ews/shared';
+import { setTimeZoneLookup, DEFAULT_GREENUP_SETTINGS } from '@ews/shared';
 import { Costs, TariffSchedule, priceSpans } from './costs/index';
-import { Greenup, type PriceSource } from './greenup/index';
+import { Greenup, greenupSettingsFile, storedGreenupSettings, type PriceSource } from './greenup/index';
 import { Interop } from './interop/index';
 import { AlarmLog, AlarmWatcher, Notifier, reportBuilder } from './alarms/index';
 import { HistoryFolder, FtpAccess, WebDavAccess, folderStructure, settingsFiles, slotCosts, type HistoryJob } from './files/index';
 import { historyWorker } from './history-jobs';
-import { Exports } from './reports/index';
+import { Exports, renderReport, type ReportInput, type RenderedReport, type ReportSource } from './reports/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
 
@@ -125,6 +125,8 @@ export interface Daemon {
   readonly costs: Costs;
   /** The history folder (HIST-2): `rebuild()` after a restore (system/ backup) or a lost disk. */
   readonly historyFolder: HistoryFolder;
+  /** HIST-6: renders a PDF report (Summary or Detailed, monthly or yearly). */
+  readonly renderReport: (input: ReportInput) => Promise<RenderedReport>;
   /** The FTP access, when enabled. */
   readonly ftp: () => FtpAccess | undefined;
   readonly greenup: Greenup;
@@ -255,6 +257,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     format: () => ({ decimalSeparator: config.csv().decimalSeparator, fieldSeparator: config.csv().fieldSeparator }),
     costs: slotCosts(config, history), currency: () => config.costSettings().currency, describe, log: log.child('exports'),
   });
+  // PDF reports (HIST-6): the figures through the consumption API's own calls (Energy + Costs).
+  const reportSource: ReportSource = {
+    consumption: (q) => { const r = energy.consumption(q); return q.costs ? costs.addCosts(r) : r; },
+    devices: () => config.devices().flatMap((d) => {
+      const type = catalog.get(d.family, d.model)?.energyType;
+      return type && type !== 'none' ? [{ id: d.id, name: d.name, type }] : [];
+    }),
+    now: () => clock.now(),
+  };
+  /** Renders a PDF report (the API's POST /api/reports; automatic reports attach the same). */
+  const renderPdf = (input: ReportInput): Promise<RenderedReport> => renderReport(input, reportSource);
   let separators = `${config.csv().decimalSeparator}${config.csv().fieldSeparator}`;
 
   const offState = poller.events.on('state', (id, s) => {
@@ -271,7 +284,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     ...(opts.notifyBackoffMs ? { backoffMs: opts.notifyBackoffMs } : {}),
     ...(opts.telegram ? { telegram: opts.telegram } : {}),
     timezone: () => energy.timezone,
-    buildReport: reportBuilder({ exports: exportsJobs, describe, devices: () => config.devices(), loads: () => config.loads() }),
+    // NOTE-3: automatic reports are the HIST-6 PDF of the covered period, or its data download's CSV files
+    buildReport: reportBuilder({
+      exports: exportsJobs, describe, devices: () => config.devices(), loads: () => config.loads(),
+      renderPdf: async (job) => (await renderPdf({
+        type: job.kind, period: job.period === 'monthly' ? 'month' : 'year', date: job.to, language: job.language,
+        ...(job.kind === 'detailed' ? { deviceIds: job.deviceIds } : {}),
+      })).pdf,
+    }),
   });
   notifier.start();
 
@@ -308,6 +328,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     ...(opts.greenupSettleMs ? { controller: { settleMs: opts.greenupSettleMs } } : {}),
   });
   alarmWatcher.watchGreenup(greenup);
+  // HIST-2: settings/GreenUpSettings.csv when Green'Up exists, rewritten when its settings change
+  folder.addSettingsFiles('greenup', greenupSettingsFile(() => greenup.settings(), () => config.devices()));
+  void folder.writeSettings();
+  const offGreenupSettings = greenup.events.on('settings', () => { void folder.writeSettings(); });
   greenup.start();
   // MS-1, BEY-2: Modbus TCP server, metrics, MQTT; they follow their settings live.
   const interop = new Interop({
@@ -365,7 +389,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const linksTimer = clock.setTimeout(readLinks, 2000);
   const offLinks = config.events.on('changed', (what) => { if (what === 'devices') readLinks(); });
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, commands, eq, links, alarms, notifier, history: { folder, get ftp() { return ftp; }, webdav }, reports: { exports: exportsJobs, describe }, version, webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, commands, eq, links, alarms, notifier, history: { folder, get ftp() { return ftp; }, webdav }, reports: { exports: exportsJobs, describe, renderPdf }, version, webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const listening = async (s: import('node:http').Server) => {
@@ -399,7 +423,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   log.info('listening', { url, ...(httpsUrl ? { httpsUrl } : {}), dataDir: opts.dataDir });
 
   return {
-    url, port, ...(httpsUrl ? { httpsUrl, httpsPort: httpsPort! } : {}), config, poller, gateways, dbs, system, energy, costs, greenup, interop, alarms, box, ...(swapped ? { swapped } : {}), historyFolder: folder, ftp: () => ftp,
+    url, port, ...(httpsUrl ? { httpsUrl, httpsPort: httpsPort! } : {}), config, poller, gateways, dbs, system, energy, costs, greenup, interop, alarms, box, ...(swapped ? { swapped } : {}), historyFolder: folder, ftp: () => ftp, renderReport: renderPdf,
     routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       offConfig();
@@ -408,6 +432,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       box.stop();
       offSample();
       offState();
+      offGreenupSettings();
       await greenup.stop();
       poller.stop();
       await ftp?.stop();
@@ -454,6 +479,7 @@ export async function runHistoryFolderJob(opts: { dataDir: string; historyDir?: 
       structure: () => folderStructure(config, catalog), costs: slotCosts(config, history), settingsFiles: settingsFiles(config, catalog),
       log: log.child('files'),
     });
+    folder.addSettingsFiles('greenup', greenupSettingsFile(() => storedGreenupSettings(dbs.root) ?? DEFAULT_GREENUP_SETTINGS, () => config.devices()));
     const result = opts.job === 'catch-up'
       ? await folder.catchUp(opts.onProgress).then(() => undefined)
       : await folder.rebuild({ ...(opts.job === 'rebuild-fresh' ? { fresh: true } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });

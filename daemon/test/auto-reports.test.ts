@@ -1,12 +1,13 @@
 /**
  * NOTE-3 automatic reports with an injected clock and a real SMTP server (daemon/test/smtp.ts):
- * a monthly Summary report is delivered as an attachment at local midnight of the first day of
- * the month; after a restart that skipped the next moment (the box was off on 1 January) it is
+ * a monthly Summary PDF report (read back with pdftotext) and the month's CSV files are delivered
+ * as attachments at local midnight of the first day of the month; after a restart that skipped the next moment (the box was off on 1 January) it is
  * delivered when the box comes back, exactly once, and not again at the next restart.
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AutoReport, DeviceSummary } from '@ews/shared';
@@ -85,6 +86,13 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** The PDF's text by poppler's pdftotext (a real reader, not the generator's own view). */
+function pdfToText(pdf: Buffer): string {
+  const file = join(dataDir, 'attachment.pdf');
+  writeFileSync(file, pdf);
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+}
+
 const reportMails = (label: string) => smtp.received.filter((m) => (m.parsed.subject ?? '').includes(`report ${label}`));
 
 test('reports are validated: recipients one by one, devices for a detailed report', async () => {
@@ -103,8 +111,13 @@ test('a monthly Summary report is delivered on the first day of the month, then 
   const devices = (await rig.api<DeviceSummary[]>('/api/devices')).body;
   await waitFor('all on', async () => (await rig.api<DeviceSummary[]>('/api/devices')).body.every((d) => d.status === 'on'));
   const created = await rig.api<AutoReport>('/api/notify/reports', {
-    method: 'POST', body: JSON.stringify({ name: 'Monthly summary', kind: 'summary', period: 'monthly', format: 'csv', delivery: 'monthly', recipients: 'owner@example.com, accounts@example.com' }),
+    method: 'POST', body: JSON.stringify({ name: 'Monthly summary', kind: 'summary', period: 'monthly', format: 'pdf', delivery: 'monthly', recipients: 'owner@example.com, accounts@example.com' }),
   });
+  // the same month's data as CSV files, to another recipient
+  const csv = await rig.api<AutoReport>('/api/notify/reports', {
+    method: 'POST', body: JSON.stringify({ name: 'Monthly data', kind: 'summary', period: 'monthly', format: 'csv', delivery: 'monthly', recipients: 'data@example.com' }),
+  });
+  assert.equal(csv.status, 201, JSON.stringify(csv.body));
   assert.equal(created.status, 201, JSON.stringify(created.body));
   assert.equal(created.body.nextAt, '2026-11-30T23:00:00.000Z');
   assert.equal(created.body.lastDeliveredAt, '2026-10-31T23:00:00.000Z');
@@ -114,14 +127,21 @@ test('a monthly Summary report is delivered on the first day of the month, then 
   });
   assert.equal(detailed.status, 201);
 
-  // midnight passes: the November report arrives, as an attachment
-  const mail = await waitFor('the November report', () => reportMails('2026-11')[0], 20_000);
+  // midnight passes: the November report arrives, as a PDF attachment
+  const mail = await waitFor('the November report', () => reportMails('2026-11').find((m) => m.to.includes('owner@example.com')), 20_000);
   assert.deepEqual(mail.to.sort(), ['accounts@example.com', 'owner@example.com']);
   assert.match(mail.parsed.subject ?? '', /^\[EWS\] Monthly summary: Summary monthly report 2026-11$/);
-  const names = mail.parsed.attachments.map((a) => a.filename);
+  assert.deepEqual(mail.parsed.attachments.map((a) => [a.filename, a.contentType]), [['monthly-report_2026-11.pdf', 'application/pdf']]);
+  const pdfText = pdfToText(mail.parsed.attachments[0].content);
+  assert.match(pdfText, /November 2026/, pdfText.slice(0, 400));
+  assert.match(pdfText, /Lighting|Electricity/i);
+
+  // and the CSV files of the same month
+  const data = await waitFor('the November data', () => reportMails('2026-11').find((m) => m.to.includes('data@example.com')), 20_000);
+  const names = data.parsed.attachments.map((a) => a.filename);
   assert.ok(names.includes('monthly-report_2026-11_energy_loads_electricity.csv'), names.join(', '));
-  const csv = mail.parsed.attachments.find((a) => a.filename === 'monthly-report_2026-11_energy_loads_electricity.csv')!.content.toString('utf8');
-  const lines = csv.trim().split(/\r?\n/);
+  const csvText = data.parsed.attachments.find((a) => a.filename === 'monthly-report_2026-11_energy_loads_electricity.csv')!.content.toString('utf8');
+  const lines = csvText.trim().split(/\r?\n/);
   assert.equal(lines.length, 1 + 30, 'a header and one row per day of November');
   assert.match(lines[1], /2026|01/);
   assert.equal(Date.parse((await rig.api<AutoReport[]>('/api/notify/reports')).body[0].lastDeliveredAt!), Date.parse('2026-11-30T23:00:00Z'));
@@ -130,8 +150,10 @@ test('a monthly Summary report is delivered on the first day of the month, then 
   await rig.stop();
   setNow('2027-01-01T07:00:00Z');
   rig = await start();
-  const december = await waitFor('the December report', () => reportMails('2026-12')[0], 20_000);
-  assert.ok(december.parsed.attachments.some((a) => a.filename === 'monthly-report_2026-12_energy_loads_electricity.csv'));
+  const december = await waitFor('the December report', () => reportMails('2026-12').find((m) => m.to.includes('owner@example.com')), 20_000);
+  assert.deepEqual(december.parsed.attachments.map((a) => a.filename), ['monthly-report_2026-12.pdf']);
+  assert.match(pdfToText(december.parsed.attachments[0].content), /December 2026/);
+  await waitFor('the December data', () => reportMails('2026-12').find((m) => m.to.includes('data@example.com')), 20_000);
   const listed = (await rig.api<AutoReport[]>('/api/notify/reports')).body[0];
   assert.equal(listed.lastDeliveredAt, '2026-12-31T23:00:00.000Z');
   assert.equal(listed.nextAt, '2027-01-31T23:00:00.000Z');
@@ -141,8 +163,8 @@ test('a monthly Summary report is delivered on the first day of the month, then 
   setNow('2027-01-01T08:00:00Z');
   rig = await start();
   await new Promise((r) => setTimeout(r, 2500));
-  assert.equal(reportMails('2026-12').length, 1);
-  assert.equal(reportMails('2026-11').length, 1);
+  assert.equal(reportMails('2026-12').length, 2, 'one PDF mail and one CSV mail');
+  assert.equal(reportMails('2026-11').length, 2);
   // the disabled report sent nothing
   assert.equal(smtp.received.filter((m) => (m.parsed.subject ?? '').includes('Lighting')).length, 0);
 });

@@ -30,6 +30,7 @@ import { alarmEndpoints, notifyEndpoints } from './alarms';
 import { historyEndpoints } from './history';
 import { exportEndpoints } from './exports';
 import { notifyMoreEndpoints } from './notify';
+import { reportEndpoints } from './reports';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
 export interface EndpointDef {
@@ -158,6 +159,7 @@ export const endpoints = {
   ...historyEndpoints,
   ...exportEndpoints,
   ...notifyMoreEndpoints,
+  ...reportEndpoints,
 } as const satisfies Record<string, EndpointDef>;
 
 export type Endpoints = typeof endpoints;

@@ -21,3 +21,4 @@ export * from './alarms';
 export * from './history';
 export * from './exports';
 export * from './notify';
+export * from './reports';

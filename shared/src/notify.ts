@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { EndpointDef } from './endpoints';
 import { recipientsSchema } from './alarms';
+import { REPORT_LANGUAGES } from './reports';
 
 // ─── Telegram (NOTE-2) ─────────────────────────────────────────────────────────────────────────
 
@@ -106,25 +107,25 @@ export type AlertRule = z.infer<typeof alertRuleSchema>;
 
 // ─── Automatic reports (NOTE-3) ────────────────────────────────────────────────────────────────
 
-export const REPORT_KINDS = ['summary', 'detailed'] as const;
-export const REPORT_PERIODS = ['monthly', 'yearly'] as const;
-export const REPORT_FORMATS = ['pdf', 'csv'] as const;
-export const REPORT_DELIVERIES = ['monthly', 'weekly', 'daily'] as const;
+export const AUTO_REPORT_KINDS = ['summary', 'detailed'] as const;
+export const AUTO_REPORT_PERIODS = ['monthly', 'yearly'] as const;
+export const AUTO_REPORT_FORMATS = ['pdf', 'csv'] as const;
+export const AUTO_REPORT_DELIVERIES = ['monthly', 'weekly', 'daily'] as const;
 
 const autoReportFields = {
   name: z.string().trim().min(1, 'a name').max(64),
   enabled: z.boolean().default(true),
   /** Summary: overall electricity, gas and water; detailed: the chosen devices. */
-  kind: z.enum(REPORT_KINDS),
+  kind: z.enum(AUTO_REPORT_KINDS),
   /** The report covers the month (or year) before the delivery moment. */
-  period: z.enum(REPORT_PERIODS),
-  format: z.enum(REPORT_FORMATS),
+  period: z.enum(AUTO_REPORT_PERIODS),
+  format: z.enum(AUTO_REPORT_FORMATS),
   /** Sent at local midnight on the 1st of the month, on Monday, or every day. */
-  delivery: z.enum(REPORT_DELIVERIES),
+  delivery: z.enum(AUTO_REPORT_DELIVERIES),
   deviceIds: z.array(z.number().int().min(1).max(9999)).max(600).default([]),
   recipients: recipientsSchema.refine((s) => s !== '', 'at least one recipient'),
   /** The report's language. */
-  language: z.enum(['en', 'fr']).default('en'),
+  language: z.enum(REPORT_LANGUAGES).default('en'),
 };
 
 export const autoReportInputSchema = z.object(autoReportFields).strict().superRefine((r, ctx) => {

@@ -17,8 +17,8 @@ export interface ReportSources {
   describe: (scope: string) => { label: string; types: Array<'electricity' | 'gas' | 'water'> } | undefined;
   devices: () => Array<{ id: number }>;
   loads: () => Array<{ id: string }>;
-  /** The HIST-6 PDF of a job (absent until the PDF generator is part of the build). */
-  renderPdf?: (job: ReportJob) => Promise<Buffer>;
+  /** The HIST-6 PDF of a job (reports/renderReport). */
+  renderPdf: (job: ReportJob) => Promise<Buffer>;
   /** Pause between progress checks of a CSV job (default 100 ms). */
   pollMs?: number;
 }
@@ -38,7 +38,6 @@ export function reportBuilder(src: ReportSources): ReportBuilder {
   return async (job) => {
     const base = reportBaseName(job);
     if (job.format === 'pdf') {
-      if (!src.renderPdf) throw new Error('PDF reports are not part of this build: choose CSV');
       return [{ filename: `${base}.pdf`, contentType: 'application/pdf', content: await src.renderPdf(job) }];
     }
     const scopes = job.kind === 'summary' ? summaryScopes(src) : job.deviceIds.map((id) => `device:${id}`).filter((s) => src.describe(s));

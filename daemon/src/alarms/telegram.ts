@@ -11,6 +11,7 @@ import {
 } from '@ews/shared';
 import { sleep, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
+import { compareText } from '../util/compare';
 
 export interface StoredTelegramSettings {
   enabled: boolean;
@@ -84,7 +85,7 @@ export class Telegram {
 
   people(): TelegramPerson[] {
     return [...this.db.getRange({ start: PERSON_PREFIX, end: `${PERSON_PREFIX}~` })].map((e) => e.value as TelegramPerson)
-      .sort((a, b) => a.joinedAt.localeCompare(b.joinedAt));
+      .sort((a, b) => compareText(a.joinedAt, b.joinedAt));
   }
 
   enabledPeople(): TelegramPerson[] { return this.people().filter((p) => p.enabled); }

@@ -32,6 +32,7 @@ import { alarmHandlers } from './alarms';
 import { notifyHandlers } from './notify';
 import { historyHandlers, WEBDAV_PATH } from './history';
 import { exportHandlers } from './exports';
+import { reportHandlers } from './reports';
 import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
 import { compressAnswers } from './http/index';
@@ -84,6 +85,7 @@ export function createApi(deps: ApiDeps) {
     ...notifyHandlers(deps),
     ...historyHandlers(deps),
     ...exportHandlers(deps),
+    ...reportHandlers(deps),
   };
   mountContract(app, handlers);
   mountWebDav(app, deps);

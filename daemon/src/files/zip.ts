@@ -6,6 +6,7 @@
  */
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { compareText } from '../util/compare';
 
 export interface ZipEntry { name: string; mtime?: Date; chunks: () => AsyncIterable<Uint8Array> }
 
@@ -53,7 +54,7 @@ export async function* fileChunks(path: string): AsyncIterable<Uint8Array> {
 
 /** Every file under `dir` (recursively; symlinks and dot files left out), as zip entries named from `prefix`. */
 export function* folderEntries(dir: string, prefix = ''): Iterable<ZipEntry> {
-  for (const d of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const d of readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name))) {
     if (d.name.startsWith('.') || d.name.endsWith('.tmp')) continue;
     const path = join(dir, d.name);
     if (d.isDirectory()) yield* folderEntries(path, `${prefix}${d.name}/`);

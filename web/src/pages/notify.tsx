@@ -6,7 +6,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import {
-  ALERT_EVENTS, REPORT_DELIVERIES, REPORT_FORMATS, REPORT_KINDS, REPORT_PERIODS,
+  ALERT_EVENTS, AUTO_REPORT_DELIVERIES, AUTO_REPORT_FORMATS, AUTO_REPORT_KINDS, AUTO_REPORT_PERIODS,
   type AlertEvent, type AlertRule, type AlertRuleInput, type AutoReport, type AutoReportInput, type DeviceSummary, type TelegramPerson,
   type TelegramSettingsView, type TelegramTestResult, type Threshold,
 } from '@ews/shared';
@@ -349,7 +349,7 @@ function ReportForm({ id, initial, devices, onDone }: { id: string | null; initi
         <input data-testid="ar-name" value={v.value.name} onInput={(e) => set({ name: e.currentTarget.value })} />
       </Field>
       <Check label={t('rules.enabled')} checked={v.value.enabled} testid="ar-enabled" onChange={(on) => set({ enabled: on })} />
-      {choice('kind', REPORT_KINDS, (o) => t(`ar.kind.${o}` as MessageKey))}
+      {choice('kind', AUTO_REPORT_KINDS, (o) => t(`ar.kind.${o}` as MessageKey))}
       {v.value.kind === 'detailed' ? (
         <fieldset data-field="deviceIds">
           <legend>{t('ar.devices')}</legend>
@@ -361,9 +361,9 @@ function ReportForm({ id, initial, devices, onDone }: { id: string | null; initi
           {errors.deviceIds ? <span class="field-error" role="alert">{errors.deviceIds.join(' ')}</span> : null}
         </fieldset>
       ) : null}
-      {choice('period', REPORT_PERIODS, (o) => t(`ar.period.${o}` as MessageKey))}
-      {choice('format', REPORT_FORMATS, (o) => o.toUpperCase())}
-      {choice('delivery', REPORT_DELIVERIES, (o) => t(`ar.delivery.${o}` as MessageKey))}
+      {choice('period', AUTO_REPORT_PERIODS, (o) => t(`ar.period.${o}` as MessageKey))}
+      {choice('format', AUTO_REPORT_FORMATS, (o) => o.toUpperCase())}
+      {choice('delivery', AUTO_REPORT_DELIVERIES, (o) => t(`ar.delivery.${o}` as MessageKey))}
       <Field label={t('ar.language')} name="language" errors={errors}>
         <select data-testid="ar-language" value={v.value.language} onChange={(e) => set({ language: e.currentTarget.value as 'en' | 'fr' })}>
           <option value="en">English</option>
