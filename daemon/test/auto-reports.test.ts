@@ -120,7 +120,7 @@ test('a monthly Summary report is delivered on the first day of the month, then 
   assert.equal(csv.status, 201, JSON.stringify(csv.body));
   assert.equal(created.status, 201, JSON.stringify(created.body));
   assert.equal(created.body.nextAt, '2026-11-30T23:00:00.000Z');
-  assert.equal(created.body.lastDeliveredAt, '2026-10-31T23:00:00.000Z');
+  assert.equal(created.body.lastDeliveredAt, null);
   assert.equal(reportMails('2026-10').length, 0, 'a moment already past at creation is not delivered');
   const detailed = await rig.api<AutoReport>('/api/notify/reports', {
     method: 'POST', body: JSON.stringify({ name: 'Lighting', kind: 'detailed', deviceIds: [devices.find((d) => d.address === 2)!.id], period: 'yearly', format: 'csv', delivery: 'daily', recipients: 'owner@example.com', enabled: false }),
@@ -167,4 +167,11 @@ test('a monthly Summary report is delivered on the first day of the month, then 
   assert.equal(reportMails('2026-11').length, 2);
   // the disabled report sent nothing
   assert.equal(smtp.received.filter((m) => (m.parsed.subject ?? '').includes('Lighting')).length, 0);
+  // "Send now" builds its latest moment's report (daily on 1 January: the year 2026) without moving its schedule
+  const sent = await rig.api<AutoReport>(`/api/notify/reports/${detailed.body.id}/send`, { method: 'POST' });
+  assert.equal(sent.status, 202, JSON.stringify(sent.body));
+  assert.equal(sent.body.lastError, undefined);
+  assert.equal(sent.body.lastDeliveredAt, null);
+  const now = await waitFor('the detailed report', () => smtp.received.find((m) => (m.parsed.subject ?? '').startsWith('[EWS] Lighting: Detailed yearly report 2026')), 20_000);
+  assert.ok(now.parsed.attachments.some((a) => a.filename === 'detailed-yearly-report_2026_energy_devices_electricity.csv'), now.parsed.attachments.map((a) => a.filename).join(', '));
 });

@@ -136,7 +136,7 @@ export type AutoReportInput = z.input<typeof autoReportInputSchema>;
 export const autoReportSchema = z.object({
   id: z.string(),
   ...autoReportFields,
-  /** The last delivery moment whose report was queued (ISO), or null. */
+  /** The last delivery moment whose report was queued on schedule (ISO), or null. */
   lastDeliveredAt: z.string().nullable(),
   /** The next delivery moment (ISO). */
   nextAt: z.string(),

@@ -18,8 +18,10 @@ type Settings = Omit<AutoReport, 'id' | 'lastDeliveredAt' | 'nextAt' | 'lastErro
 
 interface StoredReport extends Settings {
   id: string;
-  /** The last delivery moment whose report was queued (epoch ms). */
+  /** The last delivery moment handled (epoch ms): its report was queued, or it was already past when the report was created. */
   lastMomentMs: number | null;
+  /** The last delivery moment whose report was queued (epoch ms). */
+  deliveredMomentMs?: number;
   lastError?: string;
   /** After a failed build, not before this (epoch ms). */
   retryAtMs?: number;
@@ -119,7 +121,7 @@ export class AutoReports {
     const v = autoReportInputSchema.parse(input);
     // a changed delivery starts from the next moment of the new rhythm
     const lastMomentMs = v.delivery === old.delivery ? old.lastMomentMs : this.latestMomentMs(v.delivery);
-    const r: StoredReport = { id, ...v, lastMomentMs };
+    const r: StoredReport = { id, ...v, lastMomentMs, ...(old.deliveredMomentMs !== undefined ? { deliveredMomentMs: old.deliveredMomentMs } : {}) };
     await this.save(this.reports.map((x) => (x.id === id ? r : x)));
     this.schedule(0);
     return this.view(r);
@@ -130,7 +132,7 @@ export class AutoReports {
     await this.save(this.reports.filter((x) => x.id !== id));
   }
 
-  /** Builds and queues the report of the latest moment now; the schedule does not move. */
+  /** Builds and queues the report of the latest moment now; the schedule does not move. A failure is the answer's `lastError`. */
   async sendNow(id: string): Promise<AutoReport> {
     const r = this.find(id);
     const moment = latestMomentDate(r.delivery, this.opts.timezone(), this.opts.clock.now());
@@ -162,10 +164,10 @@ export class AutoReports {
   }
 
   private view(r: StoredReport): AutoReport {
-    const { lastMomentMs, retryAtMs: _retry, lastError, ...rest } = r;
+    const { lastMomentMs: _last, deliveredMomentMs, retryAtMs: _retry, lastError, ...rest } = r;
     const tz = this.opts.timezone();
     const next = dayStartMs(tz, nextMomentDate(r.delivery, latestMomentDate(r.delivery, tz, this.opts.clock.now())));
-    return { ...rest, lastDeliveredAt: lastMomentMs === null ? null : new Date(lastMomentMs).toISOString(), nextAt: new Date(next).toISOString(), ...(lastError ? { lastError } : {}) };
+    return { ...rest, lastDeliveredAt: deliveredMomentMs === undefined ? null : new Date(deliveredMomentMs).toISOString(), nextAt: new Date(next).toISOString(), ...(lastError ? { lastError } : {}) };
   }
 
   private async save(reports: StoredReport[]): Promise<void> {
@@ -219,7 +221,7 @@ export class AutoReports {
       });
       const fresh = this.find(r.id);
       const { retryAtMs: _r, lastError: _e, ...rest } = fresh;
-      await this.save(this.reports.map((x) => (x.id === r.id ? { ...rest, ...(momentMs !== undefined ? { lastMomentMs: momentMs } : {}) } : x)));
+      await this.save(this.reports.map((x) => (x.id === r.id ? { ...rest, ...(momentMs !== undefined ? { lastMomentMs: momentMs, deliveredMomentMs: momentMs } : {}) } : x)));
       this.log.info('automatic report queued', { id: r.id, name: r.name, label: covered.label, files: attachments.map((a) => a.filename) });
       return true;
     } catch (err) {
@@ -228,7 +230,6 @@ export class AutoReports {
       const fresh = this.reports.find((x) => x.id === r.id);
       if (fresh) await this.save(this.reports.map((x) => (x.id === r.id ? { ...fresh, lastError: message, ...(momentMs !== undefined ? { retryAtMs } : {}) } : x)));
       this.log.error('building an automatic report failed', { id: r.id, name: r.name, err });
-      if (momentMs === undefined) throw err;
       return false;
     }
   }
