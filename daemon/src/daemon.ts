@@ -27,7 +27,7 @@ import { setTimeZoneLookup, DEFAULT_GREENUP_SETTINGS } from '@ews/shared';
 import { Costs, TariffSchedule, priceSpans } from './costs/index';
 import { Greenup, greenupSettingsFile, storedGreenupSettings, type PriceSource } from './greenup/index';
 import { Interop } from './interop/index';
-import { AlarmLog, AlarmWatcher, Notifier } from './alarms/index';
+import { AlarmLog, AlarmWatcher, Notifier, reportBuilder } from './alarms/index';
 import { HistoryFolder, FtpAccess, WebDavAccess, folderStructure, settingsFiles, slotCosts, type HistoryJob } from './files/index';
 import { historyWorker } from './history-jobs';
 import { Exports, renderReport, type ReportInput, type RenderedReport, type ReportSource } from './reports/index';
@@ -89,6 +89,8 @@ export interface DaemonOptions {
   smtpTrustedCaPem?: string;
   /** Outbox retry back-off (tests shorten it; defaults 30 s doubling to 30 min). */
   notifyBackoffMs?: { min: number; max: number };
+  /** Telegram's long-polling timeout and retry pauses (tests shorten them). */
+  telegram?: { pollTimeoutS?: number; retryMinMs?: number; retryMaxMs?: number };
 }
 
 /** Price per kWh of electricity in force at an instant, from the tariffs and cost rules (COST-2, COST-3). */
@@ -275,12 +277,22 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   // NOTE-5: the alarm log, fed by the poller's states, configuration changes and Green'Up.
   const alarms = new AlarmLog({ root: dbs.root, clock, log: log.child('alarms') });
-  const alarmWatcher = new AlarmWatcher(alarms, { poller, config }, clock);
+  const alarmWatcher = new AlarmWatcher(alarms, { poller, config, rules: () => notifier.rules.list() }, clock);
   // NOTE-1, NOTE-6: alert e-mails through a persisted outbox (sent in the background).
   const notifier = new Notifier({
     root: dbs.root, alarms, device: (id) => config.device(id), clock, log: log.child('notify'),
     ...(opts.smtpTrustedCaPem ? { email: { trustedCaPem: opts.smtpTrustedCaPem } } : {}),
     ...(opts.notifyBackoffMs ? { backoffMs: opts.notifyBackoffMs } : {}),
+    ...(opts.telegram ? { telegram: opts.telegram } : {}),
+    timezone: () => energy.timezone,
+    // NOTE-3: automatic reports are the HIST-6 PDF of the covered period, or its data download's CSV files
+    buildReport: reportBuilder({
+      exports: exportsJobs, describe, devices: () => config.devices(), loads: () => config.loads(),
+      renderPdf: async (job) => (await renderPdf({
+        type: job.kind, period: job.period === 'monthly' ? 'month' : 'year', date: job.to, language: job.language,
+        ...(job.kind === 'detailed' ? { deviceIds: job.deviceIds } : {}),
+      })).pdf,
+    }),
   });
   notifier.start();
 

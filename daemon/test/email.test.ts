@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import type { AlarmPage, DeviceSummary, EmailSettingsView, EmailTestResult, OutboxItem } from '@ews/shared';
+import type { AlarmPage, AlertRule, DeviceSummary, EmailSettingsView, EmailTestResult, OutboxItem } from '@ews/shared';
 import { createMemoryPipe } from '../src/modbus/memory-link';
 import { SimBus } from '../../scripts/sim/bus';
 import { attachRtuEndpoint } from '../../scripts/sim/serve-rtu';
@@ -81,8 +81,10 @@ after(async () => {
 });
 
 const settings = (over: Record<string, unknown> = {}) => JSON.stringify({
-  sender: 'box@example.com', user: 'box@example.com', password: 's3cret', server: '127.0.0.1', port: smtpPort, security: 'ssl',
-  alertRecipients: 'ops@example.com, boss@example.com', alertTypes: ['communication-error'], ...over,
+  sender: 'box@example.com', user: 'box@example.com', password: 's3cret', server: '127.0.0.1', port: smtpPort, security: 'ssl', ...over,
+});
+const rule = (over: Record<string, unknown> = {}) => JSON.stringify({
+  name: 'Silent meters', events: ['communication-error'], recovery: false, email: { enabled: true, recipients: 'ops@example.com,boss@example.com' }, ...over,
 });
 
 test('settings: the password is write-only, recipients are validated field by field', async () => {
@@ -92,11 +94,17 @@ test('settings: the password is write-only, recipients are validated field by fi
   assert.ok(!JSON.stringify(put.body).includes('s3cret'));
   const get = await rig.api<EmailSettingsView>('/api/notify/email');
   assert.equal(get.body.port, smtpPort);
-  assert.equal(get.body.alertRecipients, 'ops@example.com, boss@example.com');
   assert.ok(!JSON.stringify(get.body).includes('s3cret'));
-  const bad = await rig.api<{ fields: Record<string, string[]> }>('/api/notify/email', { method: 'PUT', body: settings({ alertRecipients: 'ops@example.com, nope', security: 'tls', sender: 'x' }) });
+  const bad = await rig.api<{ fields: Record<string, string[]> }>('/api/notify/email', { method: 'PUT', body: settings({ security: 'tls', sender: 'x' }) });
   assert.equal(bad.status, 400);
-  assert.ok(bad.body.fields.alertRecipients && bad.body.fields.security && bad.body.fields.sender, JSON.stringify(bad.body));
+  assert.ok(bad.body.fields.security && bad.body.fields.sender, JSON.stringify(bad.body));
+  // the alert recipients are an alert rule's (NOTE-4), validated one by one
+  const badRule = await rig.api<{ fields: Record<string, string[]> }>('/api/alert-rules', { method: 'POST', body: rule({ email: { enabled: true, recipients: 'ops@example.com, nope' } }) });
+  assert.equal(badRule.status, 400);
+  assert.deepEqual(badRule.body.fields['email.recipients'], ['"nope" is not an e-mail address']);
+  const created = await rig.api<AlertRule>('/api/alert-rules', { method: 'POST', body: rule() });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  assert.equal(created.body.email.recipients, 'ops@example.com, boss@example.com');
 });
 
 test('Test sends a message to the sender address over TLS', async () => {

@@ -1,13 +1,14 @@
 /**
  * pnpm demo:check — starts the demo on a fresh data folder and checks what a newcomer should
  * see: every simulated device "on" with plausible values, the silent address in "error" with
- * reason "timeout", live values that move, and meter energy that increases between two reads
- * CHECK_WAIT_S (60) seconds apart. Prints one JSON line and exits non-zero on a failure.
+ * reason "timeout", live values that move, meter energy that increases between two reads
+ * CHECK_WAIT_S (60) seconds apart, and the alarm log's own events: the box's start and the silent
+ * address's communication error once the default delay (60 s) has passed (NOTE-5). Prints one JSON line and exits non-zero on a failure.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DeviceSummary, LiveResponse } from '@ews/shared';
+import type { AlarmPage, DeviceSummary, LiveResponse } from '@ews/shared';
 import { startDemo } from './harness';
 
 const waitS = Number(process.env.CHECK_WAIT_S ?? 60);
@@ -47,12 +48,21 @@ try {
       if (!(e1 >= e0)) failures.push(`${d.name}: energy went from ${e0} to ${e1}`);
     }
   }
+  // NOTE-5: the demo shows alarms of its own: the silent address, after the default delay
+  let alarms: AlarmPage['items'] = [];
+  for (let i = 0; i < 40; i++) {
+    alarms = (await get<AlarmPage>('/api/alarms?limit=50')).items;
+    if (silent.length && alarms.some((a) => a.type === 'communication-error' && a.deviceId === silent[0].id)) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  if (!alarms.some((a) => a.type === 'box-started')) failures.push('no "box started" event in the alarm log');
+  if (!silent.length || !alarms.some((a) => a.type === 'communication-error' && a.deviceId === silent[0].id)) failures.push(`no communication error of the silent address in the alarm log: ${JSON.stringify(alarms.map((a) => a.type))}`);
   const grew = Object.values(increases).filter((x) => x > 0).length;
   if (grew < meters.length * 0.8) failures.push(`energy grew on only ${grew} of ${meters.length} meters`);
   if (moved < on.length * 0.8) failures.push(`values moved on only ${moved} of ${on.length} devices`);
   console.log(JSON.stringify({
     metric: 'demoCheck', devices: devices.length, on: on.length, silent: silent.map((d) => ({ name: d.name, address: d.addressLabel, reason: d.statusReason })),
-    valuesMoved: moved, energyIncreaseWhOver: `${waitS}s`, increases, mainVoltageL1V: voltage, failures,
+    alarms: alarms.map((a) => ({ type: a.type, device: a.deviceName, message: a.message })), valuesMoved: moved, energyIncreaseWhOver: `${waitS}s`, increases, mainVoltageL1V: voltage, failures,
   }));
 } finally {
   await demo.stop();

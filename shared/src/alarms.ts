@@ -22,6 +22,8 @@ export const alarmSchema = z.object({
   /** Modbus address of the device. */
   address: z.number().int().optional(),
   message: z.string(),
+  /** The alert rule whose threshold raised it (threshold events). */
+  ruleId: z.string().optional(),
 });
 export type Alarm = z.infer<typeof alarmSchema>;
 
@@ -71,10 +73,6 @@ export const emailSettingsViewSchema = z.object({
   server: z.string(),
   port: z.number().int(),
   security: smtpSecuritySchema,
-  /** Who receives the alert e-mails (comma-separated; empty: none). */
-  alertRecipients: z.string(),
-  /** Event types that send an alert e-mail. */
-  alertTypes: z.array(alarmTypeSchema),
 });
 export type EmailSettingsView = z.infer<typeof emailSettingsViewSchema>;
 
@@ -86,8 +84,6 @@ export const emailSettingsInputSchema = z.object({
   server: z.string().trim().max(253).regex(/^$|^[A-Za-z0-9.-]+$/, 'a host name or an IP address'),
   port: z.number().int().min(1).max(65535).default(465),
   security: smtpSecuritySchema.default('ssl'),
-  alertRecipients: recipientsSchema.default(''),
-  alertTypes: z.array(alarmTypeSchema).max(ALARM_TYPES.length).default(['communication-error', 'communication-restored', 'configuration-error', 'state-change', 'fail-safe', 'fail-safe-end']),
 }).strict();
 export type EmailSettingsInput = z.input<typeof emailSettingsInputSchema>;
 
@@ -98,10 +94,12 @@ export type EmailTestResult = z.infer<typeof emailTestResultSchema>;
 
 export const outboxItemSchema = z.object({
   id: z.string(),
-  channel: z.enum(['email']),
+  channel: z.enum(['email', 'telegram']),
   to: z.string(),
   subject: z.string(),
   createdAt: z.string(),
+  /** Names of the attached files (automatic reports). */
+  attachments: z.array(z.string()).optional(),
   attempts: z.number().int(),
   nextAttemptAt: z.string().nullable(),
   lastError: z.string().optional(),

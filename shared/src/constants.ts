@@ -53,7 +53,7 @@ export const TOTAL_REMOTE_ID = 29999;
  */
 export const ALARM_TYPES = [
   'communication-error', 'communication-restored', 'configuration-error', 'state-change',
-  'configuration-change', 'fail-safe', 'fail-safe-end', 'box-started',
+  'configuration-change', 'fail-safe', 'fail-safe-end', 'box-started', 'threshold-exceeded', 'threshold-restored',
 ] as const;
 /** NOTE-1 SMTP connection security. */
 export const SMTP_SECURITY = ['ssl', 'starttls', 'none'] as const;

@@ -31,6 +31,7 @@ import { historyEndpoints } from './history';
 import { exportEndpoints } from './exports';
 import { deviceProbeEndpoints } from './device-probe';
 import { statisticEndpoints } from './statistics';
+import { notifyMoreEndpoints } from './notify';
 import { reportEndpoints } from './reports';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
@@ -161,6 +162,7 @@ export const endpoints = {
   ...exportEndpoints,
   ...deviceProbeEndpoints,
   ...statisticEndpoints,
+  ...notifyMoreEndpoints,
   ...reportEndpoints,
 } as const satisfies Record<string, EndpointDef>;
 

@@ -22,4 +22,5 @@ export * from './history';
 export * from './exports';
 export * from './device-probe';
 export * from './statistics';
+export * from './notify';
 export * from './reports';

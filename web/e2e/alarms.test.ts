@@ -1,7 +1,9 @@
 /**
  * Reports: alarms in a browser (NOTE-5): the demo's silent address raises a communication error
  * after the configured delay; a plain user (the "user" role has the right) sees it on the page,
- * filters by that device and by type, and reads the page in French.
+ * filters by that device and by type, and reads the page in French. A simulated meter that
+ * stops answering and answers again shows its communication error and its recovery, filtered by
+ * that device.
  * Run the web build first: `cd web && npx tsup` (the root `pnpm test` does).
  */
 import { test } from 'node:test';
@@ -54,6 +56,24 @@ test('a silent device is on the Reports: alarms page after the delay, filterable
   await page.waitForSelector('[data-testid=alarms-empty]');
   await page.selectOption('select[name=type]', 'communication-error');
   await waitFor(() => rows(page), (r) => r.length > 0 && r.every((x) => x.type === 'communication-error' && x.device === String(silent.id)), 10_000, 'the type filter');
+
+  // a meter of the Local bus falls silent, then answers again: both events, filtered by that device
+  const lighting = await admin.evaluate(async () => ((await (await fetch('/api/devices')).json()) as Array<{ id: number; name: string; address: number; gatewayId: string }>)
+    .find((d) => d.gatewayId === 'local' && d.address === 2)!);
+  const localBus = env.demo.buses.Local;
+  localBus.setFault(2, { kind: 'noReply' });
+  await page.selectOption('select[name=type]', '');
+  await page.selectOption('select[name=deviceId]', String(lighting.id));
+  await waitFor(async () => { await page.click('[data-testid=alarms-refresh]'); await page.waitForTimeout(300); return rows(page); },
+    (r) => r.some((x) => x.type === 'communication-error'), 30_000, 'the meter\'s communication error');
+  localBus.setFault(2, null);
+  const both = await waitFor(async () => { await page.click('[data-testid=alarms-refresh]'); await page.waitForTimeout(300); return rows(page); },
+    (r) => r.some((x) => x.type === 'communication-restored'), 30_000, 'its recovery');
+  assert.ok(both.every((x) => x.device === String(lighting.id)), JSON.stringify(both));
+  const restoredRow = both.find((x) => x.type === 'communication-restored')!;
+  assert.ok(restoredRow.text.includes(lighting.name) && /Communication restored/.test(restoredRow.text), restoredRow.text);
+  // newest first: the recovery above the error
+  assert.ok(both.findIndex((x) => x.type === 'communication-restored') < both.findIndex((x) => x.type === 'communication-error'));
 
   // French
   await page.evaluate(() => { localStorage.setItem('ews.lang', 'fr'); });

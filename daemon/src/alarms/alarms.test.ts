@@ -8,6 +8,9 @@ import { open } from 'lmdb';
 import { systemClock, type Clock } from '../util/clock';
 import { AlarmLog } from './log';
 import { Outbox } from './outbox';
+import { AlertRules } from './rules';
+import { coveredPeriod, latestMomentDate, nextMomentDate } from './auto-reports';
+import { reportBaseName } from './report-builder';
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'ews-alarms-'));
@@ -45,7 +48,7 @@ test('the outbox retries with a growing back-off, keeps the last error, survives
   const db = s.root.openDB<unknown, string>({ name: 'notify' });
   const attempts: number[] = [];
   let failing = true;
-  const send = async () => { attempts.push(Date.now()); if (failing) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), { code: 'ESOCKET' }); };
+  const send = async (_channel: string, _m: unknown) => { attempts.push(Date.now()); if (failing) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), { code: 'ESOCKET' }); };
   const box = new Outbox({ db, send, clock: s.clock, minBackoffMs: 40, maxBackoffMs: 160, expireMs: 3_600_000 });
   box.start();
   const id = await box.enqueue('email', { to: 'a@example.com', subject: 'one', text: 'x' });
@@ -72,4 +75,44 @@ test('the outbox retries with a growing back-off, keeps the last error, survives
   assert.equal(again.list()[0].nextAttemptAt, null);
   await again.stop();
   await s.close();
+});
+
+test('the e-mail settings\' older alert recipients and types become one alert rule, once (forward-only)', async () => {
+  const s = setup();
+  const db = s.root.openDB<unknown, string>({ name: 'notify' });
+  await db.put('email', {
+    sender: 'box@example.com', user: 'u', password: 'p', server: 'smtp.example.com', port: 465, security: 'ssl',
+    alertRecipients: 'ops@example.com, boss@example.com', alertTypes: ['communication-error', 'communication-restored', 'fail-safe', 'state-change'],
+  });
+  const rules = new AlertRules(db);
+  assert.deepEqual(rules.list(), [{
+    id: 'default', name: 'E-mail alerts', enabled: true, events: ['state-change', 'communication-error', 'fail-safe'], recovery: true,
+    deviceIds: [], email: { enabled: true, recipients: 'ops@example.com, boss@example.com', subject: '' }, telegram: false,
+  }]);
+  // the e-mail settings keep their account, not the alert fields
+  assert.deepEqual(db.get('email'), { sender: 'box@example.com', user: 'u', password: 'p', server: 'smtp.example.com', port: 465, security: 'ssl' });
+  // a deleted default rule does not come back at the next start
+  await rules.remove('default');
+  assert.deepEqual(new AlertRules(db).list(), []);
+  // a box without alert recipients gets no rule
+  const other = s.root.openDB<unknown, string>({ name: 'notify2' });
+  await other.put('email', { sender: '', alertRecipients: '', alertTypes: ['box-started'] });
+  assert.deepEqual(new AlertRules(other).list(), []);
+  assert.deepEqual(other.get('email'), { sender: '' });
+  await s.close();
+});
+
+test('automatic reports: delivery moments are local midnights; a report covers the month or year before', () => {
+  const tz = 'Europe/Paris';
+  // 2026-12-01 00:30 in Paris
+  const ms = Date.parse('2026-11-30T23:30:00Z');
+  assert.deepEqual(latestMomentDate('monthly', tz, ms), { year: 2026, month: 12, day: 1 });
+  assert.deepEqual(latestMomentDate('monthly', tz, ms - 3_600_000), { year: 2026, month: 11, day: 1 });
+  assert.deepEqual(latestMomentDate('weekly', tz, ms), { year: 2026, month: 11, day: 30 }); // a Monday
+  assert.deepEqual(latestMomentDate('daily', tz, ms), { year: 2026, month: 12, day: 1 });
+  assert.deepEqual(nextMomentDate('monthly', { year: 2026, month: 12, day: 1 }), { year: 2027, month: 1, day: 1 });
+  assert.deepEqual(coveredPeriod('monthly', { year: 2026, month: 12, day: 1 }), { from: { year: 2026, month: 11, day: 1 }, to: { year: 2026, month: 11, day: 30 }, label: '2026-11' });
+  assert.deepEqual(coveredPeriod('yearly', { year: 2027, month: 1, day: 1 }), { from: { year: 2026, month: 1, day: 1 }, to: { year: 2026, month: 12, day: 31 }, label: '2026' });
+  assert.equal(reportBaseName({ kind: 'detailed', period: 'monthly', label: '2026-11' }), 'detailed-monthly-report_2026-11');
+  assert.equal(reportBaseName({ kind: 'summary', period: 'yearly', label: '2026' }), 'yearly-report_2026');
 });

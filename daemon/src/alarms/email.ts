@@ -4,7 +4,7 @@
  * through nodemailer, and the test message to the sender with the server's answer verbatim.
  */
 import type { Database } from 'lmdb';
-import { ALARM_TYPES, emailSettingsInputSchema, type AlarmType, type EmailSettingsInput, type EmailSettingsView, type EmailTestResult } from '@ews/shared';
+import { emailSettingsInputSchema, type EmailSettingsInput, type EmailSettingsView, type EmailTestResult } from '@ews/shared';
 
 export interface StoredEmailSettings {
   sender: string;
@@ -13,20 +13,18 @@ export interface StoredEmailSettings {
   server: string;
   port: number;
   security: 'ssl' | 'starttls' | 'none';
-  alertRecipients: string;
-  alertTypes: AlarmType[];
 }
 
 export const DEFAULT_EMAIL_SETTINGS: StoredEmailSettings = {
-  sender: '', user: '', password: '', server: '', port: 465, security: 'ssl', alertRecipients: '',
-  alertTypes: ALARM_TYPES.filter((t) => t !== 'configuration-change' && t !== 'box-started'),
+  sender: '', user: '', password: '', server: '', port: 465, security: 'ssl',
 };
 
 export class EmailError extends Error {
   constructor(readonly code: 'not-configured', message: string, readonly field?: string) { super(message); }
 }
 
-export interface MailMessage { to: string; subject: string; text: string }
+export interface Attachment { filename: string; contentType: string; content: Buffer }
+export interface MailMessage { to: string; subject: string; text: string; attachments?: Attachment[] }
 
 /** The SMTP error as the server said it: nodemailer's message carries the server's reply line. */
 export function smtpErrorText(err: unknown): string {
@@ -48,7 +46,8 @@ export class Email {
 
   constructor(private readonly db: Database<unknown, string>, private readonly opts: EmailOptions = {}) {
     const saved = db.get(SETTINGS_KEY) as Partial<StoredEmailSettings> | undefined;
-    this.settingsCache = { ...DEFAULT_EMAIL_SETTINGS, ...saved };
+    const { sender, user, password, server, port, security } = { ...DEFAULT_EMAIL_SETTINGS, ...saved };
+    this.settingsCache = { sender, user, password, server, port, security };
   }
 
   stored(): StoredEmailSettings { return this.settingsCache; }
@@ -62,7 +61,7 @@ export class Email {
     const v = emailSettingsInputSchema.parse(input);
     const next: StoredEmailSettings = {
       sender: v.sender, user: v.user, password: v.password ?? this.settingsCache.password, server: v.server, port: v.port,
-      security: v.security, alertRecipients: v.alertRecipients, alertTypes: v.alertTypes,
+      security: v.security,
     };
     await this.db.put(SETTINGS_KEY, next);
     this.settingsCache = next;
@@ -86,7 +85,10 @@ export class Email {
       connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs * 2,
     });
     try {
-      await transport.sendMail({ from: s.sender, to: m.to, subject: m.subject, text: m.text });
+      await transport.sendMail({
+        from: s.sender, to: m.to, subject: m.subject, text: m.text,
+        ...(m.attachments?.length ? { attachments: m.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content) })) } : {}),
+      });
     } finally {
       transport.close();
     }

@@ -1,8 +1,10 @@
 /**
  * @module alarms/notifier
- * Alert e-mails (NOTE-4): each event of the alarm log whose type the e-mail settings select goes
- * to the alert recipients through the outbox, unless its device is set to "exclude alerts"
- * (CAT-2). Notifications and their outbox (NOTE-6) live in their own LMDB database.
+ * Alerts (NOTE-4): each event of the alarm log is matched against the alert rules; a matching
+ * rule sends an e-mail to its recipients and/or a Telegram message to every enabled person,
+ * through the outbox, unless the event's device is set to "exclude alerts" (CAT-2: the event is
+ * still logged). Notifications, their settings, the rules, automatic reports and the outbox
+ * (NOTE-6) live in their own LMDB database.
  */
 import type { RootDatabase } from 'lmdb';
 import type { Alarm, DeviceConfig } from '@ews/shared';
@@ -11,12 +13,15 @@ import { silentLogger, type Logger } from '../util/log';
 import type { AlarmLog } from './log';
 import { Email, type EmailOptions } from './email';
 import { Outbox } from './outbox';
+import { Telegram, type TelegramOptions } from './telegram';
+import { AlertRules, ruleMatches } from './rules';
+import { AutoReports, type ReportBuilder } from './auto-reports';
 
 /** Subject lines name the event in English: the box has no per-recipient language. */
 const SUBJECTS: Record<Alarm['type'], string> = {
   'communication-error': 'Communication error', 'communication-restored': 'Communication restored', 'configuration-error': 'Configuration error',
   'state-change': 'State change', 'configuration-change': 'Configuration change', 'fail-safe': 'Green\'Up fail-safe engaged',
-  'fail-safe-end': 'Green\'Up fail-safe ended', 'box-started': 'Box started',
+  'fail-safe-end': 'Green\'Up fail-safe ended', 'box-started': 'Box started', 'threshold-exceeded': 'Threshold exceeded', 'threshold-restored': 'Back within the threshold',
 };
 
 export interface NotifierOptions {
@@ -26,45 +31,87 @@ export interface NotifierOptions {
   clock: Clock;
   log?: Logger;
   email?: EmailOptions;
+  telegram?: Omit<TelegramOptions, 'clock' | 'log' | 'reply'>;
   backoffMs?: { min: number; max: number };
   expireMs?: number;
+  /** The installation's time zone (automatic reports' moments are local midnights). */
+  timezone: () => string;
+  /** Makes an automatic report's attachments (PDF or CSV). */
+  buildReport: ReportBuilder;
 }
 
 export class Notifier {
   readonly email: Email;
+  readonly telegram: Telegram;
+  readonly rules: AlertRules;
   readonly outbox: Outbox;
+  readonly reports: AutoReports;
   private off: (() => void) | undefined;
   private readonly log: Logger;
 
   constructor(private readonly opts: NotifierOptions) {
     const db = opts.root.openDB<unknown, string>({ name: 'notify' });
     this.log = opts.log ?? silentLogger;
+    // before the e-mail settings are read: their older alert fields become a rule
+    this.rules = new AlertRules(db);
     this.email = new Email(db, opts.email);
+    this.telegram = new Telegram(db, {
+      ...opts.telegram, clock: opts.clock, log: this.log.child('telegram'),
+      reply: (chatId, text) => { this.queue('telegram', { to: chatId, subject: 'Welcome', text }); },
+    });
     this.outbox = new Outbox({
-      db, send: (m) => this.email.send(m), clock: opts.clock, log: this.log,
+      db, clock: opts.clock, log: this.log,
+      send: (channel, m) => (channel === 'telegram' ? this.telegram.send(m.to, m.subject ? `${m.subject}\n${m.text}` : m.text) : this.email.send(m)),
       ...(opts.backoffMs ? { minBackoffMs: opts.backoffMs.min, maxBackoffMs: opts.backoffMs.max } : {}),
       ...(opts.expireMs ? { expireMs: opts.expireMs } : {}),
+    });
+    this.reports = new AutoReports({
+      db, clock: opts.clock, timezone: opts.timezone, build: opts.buildReport, log: this.log.child('reports'),
+      enqueue: (m) => this.outbox.enqueue('email', m),
     });
   }
 
   start(): void {
     this.outbox.start();
+    this.telegram.start();
+    this.reports.start();
     this.off = this.opts.alarms.events.on('recorded', (a) => this.onAlarm(a));
   }
 
   async stop(): Promise<void> {
     this.off?.();
+    await this.reports.stop();
+    await this.telegram.stop();
     await this.outbox.stop();
   }
 
+  private queue(channel: 'email' | 'telegram', m: { to: string; subject: string; text: string }): void {
+    this.outbox.enqueue(channel, m).catch((err: unknown) => this.log.error('queuing a notification failed', { err, channel }));
+  }
+
   private onAlarm(a: Alarm): void {
-    const s = this.email.stored();
-    if (!s.alertRecipients || !s.alertTypes.includes(a.type)) return;
-    if (a.deviceId !== undefined && this.opts.device(a.deviceId)?.excludeAlerts) return;
+    const rules = this.rules.list().filter((r) => ruleMatches(r, a));
+    if (rules.length === 0) return;
+    if (a.deviceId !== undefined && this.opts.device(a.deviceId)?.excludeAlerts) {
+      this.log.debug('alert not sent: the device excludes alerts', { deviceId: a.deviceId, type: a.type });
+      return;
+    }
     const who = a.deviceName ? `${a.deviceName}${a.gatewayName ? ` (${a.gatewayName}, address ${a.address})` : ''}` : 'the box';
-    const subject = `[EWS] ${SUBJECTS[a.type]}: ${who}`;
     const text = [`${SUBJECTS[a.type]} — ${who}`, `When: ${a.at}`, `Details: ${a.message}`].join('\n');
-    this.outbox.enqueue('email', { to: s.alertRecipients, subject, text })
-      .catch((err: unknown) => this.log.error('queuing an alert e-mail failed', { err, type: a.type }));
+    // one message per recipient list and subject, one per Telegram person, however many rules match
+    const sent = new Set<string>();
+    for (const r of rules) {
+      if (r.email.enabled && r.email.recipients) {
+        const subject = r.email.subject ? `${r.email.subject} — ${SUBJECTS[a.type]}: ${who}` : `[EWS] ${SUBJECTS[a.type]}: ${who}`;
+        const key = `email|${r.email.recipients}|${subject}`;
+        if (!sent.has(key)) { sent.add(key); this.queue('email', { to: r.email.recipients, subject, text }); }
+      }
+      if (r.telegram) {
+        for (const p of this.telegram.enabledPeople()) {
+          const key = `telegram|${p.chatId}`;
+          if (!sent.has(key)) { sent.add(key); this.queue('telegram', { to: p.chatId, subject: '', text }); }
+        }
+      }
+    }
   }
 }

@@ -11,9 +11,14 @@ import type { Clock, Timer } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 import { smtpErrorText, type MailMessage } from './email';
 
-interface StoredItem extends MailMessage {
+export type Channel = 'email' | 'telegram';
+
+/** An e-mail (`to`: comma-separated addresses) or a Telegram message (`to`: the chat id). */
+export type Notice = MailMessage;
+
+interface StoredItem extends Notice {
   id: string;
-  channel: 'email';
+  channel: Channel;
   createdAtMs: number;
   attempts: number;
   nextAttemptAtMs: number | null;
@@ -24,7 +29,7 @@ interface StoredItem extends MailMessage {
 
 export interface OutboxOptions {
   db: Database<unknown, string>;
-  send: (m: MailMessage) => Promise<void>;
+  send: (channel: Channel, m: Notice) => Promise<void>;
   clock: Clock;
   log?: Logger;
   /** First retry delay and its ceiling (doubling between them). Defaults 30 s and 30 min. */
@@ -65,7 +70,7 @@ export class Outbox {
   }
 
   /** Persists a notice (before any attempt) and wakes the sender. */
-  async enqueue(channel: 'email', m: MailMessage): Promise<string> {
+  async enqueue(channel: Channel, m: Notice): Promise<string> {
     const now = this.opts.clock.now();
     const id = `${String(now).padStart(13, '0')}-${String(++this.seq % 1_000_000).padStart(6, '0')}`;
     const item: StoredItem = { id, channel, ...m, createdAtMs: now, attempts: 0, nextAttemptAtMs: now, state: 'pending' };
@@ -77,7 +82,8 @@ export class Outbox {
 
   list(limit = 200): OutboxItem[] {
     return this.items(limit).map((i) => ({
-      id: i.id, channel: i.channel, to: i.to, subject: i.subject, createdAt: new Date(i.createdAtMs).toISOString(), attempts: i.attempts,
+      id: i.id, channel: i.channel, to: i.to, subject: i.subject, createdAt: new Date(i.createdAtMs).toISOString(),
+      ...(i.attachments?.length ? { attachments: i.attachments.map((a) => a.filename) } : {}), attempts: i.attempts,
       nextAttemptAt: i.nextAttemptAtMs === null ? null : new Date(i.nextAttemptAtMs).toISOString(),
       ...(i.lastError ? { lastError: i.lastError } : {}), state: i.state,
     }));
@@ -119,8 +125,10 @@ export class Outbox {
       if ((item.nextAttemptAtMs ?? 0) > now) { nextDueMs = Math.min(nextDueMs ?? Infinity, item.nextAttemptAtMs!); continue; }
       const attempts = item.attempts + 1;
       try {
-        await this.opts.send({ to: item.to, subject: item.subject, text: item.text });
-        await this.opts.db.put(PREFIX + item.id, { ...item, attempts, state: 'sent', nextAttemptAtMs: null, doneAtMs: clock.now() });
+        await this.opts.send(item.channel, { to: item.to, subject: item.subject, text: item.text, ...(item.attachments ? { attachments: item.attachments } : {}) });
+        // attachments are not kept once delivered (the list shows their names)
+        const { attachments, ...rest } = item;
+        await this.opts.db.put(PREFIX + item.id, { ...rest, ...(attachments ? { attachments: attachments.map((a) => ({ ...a, content: Buffer.alloc(0) })) } : {}), attempts, state: 'sent', nextAttemptAtMs: null, doneAtMs: clock.now() });
         this.log.info('notice sent', { id: item.id, to: item.to, attempts });
       } catch (err) {
         const backoffMs = Math.min(maxMs, minMs * 2 ** Math.min(20, attempts - 1));

@@ -2,10 +2,11 @@
  * @module alarms/watcher
  * Turns what the daemon already observes into alarm-log events (NOTE-4, NOTE-5): the poller's
  * device states (a communication error once it has lasted the configured delay, then its
- * recovery; a configuration error; a breaker's state change), configuration changes (from the
- * audit trail) and the Green'Up fail-safe (from its decisions).
+ * recovery; a configuration error; a state change of a breaker or an EMS module), configuration changes (from the
+ * audit trail), the Green'Up fail-safe (from its decisions) and the measures that cross an alert
+ * rule's threshold for its delay, then come back (NOTE-4).
  */
-import type { Decision, DeviceConfig, Gateway, StatusReason } from '@ews/shared';
+import type { AlertRule, Decision, DeviceConfig, Gateway, StatusReason } from '@ews/shared';
 import type { DeviceState } from '../poll/index';
 import type { AlarmLog, NewAlarm } from './log';
 import type { Clock, Timer } from '../util/clock';
@@ -22,6 +23,16 @@ export interface WatchedSources {
     audit(limit?: number): Array<{ at: string; user: string; action: string; version: number }>;
   };
   greenup?: { events: On<{ decision: [Decision] }>; settings(): { meterDeviceId: number | null } };
+  /** Alert rules with a threshold (NOTE-4): read on every sample of their device. */
+  rules?: () => readonly AlertRule[];
+}
+
+interface ThresholdTrack {
+  /** The rule's threshold as it was when tracking began (an edit starts over). */
+  key: string;
+  /** Since when the measure is beyond the value (epoch ms). */
+  sinceMs?: number;
+  raised: boolean;
 }
 
 /** Reasons that mean the device does not answer properly (BUS-5). */
@@ -34,11 +45,16 @@ interface Tracked {
   /** A communication error was logged and its recovery is not yet. */
   raised: boolean;
   configurationError: boolean;
-  breaker?: string;
+  /** Enumerated states last read (breaker, contactor, inputs and outputs of EMS modules). */
+  states?: Map<string, string>;
 }
+
+/** Families whose enumerated states are watched for changes (NOTE-4 "state change": breakers, EMS). */
+const STATE_FAMILIES: ReadonlySet<string> = new Set(['breaker', 'ems', 'rcd']);
 
 export class AlarmWatcher {
   private readonly tracked = new Map<number, Tracked>();
+  private readonly thresholds = new Map<string, ThresholdTrack>();
   private offs: Off[] = [];
   private lastAudit: string | undefined;
   private auditPending = false;
@@ -66,6 +82,7 @@ export class AlarmWatcher {
     this.offs = [];
     for (const t of this.tracked.values()) if (t.timer) this.clock.clearTimeout(t.timer);
     this.tracked.clear();
+    this.thresholds.clear();
   }
 
   /** Device fields of an event: names as they are now. */
@@ -101,12 +118,48 @@ export class AlarmWatcher {
       this.alarms.record({ type: 'configuration-error', ...this.about(id), message: s.detail ?? 'configuration error' });
     }
     t.configurationError = configurationError;
-    const breaker = s.status === 'on' ? s.values.breakerState?.value : undefined;
-    if (typeof breaker === 'string') {
-      if (t.breaker !== undefined && t.breaker !== breaker) {
-        this.alarms.record({ type: 'state-change', ...this.about(id), message: `${t.breaker} → ${breaker}` });
+    if (s.status === 'on' && STATE_FAMILIES.has(this.src.config.device(id)?.family ?? '')) {
+      const seen = (t.states ??= new Map());
+      for (const [key, v] of Object.entries(s.values)) {
+        if (v.unit !== 'state' || typeof v.value !== 'string') continue;
+        const before = seen.get(key);
+        if (before !== undefined && before !== v.value) {
+          this.alarms.record({ type: 'state-change', ...this.about(id), message: key === 'breakerState' ? `${before} → ${v.value}` : `${key}: ${before} → ${v.value}` });
+        }
+        seen.set(key, v.value);
       }
-      t.breaker = breaker;
+    }
+    if (s.status === 'on') this.checkThresholds(id, s);
+  }
+
+  /** A measure beyond a rule's value for its delay raises `threshold-exceeded`; back within, `threshold-restored`. */
+  private checkThresholds(id: number, s: DeviceState): void {
+    const rules = this.src.rules?.() ?? [];
+    for (const rule of rules) {
+      const th = rule.threshold;
+      if (!rule.enabled || !th || th.deviceId !== id || !rule.events.includes('threshold')) continue;
+      const v = s.values[th.quantity];
+      if (!v || typeof v.value !== 'number' || !Number.isFinite(v.value)) continue;
+      const key = JSON.stringify(th);
+      let track = this.thresholds.get(rule.id);
+      if (!track || track.key !== key) { track = { key, raised: false }; this.thresholds.set(rule.id, track); }
+      const beyond = th.direction === 'above' ? v.value > th.value : v.value < th.value;
+      const now = this.clock.now();
+      const unit = v.unit ? ` ${v.unit}` : '';
+      if (beyond) {
+        track.sinceMs ??= now;
+        if (!track.raised && now - track.sinceMs >= th.forS * 1000) {
+          track.raised = true;
+          const forS = Math.round((now - track.sinceMs) / 1000);
+          this.alarms.record({ type: 'threshold-exceeded', ...this.about(id), ruleId: rule.id, message: `${rule.name}: ${th.quantity} ${v.value}${unit} ${th.direction} ${th.value}${unit} for ${forS} s` });
+        }
+      } else {
+        track.sinceMs = undefined;
+        if (track.raised) {
+          track.raised = false;
+          this.alarms.record({ type: 'threshold-restored', ...this.about(id), ruleId: rule.id, message: `${rule.name}: ${th.quantity} ${v.value}${unit} back ${th.direction === 'above' ? 'below' : 'above'} ${th.value}${unit}` });
+        }
+      }
     }
   }
 

@@ -17,6 +17,7 @@ import { ModbusError } from '../modbus/index';
 import { HistoryError } from '../store/index';
 import { CommandError } from '../commands/index';
 import { GreenupError } from '../greenup/index';
+import { AlertRuleError, AutoReportError, TelegramError } from '../alarms/index';
 import type { Logger } from '../util/log';
 
 export class ApiError extends Error {
@@ -85,6 +86,9 @@ export function errorHandler(log: Logger) {
     if (err instanceof GreenupError) {
       const status = err.code === 'not-a-station' || err.code === 'not-found' ? 404 : err.code === 'no-session' ? 409 : err.code === 'write-failed' ? 502 : 400;
       return body(status, { error: err.message, code: err.code, ...(err.field ? { fields: { [err.field]: [err.message] } } : {}) });
+    }
+    if (err instanceof TelegramError || err instanceof AlertRuleError || err instanceof AutoReportError) {
+      return body(err.code === 'not-found' ? 404 : 409, { error: err.message, code: err.code, ...(err.field ? { fields: { [err.field]: [err.message] } } : {}) });
     }
     if (err instanceof SyntaxError) return body(400, { error: 'the body is not valid JSON', code: 'invalid-json' });
     log.error('request failed', { path: c.req.path, method: c.req.method, err });

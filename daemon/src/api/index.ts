@@ -29,6 +29,7 @@ import { greenupHandlers } from './greenup';
 import { interopHandlers } from './interop';
 import { systemHandlers } from './system';
 import { alarmHandlers } from './alarms';
+import { notifyHandlers } from './notify';
 import { historyHandlers, WEBDAV_PATH } from './history';
 import { exportHandlers } from './exports';
 import { statisticsHandlers } from './statistics';
@@ -84,6 +85,7 @@ export function createApi(deps: ApiDeps) {
     ...interopHandlers(deps),
     ...systemHandlers(deps),
     ...alarmHandlers(deps),
+    ...notifyHandlers(deps),
     ...historyHandlers(deps),
     ...exportHandlers(deps),
     ...statisticsHandlers(deps),

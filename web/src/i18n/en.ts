@@ -7,6 +7,7 @@ import { tariffsEn } from './tariffs.en';
 import { greenupEn } from './greenup.en';
 import { mobileEn } from './mobile.en';
 import { statisticsEn } from './statistics.en';
+import { notifyEn } from './notify.en';
 
 /** English strings: the reference dictionary. Every other language must have the same keys. */
 export const en = {
@@ -19,6 +20,7 @@ export const en = {
   ...greenupEn,
   ...mobileEn,
   ...statisticsEn,
+  ...notifyEn,
   'lang.name': 'English',
   'app.title': 'Energy Web Server',
   'net.offline': 'Offline, retrying…',

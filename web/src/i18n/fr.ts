@@ -8,6 +8,7 @@ import { tariffsFr } from './tariffs.fr';
 import { greenupFr } from './greenup.fr';
 import { mobileFr } from './mobile.fr';
 import { statisticsFr } from './statistics.fr';
+import { notifyFr } from './notify.fr';
 
 /** French strings (wording of the Legrand French manual where it has one). */
 export const fr: Dictionary = {
@@ -20,6 +21,7 @@ export const fr: Dictionary = {
   ...greenupFr,
   ...mobileFr,
   ...statisticsFr,
+  ...notifyFr,
   'lang.name': 'Français',
   'app.title': 'Serveur Web Énergie',
   'net.offline': 'Hors ligne, nouvel essai…',

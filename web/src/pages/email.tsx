@@ -6,9 +6,9 @@
  */
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import { ALARM_TYPES, SMTP_SECURITY, type AlarmSettings, type AlarmType, type EmailSettingsView, type EmailTestResult, type OutboxItem } from '@ews/shared';
+import { SMTP_SECURITY, type AlarmSettings, type EmailSettingsView, type EmailTestResult, type OutboxItem } from '@ews/shared';
 import { call } from '../api';
-import { Check, Field, FormMessage, num, problemOf, useAction } from '../components/form';
+import { Field, FormMessage, num, problemOf, useAction } from '../components/form';
 import { Page } from '../components/layout';
 import { t, formatDateTime, type MessageKey } from '../i18n';
 
@@ -60,21 +60,16 @@ function EmailForm({ initial, onSaved }: { initial: EmailSettingsView; onSaved: 
   const testResult = useSignal<EmailTestResult | null>(null);
   const testing = useSignal(false);
   const errors = save.errors();
-  const text = (k: 'sender' | 'user' | 'server' | 'alertRecipients', label: MessageKey, type = 'text') => (
+  const text = (k: 'sender' | 'user' | 'server', label: MessageKey, type = 'text') => (
     <Field label={t(label)} name={k} errors={errors}>
       <input type={type} data-testid={`email-${k}`} value={v.value[k]} onInput={(e) => { v.value = { ...v.value, [k]: e.currentTarget.value }; }} />
     </Field>
   );
-  const toggleType = (ty: AlarmType, on: boolean) => {
-    const set = new Set(v.value.alertTypes);
-    if (on) set.add(ty); else set.delete(ty);
-    v.value = { ...v.value, alertTypes: ALARM_TYPES.filter((x) => set.has(x)) };
-  };
   const submit = () => save.run(async () => {
     const { passwordSet: _set, password, port, ...rest } = v.value;
     const r = await call('PUT /api/notify/email', { body: { ...rest, port: num(port) ?? 465, ...(password ? { password } : {}) } });
     onSaved(r);
-    v.value = { ...v.value, passwordSet: r.passwordSet, password: '', alertRecipients: r.alertRecipients };
+    v.value = { ...v.value, passwordSet: r.passwordSet, password: '' };
     return t('cfg.saved');
   });
   return (
@@ -94,14 +89,7 @@ function EmailForm({ initial, onSaved }: { initial: EmailSettingsView; onSaved: 
           {SMTP_SECURITY.map((s) => <option key={s} value={s}>{t(`notify.security.${s}` as MessageKey)}</option>)}
         </select>
       </Field>
-      <h2>{t('notify.alerts')}</h2>
-      {text('alertRecipients', 'notify.recipients')}
-      <fieldset data-field="alertTypes">
-        {ALARM_TYPES.map((ty) => (
-          <Check key={ty} label={t(`alarms.type.${ty}` as MessageKey)} checked={v.value.alertTypes.includes(ty)} testid={`alert-type-${ty}`} onChange={(on) => toggleType(ty, on)} />
-        ))}
-      </fieldset>
-      <FormMessage action={save} shown={['sender', 'user', 'password', 'server', 'port', 'security', 'alertRecipients']} />
+      <FormMessage action={save} shown={['sender', 'user', 'password', 'server', 'port', 'security']} />
       {testResult.value ? (
         testResult.value.ok ? <p class="ok-msg" role="status" data-testid="email-test-result" data-ok="true">{t('notify.testSent', { to: v.value.sender })}</p>
           : <p class="banner error" role="alert" data-testid="email-test-result" data-ok="false">{testResult.value.error}</p>

@@ -15,6 +15,7 @@ import { t, formatDateTime, type MessageKey } from '../i18n';
 import { BOX_SECTIONS, SETTINGS_SECTIONS, type SettingsSection } from '../state/router';
 import { sessionModel } from '../state/session';
 import { EmailSettingsPage } from './email';
+import { AlertRulesPage, AutoReportsPage, TelegramPage } from './notify';
 
 /** SYS-3: the 13 languages, each named in itself. */
 export const LANGUAGE_NAMES: Array<[string, string]> = [
@@ -92,6 +93,9 @@ export function SettingsPage({ section }: { section: SettingsSection }) {
     case 'edition': return <EditionSettingsPage />;
     case 'integrations': return <IntegrationsPage />;
     case 'email': return <EmailSettingsPage />;
+    case 'telegram': return <TelegramPage />;
+    case 'alerts': return <AlertRulesPage />;
+    case 'autoreports': return <AutoReportsPage />;
   }
 }
 

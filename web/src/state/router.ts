@@ -5,7 +5,7 @@
  * - System configuration: `#/system`, `#/system/gateways[/<id>|/new]`,
  *   `#/system/gateways/<id>/devices[/<deviceId>|/new]`, `#/system/gateways/<id>/scan`,
  *   `#/system/loads|groups|panelboards`, `#/system/audit`, `#/system/links` (DEV-4), `#/system/costs[/electricity|gas|water]` (COST-1…4)
- * - Web server configuration: `#/settings`, `#/settings/network|modbus|time|csv|edition|users|kiosk`,
+ * - Web server configuration: `#/settings`, `#/settings/network|modbus|time|csv|edition|users|email|telegram|alerts|autoreports|kiosk`,
  *   the box as a system `#/settings/info|backup|update|https` (SYS-4…8)
  * - `#/change-codes` (AUTH-5)
  * - `#/alarms` Reports: alarms (NOTE-5)
@@ -22,8 +22,8 @@ const GREENUP_TAB_NAMES: readonly GreenupTabName[] = ['live', 'management', 'det
 export type ReportsTab = 'folder' | 'data' | 'pdf';
 export const REPORTS_TABS: readonly ReportsTab[] = ['folder', 'data', 'pdf'];
 export type StructureKind = 'loads' | 'groups' | 'panelboards';
-export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition' | 'integrations' | 'email';
-export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition', 'integrations', 'email'];
+export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition' | 'integrations' | 'email' | 'telegram' | 'alerts' | 'autoreports';
+export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition', 'integrations', 'email', 'telegram', 'alerts', 'autoreports'];
 /** The box as a system (SYS-4…8). */
 export type BoxSection = 'info' | 'backup' | 'update' | 'https';
 export const BOX_SECTIONS: readonly BoxSection[] = ['info', 'backup', 'update', 'https'];
