@@ -28,7 +28,8 @@ import { Costs, TariffSchedule, priceSpans } from './costs/index';
 import { Greenup, greenupSettingsFile, storedGreenupSettings, type PriceSource } from './greenup/index';
 import { Interop } from './interop/index';
 import { AlarmLog, AlarmWatcher, Notifier } from './alarms/index';
-import { HistoryFolder, FtpAccess, WebDavAccess, folderStructure, settingsFiles, slotCosts } from './files/index';
+import { HistoryFolder, FtpAccess, WebDavAccess, folderStructure, settingsFiles, slotCosts, type HistoryJob } from './files/index';
+import { historyWorker } from './history-jobs';
 import { Exports, renderReport, type ReportInput, type RenderedReport, type ReportSource } from './reports/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
@@ -203,17 +204,21 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
   // Costs (COST-1…5): the rules' schedules go into the store, which checks history in the background.
   const costs = new Costs({ config, store: history, clock });
-  void costs.start();
-  // History folder (HIST-2…4): rows appended after each stored tick, settings files on changes.
+  const costsChecked = costs.start();
+  // History folder (HIST-2…4): rows appended after each stored tick, settings files on changes;
+  // long catch-ups and rebuilds in the worker process (they read the whole store).
+  const historyDir = opts.historyDir ?? join(opts.dataDir, 'history');
+  const historyJobs = historyWorker({ dataDir: opts.dataDir, historyDir, log: log.child('files') });
   const folder = new HistoryFolder({
-    root: opts.historyDir ?? join(opts.dataDir, 'history'), stateDir: join(opts.dataDir, 'history-state'), store: history,
+    root: historyDir, stateDir: join(opts.dataDir, 'history-state'), store: history, worker: historyJobs.run,
     timezone: () => energy.timezone,
     format: () => ({ decimalSeparator: config.csv().decimalSeparator, fieldSeparator: config.csv().fieldSeparator }),
     structure: () => folderStructure(config, catalog), costs: slotCosts(config, history), settingsFiles: settingsFiles(config, catalog),
     log: log.child('files'),
   });
   void folder.writeSettings();
-  void folder.update();
+  // the catch-up after the costs are checked: the worker then finds the cost ledger up to date
+  void costsChecked.catch(() => {}).then(() => folder.update());
   const checkFolderPassword = (pw: string) => config.checkFolderPassword(pw);
   let ftp: FtpAccess | undefined;
   let ftpKey = '';
@@ -340,7 +345,6 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     httpPort: () => httpPort, httpsPort: () => httpsPort, now: () => clock.now(), extraNames: () => [config.network().address],
     apply: (pair) => { httpsServer?.setSecureContext({ key: pair.keyPem, cert: pair.certPem }); log.info('HTTPS certificate replaced'); },
   });
-  const historyDir = opts.historyDir ?? join(opts.dataDir, 'history');
   const box = new SystemService({
     dataDir: opts.dataDir, historyDir, envs: { 'ews.lmdb': dbs.root, 'ews-stats.lmdb': dbs.history.statsRoot }, version,
     edition: () => config.edition(), configVersion: () => config.version(), timezone: () => config.time().timezone,
@@ -427,8 +431,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (httpsServer) await new Promise<void>((resolve) => httpsServer!.close(() => resolve()));
       await chain;
-      await folder.idle();
       folder.close();
+      historyJobs.stop();
+      await folder.idle();
       await gateways.stop();
       history.close();
       await dbs.close();
@@ -441,6 +446,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
  * a running daemon has the button, `POST /api/history/rebuild`, and `Daemon.historyFolder`).
  */
 export async function rebuildHistoryFolder(opts: { dataDir: string; historyDir?: string; fresh?: boolean; catalog?: Catalog; log?: Logger; onProgress?: (percent: number) => void }) {
+  return runHistoryFolderJob({ ...opts, job: opts.fresh ? 'rebuild-fresh' : 'rebuild' });
+}
+
+/** A history-folder job on a data folder (the CLI's rebuild, or the daemon's worker process). */
+export async function runHistoryFolderJob(opts: { dataDir: string; historyDir?: string; job: HistoryJob; catalog?: Catalog; log?: Logger; onProgress?: (percent: number) => void }) {
   const log = opts.log ?? createLogger('ews');
   const catalog = opts.catalog ?? loadCatalog();
   const dbs = openDatabases(opts.dataDir);
@@ -458,7 +468,9 @@ export async function rebuildHistoryFolder(opts: { dataDir: string; historyDir?:
       log: log.child('files'),
     });
     folder.addSettingsFiles('greenup', greenupSettingsFile(() => storedGreenupSettings(dbs.root) ?? DEFAULT_GREENUP_SETTINGS, () => config.devices()));
-    const result = await folder.rebuild({ ...(opts.fresh ? { fresh: true } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    const result = opts.job === 'catch-up'
+      ? await folder.catchUp(opts.onProgress).then(() => undefined)
+      : await folder.rebuild({ ...(opts.job === 'rebuild-fresh' ? { fresh: true } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     history.close();
     return result;
   } finally {

@@ -94,7 +94,8 @@ export function createApi(deps: ApiDeps) {
       return c.json({ error: 'a bearer token is needed (Web server configuration → Metrics)', code: 'unauthorized' }, 401);
     }
     c.header('cache-control', 'no-store');
-    return c.body(await deps.interop.metrics.text(), 200, { 'content-type': deps.interop.metrics.contentType });
+    const { text, contentType } = await deps.interop.metricsText();
+    return c.body(text, 200, { 'content-type': contentType });
   });
   app.all('/api/*', (c) => { throw new ApiError(404, 'not-found', `no such API route: ${c.req.method} ${c.req.path}`); });
   if (deps.webDir) app.use('*', staticFiles(deps.webDir));

@@ -8,7 +8,7 @@
  * Each section: the total, the previous period's, a bar chart (stacked per tariff where tariffs
  * exist), the costs per tariff and a table of the bars.
  */
-import PDFDocument from 'pdfkit';
+import type PDFDocumentClass from 'pdfkit';
 import type { ConsumptionQuery, ConsumptionResult } from '@ews/shared';
 import { localTime, parseDate } from '../energy/index';
 import { formatNumber, monthName, shortMonthName, words, type ReportLanguage } from './pdf-text';
@@ -103,7 +103,7 @@ const barTotals = (series: ReadonlyArray<{ values: ReadonlyArray<number | null> 
 class Writer {
   readonly doc: PDFKit.PDFDocument;
   readonly w: ReturnType<typeof words>;
-  constructor(readonly lang: ReportLanguage, readonly timezone: string, readonly period: ReportPeriod) {
+  constructor(PDFDocument: typeof PDFDocumentClass, readonly lang: ReportLanguage, readonly timezone: string, readonly period: ReportPeriod) {
     this.doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, info: { Producer: 'EWS', Creator: 'EWS' } });
     this.w = words(lang);
   }
@@ -335,7 +335,9 @@ export async function renderReport(input: ReportInput, source: ReportSource): Pr
     source.consumption({ scope, period: input.period, date: input.date, costs: true, ...extra });
 
   const first = q('type:electricity');
-  const writer = new Writer(lang, first.timezone, input.period);
+  // pdfkit (with its fonts' metrics: ~6 MB of heap) is loaded with the first report
+  const { default: PDFDocument } = await import('pdfkit');
+  const writer = new Writer(PDFDocument, lang, first.timezone, input.period);
   const { doc } = writer;
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));

@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import yazl from 'yazl';
 import { BACKUP_DATA_FILES, BACKUP_FORMAT_VERSION, BACKUP_MANIFEST, type BackupManifest, type Edition } from '@ews/shared';
 import type { RootDatabase } from 'lmdb';
 
@@ -76,6 +75,7 @@ export async function writeBackup(src: BackupSource, target: string): Promise<{ 
       product: 'ews', kind: 'database-backup', formatVersion: BACKUP_FORMAT_VERSION, version: src.version, edition: src.edition,
       createdAt: new Date(src.now()).toISOString(), configVersion: src.configVersion, files,
     };
+    const { default: yazl } = await import('yazl'); // loaded when a backup is written
     const zip = new yazl.ZipFile();
     const mtime = new Date(src.now());
     zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2)), BACKUP_MANIFEST, { mtime, mode: 0o100644 });
