@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   // 2. the history folder rebuilt with the daemon stopped (pnpm history:rebuild)
   let t = performance.now();
   const rebuilt = await rebuildHistoryFolder({ dataDir: dir, catalog, fresh: true, log: quietLog });
-  print({ bench: 'rebuild', how: 'stopped daemon (pnpm history:rebuild)', devices, days: spec.days, ms: Math.round(performance.now() - t), files: rebuilt.files, bytes: rebuilt.bytes });
+  print({ bench: 'rebuild', how: 'stopped daemon (pnpm history:rebuild)', devices, days: spec.days, ms: Math.round(performance.now() - t), files: rebuilt?.files, bytes: rebuilt?.bytes });
 
   // 3. the built daemon, as on the box
   const port = await freePort();
