@@ -126,7 +126,17 @@ async function main(): Promise<void> {
     if (login.status !== 200) throw new Error(`login: ${login.status}`);
     const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
     const headers = { cookie, 'content-type': 'application/json' };
-    const get = async <T>(path: string) => (await (await fetch(`${url}${path}`, { headers })).json()) as T;
+    /** A GET; a connection the daemon reset (its event loop held past the server's timeouts) is counted and retried. */
+    let resets = 0;
+    const get = async <T>(path: string): Promise<T> => {
+      for (let attempt = 0; ; attempt++) {
+        try { return (await (await fetch(`${url}${path}`, { headers })).json()) as T; } catch (err) {
+          if (attempt >= 5 || child.exitCode !== null) throw err;
+          resets++;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    };
     // a cost recomputation would mean the daemon's schedule differs from the build's: wait for it, and say so
     t = performance.now();
     let recomputed = false;
@@ -160,7 +170,7 @@ async function main(): Promise<void> {
     print({
       bench: 'export', what: 'reportdata.zip', devices, days: spec.days, rate: '15min', costs: true,
       buildMs: Math.round(exp.result.builtMs), withDownloadMs: Math.round(exp.result.totalMs), zipBytes: exp.result.bytes, zipMB: mb(exp.result.bytes),
-      daemonRssIdleMB: mb(idleRss), daemonRssBeforeMB: mb(exp.beforeRss), daemonPeakRssMB: mb(exp.peakRss), budgetMB: 150, withinBudget: exp.peakRss <= 150 * MB,
+      daemonRssIdleMB: mb(idleRss), daemonRssBeforeMB: mb(exp.beforeRss), daemonPeakRssMB: mb(exp.peakRss), budgetMB: 150, withinBudget: exp.peakRss <= 150 * MB, pollResets: resets,
     });
 
     // 5. a yearly Detailed PDF of 30 devices
