@@ -35,6 +35,8 @@ export interface ExportsOptions {
 interface Job extends ExportState { path: string; createdAtMs: number }
 
 const KEEP_MS = 3_600_000;
+/** Cells of one file written per step (255 devices at 15 min: 78 rows), so that a step holds the event loop about a second at most. */
+const CHUNK_CELLS = 20_000;
 const KINDS = { device: 'devices', group: 'groups', load: 'loads' } as const;
 
 export class Exports {
@@ -118,8 +120,10 @@ export class Exports {
       }
     }
     const list = [...files.values()];
-    // chunks of about a month of rows: progress moves, memory stays small
-    const chunk = req.rate === '1day' ? 366 : req.rate === '1h' ? 744 : 2976;
+    // chunks of at most a month of rows and about CHUNK_CELLS cells (a file's columns × rows, held
+    // as strings while a chunk is written): progress moves, memory stays small with 255 columns
+    const columnsMax = Math.max(1, ...list.map((f) => f.columns.length));
+    const chunk = Math.max(24, Math.min(req.rate === '1day' ? 366 : req.rate === '1h' ? 744 : 2976, Math.floor(CHUNK_CELLS / columnsMax)));
     const chunks = Math.max(1, Math.ceil((bounds.length - 1) / chunk));
     const total = list.length * chunks;
     let done = 0;
