@@ -25,7 +25,15 @@ export interface RequestOptions {
    * scan probe). Once a byte arrives the whole reply gets the usual `timeoutMs`.
    */
   replyStartMs?: number;
+  /**
+   * RTU broadcast (unit 0): nobody answers; the request resolves (with the request PDU) after
+   * this turnaround delay, the time the slaves take to act on it (Modbus serial line: 100–200 ms).
+   */
+  broadcastDelayMs?: number;
 }
+
+/** Turnaround delay after a broadcast when none is given. */
+export const BROADCAST_DELAY_MS = 100;
 
 export interface Transport {
   /** Sends a request PDU to `unit`; resolves with the reply PDU (exceptions reject). */
@@ -148,6 +156,7 @@ export class RtuTransport extends BaseTransport {
     if (this.quietUntil > this.clock.monotonicMs()) await new Promise<void>((r) => setTimeoutAt(this.clock, this.quietUntil, r));
     const frame = encodeRtu(unit, pdu);
     const responseLength = (expectedResponsePduLength(pdu) ?? 253) + 3;
+    if (unit === 0) return this.broadcast(frame, pdu, opts);
     this.strayBytes += this.rx.length;
     this.rx = new Uint8Array(0); // flush: nothing before our request can be its reply
     const sentAt = this.clock.monotonicMs();
@@ -199,6 +208,17 @@ export class RtuTransport extends BaseTransport {
       this.quietUntil = this.clock.monotonicMs() + gapMs;
       this.rx = new Uint8Array(0);
     }
+  }
+/** Broadcast on the RS485 line: sent, no reply, then the turnaround delay for the slaves to act. */
+  private async broadcast(frame: Uint8Array, pdu: Uint8Array, opts: RequestOptions): Promise<Uint8Array> {
+    const sentAt = this.clock.monotonicMs();
+    if (this.log.enabled('trace')) this.log.trace('tx', { unit: 0, hex: toHex(frame) });
+    await this.link.write(frame);
+    const until = sentAt + (this.line ? frameTimeMs(this.line, frame.length) : 0) + (opts.broadcastDelayMs ?? BROADCAST_DELAY_MS);
+    await new Promise<void>((r) => setTimeoutAt(this.clock, until, r));
+    this.quietUntil = this.clock.monotonicMs() + (this.line ? t35Ms(this.line) : 0) + (opts.interFrameDelayMs ?? 0) + (this.opts.interFrameDelayMs ?? 0);
+    this.rx = new Uint8Array(0);
+    return pdu;
   }
 }
 
