@@ -2,6 +2,7 @@ import { costsEn } from './costs.en';
 import { commandsEn } from './commands.en';
 import { boxEn } from './box.en';
 import { alarmsEn } from './alarms.en';
+import { reportsEn } from './reports.en';
 import { tariffsEn } from './tariffs.en';
 import { greenupEn } from './greenup.en';
 
@@ -11,6 +12,7 @@ export const en = {
   ...commandsEn,
   ...boxEn,
   ...alarmsEn,
+  ...reportsEn,
   ...tariffsEn,
   ...greenupEn,
   'lang.name': 'English',

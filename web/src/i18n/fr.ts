@@ -3,6 +3,7 @@ import { costsFr } from './costs.fr';
 import { commandsFr } from './commands.fr';
 import { boxFr } from './box.fr';
 import { alarmsFr } from './alarms.fr';
+import { reportsFr } from './reports.fr';
 import { tariffsFr } from './tariffs.fr';
 import { greenupFr } from './greenup.fr';
 
@@ -12,6 +13,7 @@ export const fr: Dictionary = {
   ...commandsFr,
   ...boxFr,
   ...alarmsFr,
+  ...reportsFr,
   ...tariffsFr,
   ...greenupFr,
   'lang.name': 'Français',
