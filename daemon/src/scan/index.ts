@@ -34,14 +34,14 @@ export type { ScanFound, ScanState };
 /** Slave turnaround a probe waits for (Legrand sheets: 20 ms inter-frame delay; typical slaves 5–45 ms). */
 export const PROBE_TURNAROUND_MS = 20;
 /** Host latency on top (USB-serial latency timer, event-loop timers). */
-export const PROBE_MARGIN_MS = 15;
+export const PROBE_MARGIN_MS = 8;
 /** Bytes of the reply to a one-register read: unit, function, byte count, 2 data bytes, CRC. */
 const PROBE_REPLY_BYTES = 7;
 
 /**
  * The silence a probe allows after its request has left before the reply must have started
  * (`RequestOptions.replyStartMs`): t3.5 + turnaround + the probe reply's wire time + margin.
- * 19200 8E1: 2.0 + 20 + 4.0 + 15 ≈ 41 ms (the request's own 4.6 ms come on top).
+ * 19200 8E1: 2.0 + 20 + 4.0 + 8 ≈ 35 ms (the request’s own 4.6 ms come on top).
  */
 export function probeReplyStartMs(line: LineSettings, turnaroundMs = PROBE_TURNAROUND_MS, marginMs = PROBE_MARGIN_MS): number {
   return Math.ceil(t35Ms(line) + turnaroundMs + frameTimeMs(line, PROBE_REPLY_BYTES) + marginMs);
