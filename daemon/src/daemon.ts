@@ -380,7 +380,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     void folder.rebuild({ fresh: true }).catch((err) => log.error('history folder rebuild after restore failed', { err }));
   }
   box.start();
-  const scanner = new Scanner(gateways, catalog, log.child('scan'));
+  const scanner = new Scanner(gateways, catalog, log.child('scan'), clock);
   const commands = new Commands({ config, catalog, gateways, poller, clock, log: log.child('commands') });
   const eq = new EqMonitor({ db: dbs.root.openDB<unknown, string>({ name: 'eq' }), config, poller, log: log.child('eq') });
   eq.start();

@@ -74,7 +74,7 @@ const running = (s: SimStation, side?: 'A' | 'B') => s.side(side).chargeState ==
 test('the greenUp user sets the thresholds; six cars plug in and are started one by one in green', async () => {
   const settings: GreenupSettings = {
     enabled: true, meterDeviceId: ids['Car park meter'], maxCurrentA: 150, maxChargingCurrentA: 130, hysteresisPct: 0,
-    step1Pct: 75, step2Pct: 50, minGuaranteedAh: 0.02, meterTimeoutMs: 5000, failSafeCurrentA: null,
+    step1Pct: 75, step2Pct: 50, minGuaranteedAh: 0.02, meterTimeoutMs: 5000, failSafeCurrentA: null, broadcastSetpoints: false,
     priorities: [{ deviceId: ids['Bay 11'], priority: 'priority' }],
   };
   const put = await greenup<GreenupSettings>('/api/greenup/settings', { method: 'PUT', body: JSON.stringify(settings) });

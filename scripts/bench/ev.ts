@@ -19,7 +19,9 @@
  *        whole tick of the 32 meters takes with the loop than without (ticks alternate; the
  *        loop's one-per-second meter reads add up over a tick of ~11 s).
  *
- * Options (env): BENCH_TRIALS (12 reaction trials), BENCH_FAILSAFE_TRIALS (3), BENCH_TICKS (8 per side).
+ * Options (env): BENCH_TRIALS (12 reaction trials), BENCH_FAILSAFE_TRIALS (3), BENCH_TICKS (8 per side),
+ * BENCH_BROADCAST=1 (Green'Up's opt-in setpoint broadcast: the 32 stations are of two models, so
+ * two broadcasts with their 100 ms turnaround delay instead of 32 writes).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +36,8 @@ import { createSimStation, type SimStation } from '../sim/station';
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 12);
 const FAILSAFE_TRIALS = Number(process.env.BENCH_FAILSAFE_TRIALS ?? 3);
 const TICKS = Number(process.env.BENCH_TICKS ?? 8);
+/** BENCH_BROADCAST=1: the opt-in setpoint broadcast (one write per station model instead of one per station). */
+const BROADCAST = process.env.BENCH_BROADCAST === '1';
 const STATIONS = 32, METERS = 32, TURNAROUND_MS = 5, STATION_REACTION_MS = 1000;
 const line: modbus.LineSettings = { baudRate: 19200, parity: 'even', stopBits: 1 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -90,6 +94,7 @@ tickPoller.setDevices(tickMeters);
 // full load on a phase: 20 + 32 × 32 = 1044 A; red above 1100 A
 const settings = {
   ...DEFAULT_GREENUP_SETTINGS, enabled: true, meterDeviceId: 1, maxCurrentA: 1100, maxChargingCurrentA: 1080, minGuaranteedAh: 1000,
+  broadcastSetpoints: BROADCAST,
 };
 let greenup: Greenup | undefined;
 const startLoop = async () => {
@@ -220,7 +225,7 @@ const delays = withEv.map((ms) => Math.max(0, ms - baseline));
 console.log(JSON.stringify({
   metric: 'reactionMs', p50: round(pct(reactionAll, 0.5)), p95: round(pct(reactionAll, 0.95)), max: round(Math.max(...reactionAll)),
   firstStationP95: round(pct(reactionFirst, 0.95)), trials: reactionAll.length, missedTrials, stations: STATIONS, meters: METERS,
-  baudRate: line.baudRate, parity: line.parity, stopBits: line.stopBits, turnaroundMs: TURNAROUND_MS,
+  baudRate: line.baudRate, parity: line.parity, stopBits: line.stopBits, turnaroundMs: TURNAROUND_MS, broadcastSetpoints: BROADCAST,
 }));
 console.log(JSON.stringify({
   metric: 'failSafeMs', max: round(Math.max(...failSafeWritten)), effectiveMax: round(Math.max(...failSafeEffective)),

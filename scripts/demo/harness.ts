@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   loadCatalog, DAEMON_ENV, DAEMON_NODE_FLAGS, openDatabases, ConfigStore, HistoryStore, Energy, scopeProvider, Costs, systemClock,
-  type Catalog, type Seed,
+  type Catalog, type Seed, type modbus,
 } from '@ews/daemon';
 import { demoInstallation, buildSimBus } from '../sim/installations';
 import { startCarPark, demoCarParkSlots, type CarPark } from '../sim/carpark';
@@ -48,6 +48,11 @@ export interface DemoOptions {
   inheritLogs?: boolean;
   /** The simulated installation (default: the demo's, `demoInstallation()`). */
   installation?: Installation;
+  /**
+   * Emulate this RS485 line on the Local bus (wire time of every frame, t3.5, the slaves'
+   * turnaround), as a real 19200 baud line would take; default none (frames arrive at once).
+   */
+  localLine?: modbus.LineSettings;
   /** Extra node flags after the runtime's (benchmarks: `--trace-gc`, `--heapsnapshot-signal`…). */
   nodeFlags?: string[];
   /** Receives the daemon's stdout line by line (instead of discarding it). */
@@ -130,7 +135,7 @@ async function configureGreenup(url: string, inst: Installation): Promise<void> 
   }
 }
 
-export async function startSimulator(catalog: Catalog, inst: Installation, opts: { simRtuPort?: number; simGatewayPort?: number } = {}): Promise<Simulator> {
+export async function startSimulator(catalog: Catalog, inst: Installation, opts: { simRtuPort?: number; simGatewayPort?: number; localLine?: modbus.LineSettings } = {}): Promise<Simulator> {
   const buses: Record<string, SimBus> = {};
   const servers: TcpServerHandle[] = [];
   const gatewayPorts: Record<string, number> = {};
@@ -146,7 +151,7 @@ export async function startSimulator(catalog: Catalog, inst: Installation, opts:
       buses[bus.name] = sim;
       if (bus.kind === 'local') {
         const port = opts.simRtuPort ?? 0;
-        const s = await explainListen(port, 'EWS_SIM_RTU_PORT', 'simulated RS485 line', () => serveRtuOverTcp(sim, { port }));
+        const s = await explainListen(port, 'EWS_SIM_RTU_PORT', 'simulated RS485 line', () => serveRtuOverTcp(sim, { port, ...(opts.localLine ? { line: opts.localLine } : {}) }));
         servers.push(s);
         localRtuPort = s.port;
       } else {

@@ -39,6 +39,11 @@ export interface InstallationBus {
   name: string;
   kind: 'local' | 'tcp';
   devices: InstallationDevice[];
+  /**
+   * On the bus but not in the daemon's configuration (a scan proposes them: CAT-3): simulated,
+   * never seeded, no history.
+   */
+  unconfigured?: InstallationDevice[];
 }
 
 export interface Installation {
@@ -81,11 +86,21 @@ export function demoInstallation(): Installation {
     { address: 3, family: 'energyCounter', model: 'F41DM63', name: 'Solar inverter', profile: 'pv', nominalPowerW: 20_000 },
     { address: 4, family: 'energyCounter', model: 'F21DM63', name: 'Caretaker flat', profile: 'residential', nominalPowerW: 4_500, loadId: 'heating', groups: ['Building B'] },
   ];
+  // Wired on the Local bus but not configured yet: Scan → Add selected commissions them (CAT-3).
+  const unconfigured: InstallationDevice[] = [
+    { address: 40, family: 'multifunction', model: 'F3N200', name: 'Extension main meter', profile: 'office', nominalPowerW: 25_000 },
+    { address: 41, family: 'energyCounter', model: 'F41DM63', name: 'Extension lighting', profile: 'lighting', nominalPowerW: 4_000 },
+    { address: 42, family: 'energyCounter', model: 'F41DM63', name: 'Extension heating', profile: 'heating', nominalPowerW: 9_000 },
+    { address: 43, family: 'energyCounter', model: 'F21DM63', name: 'Extension sockets', profile: 'office', nominalPowerW: 2_500 },
+    { address: 44, family: 'pulseCounter', model: 'pulse-water', position: 1, name: 'Extension water', profile: 'water', nominalPowerW: 2_000 },
+    { address: 44, family: 'pulseCounter', model: 'pulse-electricity', position: 2, name: 'Extension canteen', profile: 'residential', nominalPowerW: 6_000 },
+    { address: 44, family: 'pulseCounter', model: 'pulse-gas', position: 3, name: 'Extension gas', profile: 'gas', nominalPowerW: 15_000 },
+  ];
   return {
     name: 'EWS demo',
     groups: ['Building A', 'Building B', 'Car park'],
     buses: [
-      { name: 'Local', kind: 'local', devices: local },
+      { name: 'Local', kind: 'local', devices: local, unconfigured },
       { name: 'Building B', kind: 'tcp', devices: gateway },
     ],
   };
@@ -154,15 +169,17 @@ export interface BuildSimBusOptions {
 }
 
 /**
- * Instantiates the simulated devices of one bus: one slave per address; several positions at
- * one address become one concentrator slave. Devices with `simulated: false` are left out.
+ * Instantiates the simulated devices of one bus (configured and `unconfigured` ones): one slave
+ * per address; several positions at one address become one concentrator slave. Devices with
+ * `simulated: false` are left out.
  */
 export function buildSimBus(catalog: Catalog, bus: InstallationBus, opts: BuildSimBusOptions = {}): SimBus & { stations: SimStation[] } {
   const simBus = new SimBus({ ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.turnaroundMs !== undefined ? { turnaroundMs: opts.turnaroundMs } : {}) });
   const byAddress = new Map<number, SimSlave[]>();
   // charging stations first (the sides of one address are one slave): meters upstream add their draw
   const stations: SimStation[] = [];
-  const stationDevices = bus.devices.filter((d) => d.family === 'evStation' && d.simulated !== false);
+  const all = [...bus.devices, ...(bus.unconfigured ?? [])];
+  const stationDevices = all.filter((d) => d.family === 'evStation' && d.simulated !== false);
   for (const address of new Set(stationDevices.map((d) => d.address))) {
     const sides = stationDevices.filter((d) => d.address === address);
     const station = createSimStation(catalog.require('evStation', sides[0].model), {
@@ -179,7 +196,7 @@ export function buildSimBus(catalog: Catalog, bus: InstallationBus, opts: BuildS
     for (const st of stations) st.phaseCurrentsA().forEach((a, i) => { sum[i] += a; });
     return sum;
   };
-  for (const d of bus.devices) {
+  for (const d of all) {
     if (d.simulated === false || d.family === 'evStation') continue;
     const model = catalog.require(d.family, d.model);
     const slave = createSimSlave(model, {

@@ -40,6 +40,14 @@ export const greenupSettingsSchema = z.object({
   failSafeCurrentA: z.number().min(0).max(80).nullable(),
   /** Default priority per station or side (Priority stations page); absent: Normal. */
   priorities: z.array(z.object({ deviceId, priority: stationPrioritySchema })).max(255),
+  /**
+   * Local RS485 bus only: when every station of one register map on the bus needs the same new
+   * setpoint, one Modbus broadcast (address 0) writes it to all. Only for a bus whose every device
+   * is configured: the catalogue is checked that no other configured device has a register at that
+   * address, but an unknown device would take the write too. Unacknowledged: each station's report
+   * is checked afterwards and a station that did not take it is written to on its own.
+   */
+  broadcastSetpoints: z.boolean().default(false),
 }).superRefine((s, ctx) => {
   if (s.maxChargingCurrentA > s.maxCurrentA) ctx.addIssue({ code: 'custom', path: ['maxChargingCurrentA'], message: 'the current for charging cannot exceed the maximum current available' });
   if (s.step2Pct > s.step1Pct) ctx.addIssue({ code: 'custom', path: ['step2Pct'], message: 'step 2 reduces at least as much as step 1' });
@@ -49,7 +57,7 @@ export type GreenupSettings = z.infer<typeof greenupSettingsSchema>;
 
 export const DEFAULT_GREENUP_SETTINGS: GreenupSettings = {
   enabled: false, meterDeviceId: null, maxCurrentA: 250, maxChargingCurrentA: 228, hysteresisPct: 0,
-  step1Pct: 75, step2Pct: 50, minGuaranteedAh: 32, meterTimeoutMs: 5000, failSafeCurrentA: null, priorities: [],
+  step1Pct: 75, step2Pct: 50, minGuaranteedAh: 32, meterTimeoutMs: 5000, failSafeCurrentA: null, priorities: [], broadcastSetpoints: false,
 };
 
 /** The controller's level for a charge. */

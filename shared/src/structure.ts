@@ -131,6 +131,15 @@ export const scanStateSchema = z.object({
   total: z.number().int(),
   found: z.array(scanFoundSchema),
   error: z.string().optional(),
+  /** Time since the scan started (until it ended), ms. */
+  elapsedMs: z.number().int().min(0),
+  /**
+   * RS485 line: how long a probe waits for a reply to start after its request (derived from the
+   * baud rate and the slave's turnaround); null through a Modbus TCP gateway (its own timeout rules).
+   */
+  probeReplyStartMs: z.number().int().nullable(),
+  /** Addresses that answered something unclear and were probed again with the full timeout. */
+  retried: z.number().int().min(0),
 });
 export type ScanState = z.infer<typeof scanStateSchema>;
 /** `POST /api/gateways/:id/scan`: the range of addresses to probe. */

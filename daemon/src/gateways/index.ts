@@ -71,6 +71,11 @@ export class GatewayManager implements GatewayAccess {
     return r ? r.link.events.on('status', fn) : () => {};
   }
   transport(gatewayId: string): Transport | undefined { return this.running.get(gatewayId)?.transport; }
+  /** The RS485 line of an RTU bus (the Local port); undefined for a Modbus TCP gateway. */
+  line(gatewayId: string): LineSettings | undefined {
+    const r = this.running.get(gatewayId);
+    return r && r.gateway.kind === 'local' ? lineOf(this.settings) : undefined;
+  }
 
   /** Starts, stops or restarts buses so they match the configured, enabled gateways. */
   async sync(gateways: Gateway[]): Promise<void> {

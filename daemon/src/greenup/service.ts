@@ -9,11 +9,11 @@
  */
 import type { Database, RootDatabase } from 'lmdb';
 import {
-  DEFAULT_GREENUP_SETTINGS, greenupSettingsSchema, resolveRegisters, type ChargingSession, type Decision, type GreenupOverride,
+  DEFAULT_GREENUP_SETTINGS, greenupSettingsSchema, resolveRegisters, genericRegisters, type ChargingSession, type Decision, type GreenupOverride,
   type GreenupPhase, type GreenupSettings, type GreenupStatus, type ModelDef, type ResolvedRegister, type StationChargeState,
   type StationStatus, type DeviceConfig, type StationPriority,
 } from '@ews/shared';
-import { readRequestPdu, parseReadResponsePdu, writeSingleRequestPdu, ModbusError, type BusQueue } from '../modbus/index';
+import { readRequestPdu, parseReadResponsePdu, writeSingleRequestPdu, ModbusError, type BusQueue, type LineSettings } from '../modbus/index';
 import { buildReadPlan, decodeBlock, type DecodedValue, type Poller, type ReadBlock } from '../poll/index';
 import { Emitter } from '../util/events';
 import { DomainError } from '../util/errors';
@@ -34,7 +34,11 @@ export interface GreenupConfigView {
   device(id: number): DeviceConfig | undefined;
 }
 export interface CatalogView { get(family: string, model: string): ModelDef | undefined }
-export interface BusAccess { bus(gatewayId: string): BusQueue | undefined }
+export interface BusAccess {
+  bus(gatewayId: string): BusQueue | undefined;
+  /** The RS485 line of an RTU bus (broadcast writes are possible there only). */
+  line?(gatewayId: string): LineSettings | undefined;
+}
 /** Price per kWh of electricity in force at an instant (null: no tariff), and the currency. */
 export interface PriceSource { priceAt(ms: number): number | null; currency(): string }
 
@@ -288,42 +292,129 @@ export class Greenup {
   private async apply(ctxs: StationCtx[], inputs: Array<StationInput & { values: Record<string, DecodedValue>; ageMs: number | null }>, targets: StationTarget[]) {
     const writes: Array<{ deviceId: number; key: string; raw: number; at: number }> = [];
     const now = this.clock.now();
-    const jobs = ctxs.map(async (c, i) => {
-      const t = targets.find((x) => x.deviceId === c.config.id);
+    // Every station's first write is queued at once on the command lane, in this order: the
+    // writes that take the most current off the meter first (draw above the new limit, times the
+    // phases it is drawn on), raises and starts last, so an overload shrinks fastest and a raise
+    // never goes out before the reductions of the same round.
+    const targetOf = new Map(targets.map((t) => [t.deviceId, t]));
+    const reliefA = (i: number): number => {
+      const t = targetOf.get(ctxs[i].config.id);
+      const input = inputs[i];
+      if (!t) return Number.NEGATIVE_INFINITY;
+      const limitA = !t.managed ? input.ratedCurrentA : t.command === 'start' ? t.setpointA : 0;
+      return (input.currentA - limitA) * input.phases.length;
+    };
+    const order = ctxs.map((_, i) => ({ i, relief: reliefA(i) })).sort((a, b) => b.relief - a.relief).map((x) => x.i);
+    const rawOf = (reg: ResolvedRegister, value: number) => Math.round(value / reg.scale);
+    /** Whether `key` must be written to reach `raw` (not repeated before the station could report it). */
+    const needs = (c: StationCtx, input: { values: Record<string, DecodedValue>; ageMs: number | null }, key: string, reg: ResolvedRegister, raw: number): boolean => {
+      const reported = input.values[key];
+      const reportedRaw = reported === undefined ? undefined
+        : typeof reported.value === 'number' ? rawOf(reg, reported.value)
+        : reg.states ? Number(Object.entries(reg.states).find(([, n]) => n === reported.value)?.[0]) : undefined;
+      const last = this.written.get(`${c.config.id}:${key}`);
+      if (!last || last.raw !== raw) return true; // never written by this loop: once, whatever the (possibly stale) report says
+      // written already: again only if a report taken after that write still disagrees
+      const reportAt = input.ageMs === null ? null : now - input.ageMs;
+      return !(reportedRaw === raw || reportAt === null || reportAt < last.at + 1000 || now - last.at < 3000);
+    };
+    const done = (c: StationCtx, key: string, raw: number) => {
+      this.written.set(`${c.config.id}:${key}`, { raw, at: now });
+      writes.push({ deviceId: c.config.id, key, raw, at: performance.now() });
+    };
+    // Broadcast setpoints (opt-in): the stations taken care of are skipped below.
+    const broadcastDone = new Set<number>();
+    const broadcasts = this.settingsCache.broadcastSetpoints ? this.broadcastGroups(ctxs, inputs, targetOf, needs, order) : [];
+    const jobs: Array<Promise<void>> = broadcasts.map(async (g) => {
+      try {
+        await this.broadcast(g.gatewayId, g.address, g.raw);
+        for (const c of g.members) { broadcastDone.add(c.config.id); done(c, c.model.station!.writes.setpoint, g.raw); }
+        this.log.debug('setpoint broadcast', { gatewayId: g.gatewayId, address: g.address, raw: g.raw, stations: g.members.length });
+      } catch (err) {
+        this.log.warn('setpoint broadcast failed', { gatewayId: g.gatewayId, err: err instanceof Error ? err.message : String(err) });
+      }
+    });
+    const inBroadcast = new Set(broadcasts.flatMap((g) => g.members.map((c) => c.config.id)));
+    jobs.push(...order.map(async (i) => {
+      const c = ctxs[i];
+      const t = targetOf.get(c.config.id);
       const input = inputs[i];
       if (!t || !input.online) return;
       const w = c.model.station!.writes;
       const want: Array<[string, number]> = t.managed
         ? [[w.setpoint, t.setpointA], [w.command, t.command === 'start' ? 1 : 0], [w.managed, 1]]
         : [[w.managed, 0]];
+      if (inBroadcast.has(c.config.id)) {
+        // its setpoint goes out in the broadcast (queued first); a failed broadcast falls back to its own write
+        await Promise.all(jobs.slice(0, broadcasts.length));
+      }
       for (const [key, value] of want) {
         const reg = c.registers.get(key);
         if (!reg) continue;
-        const raw = Math.round(value / reg.scale);
-        const reported = input.values[key];
-        const reportedRaw = reported === undefined ? undefined
-          : typeof reported.value === 'number' ? Math.round(reported.value / reg.scale)
-          : reg.states ? Number(Object.entries(reg.states).find(([, n]) => n === reported.value)?.[0]) : undefined;
-        const memo = `${c.config.id}:${key}`;
-        const last = this.written.get(memo);
-        if (last && last.raw === raw) {
-          // written already: again only if a report taken after that write still disagrees
-          const reportAt = input.ageMs === null ? null : now - input.ageMs;
-          if (reportedRaw === raw || reportAt === null || reportAt < last.at + 1000 || now - last.at < 3000) continue;
-        }
-        // never written by this loop: written once whatever the (possibly stale) report says
+        if (key === w.setpoint && broadcastDone.has(c.config.id)) continue;
+        const raw = rawOf(reg, value);
+        if (!needs(c, input, key, reg, raw)) continue;
         try {
           await this.write(c, reg.address, raw);
-          this.written.set(memo, { raw, at: now });
-          writes.push({ deviceId: c.config.id, key, raw, at: performance.now() });
+          done(c, key, raw);
         } catch (err) {
           this.log.warn('station write failed', { deviceId: c.config.id, key, err: err instanceof Error ? err.message : String(err) });
           return;
         }
       }
-    });
+    }));
     await Promise.all(jobs);
     return writes;
+  }
+
+  /**
+   * Setpoint broadcasts of this round: per RS485 bus and setpoint register address, when every
+   * enabled station with that register on the bus is online, managed and wants the same value, at
+   * least two of them need it, and no other configured device of the bus has a register there.
+   */
+  private broadcastGroups(
+    ctxs: StationCtx[], inputs: Array<StationInput & { values: Record<string, DecodedValue>; ageMs: number | null }>,
+    targetOf: Map<number, StationTarget>,
+    needs: (c: StationCtx, input: { values: Record<string, DecodedValue>; ageMs: number | null }, key: string, reg: ResolvedRegister, raw: number) => boolean,
+    order: number[],
+  ): Array<{ gatewayId: string; address: number; raw: number; members: StationCtx[] }> {
+    const groups = new Map<string, { gatewayId: string; address: number; raws: Set<number | null>; members: StationCtx[]; needing: number; first: number }>();
+    for (const [rank, i] of order.entries()) {
+      const c = ctxs[i];
+      const reg = c.registers.get(c.model.station!.writes.setpoint);
+      if (!reg || !this.opts.buses.line?.(c.config.gatewayId)) continue;
+      const t = targetOf.get(c.config.id);
+      const input = inputs[i];
+      const raw = t && t.managed && input.online ? Math.round(t.setpointA / reg.scale) : null;
+      const k = `${c.config.gatewayId}|${reg.address}`;
+      const g = groups.get(k) ?? { gatewayId: c.config.gatewayId, address: reg.address, raws: new Set(), members: [], needing: 0, first: rank };
+      g.raws.add(raw);
+      g.members.push(c);
+      if (raw !== null && needs(c, input, reg.key, reg, raw)) g.needing++;
+      groups.set(k, g);
+    }
+    const out: Array<{ gatewayId: string; address: number; raw: number; members: StationCtx[]; first: number }> = [];
+    for (const g of groups.values()) {
+      const raw = [...g.raws][0];
+      if (g.raws.size !== 1 || raw === null || raw === undefined || g.needing < 2) continue;
+      const memberIds = new Set(g.members.map((c) => c.config.id));
+      // every other device of the bus must have nothing at that address
+      const clash = this.opts.config.devices().some((d) => {
+        if (!d.enabled || d.gatewayId !== g.gatewayId || memberIds.has(d.id)) return false;
+        const model = this.opts.catalog.get(d.family, d.model);
+        if (!model) return true;
+        const regs = d.generic ? genericRegisters(d.generic) : resolveRegisters(model, d.position, d.side);
+        return regs.some((r) => g.address >= r.address && g.address < r.address + r.words);
+      });
+      if (!clash) out.push({ gatewayId: g.gatewayId, address: g.address, raw, members: g.members, first: g.first });
+    }
+    return out.sort((a, b) => a.first - b.first);
+  }
+
+  private async broadcast(gatewayId: string, address: number, raw: number): Promise<void> {
+    const bus = this.opts.buses.bus(gatewayId);
+    if (!bus) throw new GreenupError('write-failed', `gateway ${gatewayId} is off`);
+    await bus.run('command', (t) => t.request(0, writeSingleRequestPdu(address, raw)));
   }
 
   private async write(c: StationCtx, address: number, raw: number): Promise<void> {

@@ -3,14 +3,17 @@
  * The bus queue: exactly one transaction in flight per RS485 port or TCP host, served by
  * priority (commands, then live reads, then sample ticks, then requests of Modbus TCP clients
  * through the gateway function (MS-1; sharing the line with a running tick, see GATEWAY_SHARE),
- * then background refresh, then scans),
+ * then scans (a technician waits for one; it lasts seconds), then the background refresh of
+ * statuses),
  * first come first served within a priority. Each job is one transaction, so a live read waits
- * at most for the transaction in flight (STO-2).
+ * at most for the transaction in flight (STO-2). The next job is picked after the finished one's
+ * continuations have run (a client's next transaction is queued by then), so a lower priority
+ * never slips in between two transactions of a higher one.
  */
 import type { Transport } from './transport';
 import { ModbusError } from './errors';
 
-export const PRIORITY = { command: 0, live: 1, tick: 2, gateway: 3, background: 4, scan: 5 } as const;
+export const PRIORITY = { command: 0, live: 1, tick: 2, gateway: 3, scan: 4, background: 5 } as const;
 export type Priority = keyof typeof PRIORITY;
 /** While a sample tick runs, one gateway transaction is let through after this many of the tick's. */
 export const GATEWAY_SHARE = 2;
@@ -20,6 +23,7 @@ interface Job {
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
   signal: AbortSignal | undefined;
+  detach: () => void;
 }
 
 export interface BusStats {
@@ -48,14 +52,16 @@ export class BusQueue {
   run<T>(priority: Priority, job: (t: Transport) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (this.stopped) return Promise.reject(new ModbusError('cancelled', `bus ${this.name} stopped`));
     return new Promise<T>((resolve, reject) => {
-      const entry: Job = { run: job, resolve: resolve as (v: unknown) => void, reject, signal };
-      this.queues[PRIORITY[priority]].push(entry);
-      this.stats.queued++;
-      signal?.addEventListener('abort', () => {
+      const onAbort = () => {
         const q = this.queues[PRIORITY[priority]];
         const i = q.indexOf(entry);
         if (i >= 0) { q.splice(i, 1); this.stats.queued--; reject(new ModbusError('cancelled', 'aborted')); }
-      }, { once: true });
+      };
+      // the listener goes once the job leaves the queue: a long scan shares one signal over hundreds of jobs
+      const entry: Job = { run: job, resolve: resolve as (v: unknown) => void, reject, signal, detach: () => signal?.removeEventListener('abort', onAbort) };
+      this.queues[PRIORITY[priority]].push(entry);
+      this.stats.queued++;
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.pump();
     });
   }
@@ -87,6 +93,7 @@ export class BusQueue {
     }
     if (q === gateway) this.ticksSinceGateway = 0;
     const job = q.shift()!;
+    job.detach();
     this.stats.queued--;
     this.busy = true;
     const started = performance.now();
@@ -100,8 +107,11 @@ export class BusQueue {
       },
     ).finally(() => {
       this.stats.busyMs += performance.now() - started;
-      this.busy = false;
-      this.pump();
+      // The next job is chosen once the promise continuations of this one have run: a client that
+      // queues its transactions one after another (a tick's blocks, a scan's probes, a loop's
+      // writes) has its next one queued by then, and priorities decide, not which client's
+      // continuation came first. The bus stays busy meanwhile, so no job slips in.
+      setImmediate(() => { this.busy = false; this.pump(); });
     });
   }
 }

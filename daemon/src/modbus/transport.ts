@@ -20,12 +20,27 @@ export interface RequestOptions {
   retries?: number;
   /** Extra silence after this transaction (per-model quirk). */
   interFrameDelayMs?: number;
+  /**
+   * RTU only: the silence allowed after the request has left before the reply's first byte (a
+   * scan probe). Once a byte arrives the whole reply gets the usual `timeoutMs`.
+   */
+  replyStartMs?: number;
+  /**
+   * RTU broadcast (unit 0): nobody answers; the request resolves (with the request PDU) after
+   * this turnaround delay, the time the slaves take to act on it (Modbus serial line: 100–200 ms).
+   */
+  broadcastDelayMs?: number;
 }
+
+/** Turnaround delay after a broadcast when none is given. */
+export const BROADCAST_DELAY_MS = 100;
 
 export interface Transport {
   /** Sends a request PDU to `unit`; resolves with the reply PDU (exceptions reject). */
   request(unit: number, pdu: Uint8Array, opts?: RequestOptions): Promise<Uint8Array>;
   readonly kind: 'rtu' | 'tcp';
+  /** RTU: bytes received that answered no request (see RtuTransport). */
+  readonly strayBytes?: number;
 }
 
 export interface TransportOptions {
@@ -81,17 +96,25 @@ abstract class BaseTransport implements Transport {
   protected waitFor<T>(deadlineMs: () => number, check: () => T | undefined, onTimeout: () => ModbusError): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let timer: Timer | undefined;
+      let settled = false;
       const done = (fn: () => void) => {
+        settled = true;
         this.onRx = undefined;
         if (timer) this.clock.clearTimeout(timer);
         fn();
       };
+      const expired = () => deadlineMs() - this.clock.monotonicMs() <= 0.5;
       const arm = () => {
         if (timer) this.clock.clearTimeout(timer);
         timer = this.clock.setTimeout(() => {
-          const left = deadlineMs() - this.clock.monotonicMs();
-          if (left > 0.5) return arm();
-          done(() => reject(onTimeout()));
+          if (!expired()) return arm();
+          // A process busy past the deadline runs its timers before the I/O that came meanwhile:
+          // bytes already received are handled (next check phase) before giving up.
+          setImmediate(() => {
+            if (settled) return;
+            if (!expired()) return arm();
+            done(() => reject(onTimeout()));
+          });
         }, deadlineMs() - this.clock.monotonicMs());
       };
       this.onRx = () => {
@@ -113,6 +136,11 @@ abstract class BaseTransport implements Transport {
 export class RtuTransport extends BaseTransport {
   readonly kind = 'rtu' as const;
   private quietUntil = 0;
+  /**
+   * Bytes received between transactions, flushed before the next request: a reply later than
+   * its timeout, or noise. A scan tells a slave slower than its probe by them.
+   */
+  strayBytes = 0;
 
   constructor(link: ManagedLink, opts: TransportOptions & { line?: LineSettings }) {
     super(link, opts);
@@ -128,6 +156,8 @@ export class RtuTransport extends BaseTransport {
     if (this.quietUntil > this.clock.monotonicMs()) await new Promise<void>((r) => setTimeoutAt(this.clock, this.quietUntil, r));
     const frame = encodeRtu(unit, pdu);
     const responseLength = (expectedResponsePduLength(pdu) ?? 253) + 3;
+    if (unit === 0) return this.broadcast(frame, pdu, opts);
+    this.strayBytes += this.rx.length;
     this.rx = new Uint8Array(0); // flush: nothing before our request can be its reply
     const sentAt = this.clock.monotonicMs();
     if (this.log.enabled('trace')) this.log.trace('tx', { unit, hex: toHex(frame) });
@@ -135,12 +165,17 @@ export class RtuTransport extends BaseTransport {
     const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs;
     // The timeout is the silence allowed before the reply; wire time of both frames is added.
     const wireMs = this.line ? frameTimeMs(this.line, frame.length + responseLength) : 0;
-    const deadline = sentAt + wireMs + timeoutMs;
+    const fullDeadline = sentAt + wireMs + timeoutMs;
+    const startDeadline = opts.replyStartMs === undefined ? Infinity
+      : sentAt + (this.line ? frameTimeMs(this.line, frame.length) : 0) + opts.replyStartMs;
+    // The reply must start (a byte that can be its unit address) by startDeadline; once it has, it
+    // may take until fullDeadline. Bytes that cannot begin it (a late reply of another unit) do not count.
+    const deadline = () => (this.rx.indexOf(unit) < 0 ? Math.min(fullDeadline, startDeadline) : fullDeadline);
     const gapMs = (this.line ? t35Ms(this.line) : 0) + (opts.interFrameDelayMs ?? 0) + (this.opts.interFrameDelayMs ?? 0);
     let result: Uint8Array | undefined;
     try {
       result = await this.waitFor(
-        () => deadline,
+        deadline,
         () => {
           const f = frameRtuResponse(this.rx, unit, pdu);
           switch (f.kind) {
@@ -163,7 +198,9 @@ export class RtuTransport extends BaseTransport {
         },
         () => (this.rx.length > 0
           ? new ModbusError('garbage', `${this.rx.length} unexpected bytes from ${unit}`)
-          : new ModbusError('timeout', `no reply from ${unit} within ${timeoutMs} ms`)),
+          : new ModbusError('timeout', startDeadline < fullDeadline
+            ? `no reply from ${unit} started within ${opts.replyStartMs} ms`
+            : `no reply from ${unit} within ${timeoutMs} ms`)),
       );
       if (this.log.enabled('trace')) this.log.trace('rx', { unit, bytes: result.length + 3 });
       return result;
@@ -171,6 +208,17 @@ export class RtuTransport extends BaseTransport {
       this.quietUntil = this.clock.monotonicMs() + gapMs;
       this.rx = new Uint8Array(0);
     }
+  }
+/** Broadcast on the RS485 line: sent, no reply, then the turnaround delay for the slaves to act. */
+  private async broadcast(frame: Uint8Array, pdu: Uint8Array, opts: RequestOptions): Promise<Uint8Array> {
+    const sentAt = this.clock.monotonicMs();
+    if (this.log.enabled('trace')) this.log.trace('tx', { unit: 0, hex: toHex(frame) });
+    await this.link.write(frame);
+    const until = sentAt + (this.line ? frameTimeMs(this.line, frame.length) : 0) + (opts.broadcastDelayMs ?? BROADCAST_DELAY_MS);
+    await new Promise<void>((r) => setTimeoutAt(this.clock, until, r));
+    this.quietUntil = this.clock.monotonicMs() + (this.line ? t35Ms(this.line) : 0) + (opts.interFrameDelayMs ?? 0) + (this.opts.interFrameDelayMs ?? 0);
+    this.rx = new Uint8Array(0);
+    return pdu;
   }
 }
 

@@ -173,7 +173,9 @@ export const en = {
 
   'scan.button': 'Scan',
   'scan.title': 'Scan {gateway}',
-  'scan.intro': 'Probes each address of the range and proposes the models it recognises. An empty address costs one timeout.',
+  'scan.intro': 'Probes each address of the range and proposes the models it recognises. On the RS485 port an empty address costs one short probe (a few tens of milliseconds); through an IP gateway, the gateway’s timeout.',
+  'scan.elapsed': '{s} s',
+  'scan.probe': 'each probe waits {ms} ms for a reply to start',
   'scan.from': 'From address',
   'scan.to': 'To address',
   'scan.start': 'Start the scan',

@@ -174,7 +174,9 @@ export const fr: Dictionary = {
 
   'scan.button': 'Scan',
   'scan.title': 'Scan de {gateway}',
-  'scan.intro': 'Interroge chaque adresse de la plage et propose les modèles reconnus. Une adresse vide coûte un délai de réponse.',
+  'scan.intro': 'Interroge chaque adresse de la plage et propose les modèles reconnus. Sur le port RS485, une adresse vide coûte une courte sonde (quelques dizaines de millisecondes) ; à travers une passerelle IP, le délai de réponse de la passerelle.',
+  'scan.elapsed': '{s} s',
+  'scan.probe': 'chaque sonde attend {ms} ms le début d’une réponse',
   'scan.from': 'De l’adresse',
   'scan.to': 'À l’adresse',
   'scan.start': 'Lancer le scan',

@@ -74,6 +74,7 @@ export const greenupEn = {
   'gu.set.step2': 'Second reduction step (% of rated current)',
   'gu.set.minAh': 'Minimum guaranteed charging quantity (Ah)',
   'gu.set.meterTimeout': 'Meter lost after (s without an answer)',
+  'gu.set.broadcast': 'One broadcast when every station of a model gets the same setpoint (Local bus; only if every device on it is configured)',
   'gu.set.failSafe': 'Safe current while the meter is lost (A; empty: each station\'s second step)',
   'gu.set.enabled': 'Automatic management',
   'gu.off': 'Automatic management is OFF: every station follows its own settings.',

@@ -76,6 +76,7 @@ export const greenupFr: Record<keyof typeof greenupEn, string> = {
   'gu.set.step2': 'Second palier de réduction (% du courant nominal)',
   'gu.set.minAh': 'Quantité de charge minimale garantie (Ah)',
   'gu.set.meterTimeout': 'Compteur perdu après (s sans réponse)',
+  'gu.set.broadcast': 'Une diffusion quand toutes les bornes d’un modèle reçoivent la même consigne (bus local ; seulement si tout appareil du bus est configuré)',
   'gu.set.failSafe': 'Courant de sécurité compteur perdu (A ; vide : second palier de chaque borne)',
   'gu.set.enabled': 'Gestion automatique',
   'gu.off': 'La gestion automatique est désactivée : chaque borne suit ses propres réglages.',

@@ -289,6 +289,9 @@ function SettingsForm({ devices }: { stations: StationStatus[]; devices: DeviceS
       <Field label={t('gu.set.failSafe')} name="failSafeCurrentA" errors={errors}>
         <input name="failSafeCurrentA" inputMode="decimal" value={f.failSafeCurrentA === null ? '' : String(f.failSafeCurrentA)} onInput={(e) => set({ failSafeCurrentA: e.currentTarget.value.trim() === '' ? null : num(e.currentTarget.value) ?? Number.NaN })} />
       </Field>
+      <label class="field inline"><span>{t('gu.set.broadcast')}</span>
+        <input type="checkbox" name="broadcastSetpoints" data-testid="gu-broadcast" checked={f.broadcastSetpoints} onChange={(e) => set({ broadcastSetpoints: e.currentTarget.checked })} />
+      </label>
       <label class="field inline"><span>{t('gu.set.enabled')}</span>
         <input type="checkbox" name="enabled" data-testid="gu-enabled" checked={f.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} />
       </label>

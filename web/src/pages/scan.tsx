@@ -35,6 +35,8 @@ export function ScanPage({ gatewayId }: { gatewayId: string }) {
   const running = s?.state === 'running';
 
   const configured = (f: ScanFound) => (deviceList.value ?? []).some((d) => d.gatewayId === gatewayId && d.address === f.address && d.position === f.position);
+  // Rows already configured are not selectable: adding them again could only be refused.
+  const isConfigured = (f: ScanFound) => configured(f) && !rows.value[keyOf(f)]?.added;
 
   // New proposals arrive checked, unless their address is already configured.
   function merge(next: ScanState) {
@@ -93,7 +95,7 @@ export function ScanPage({ gatewayId }: { gatewayId: string }) {
 
   async function onAdd() {
     if (!s) return;
-    const chosen = s.found.filter((f) => rows.value[keyOf(f)]?.checked && !rows.value[keyOf(f)]?.added);
+    const chosen = s.found.filter((f) => rows.value[keyOf(f)]?.checked && !rows.value[keyOf(f)]?.added && !isConfigured(f));
     if (!chosen.length) return;
     const inputs: DeviceInput[] = chosen.map((f) => ({
       gatewayId, family: f.family, model: f.model, address: f.address,
@@ -129,11 +131,15 @@ export function ScanPage({ gatewayId }: { gatewayId: string }) {
     if (ok) navigate(paths.devices(gatewayId));
   }
 
-  const checkedCount = Object.values(rows.value).filter((r) => r.checked && !r.added).length;
+  const checkedCount = (s?.found ?? []).filter((f) => rows.value[keyOf(f)]?.checked && !rows.value[keyOf(f)]?.added && !isConfigured(f)).length;
   const pct = s && s.total ? Math.round((100 * s.done) / s.total) : 0;
   const setAll = (checked: boolean) => {
-    const out: Record<string, RowState> = {};
-    for (const [k, r] of Object.entries(rows.value)) out[k] = r.added ? r : { ...r, checked };
+    const out: Record<string, RowState> = { ...rows.value };
+    for (const f of s?.found ?? []) {
+      const k = keyOf(f);
+      const r = out[k];
+      if (r && !r.added) out[k] = { ...r, checked: checked && !isConfigured(f) };
+    }
     rows.value = out;
   };
 
@@ -160,10 +166,12 @@ export function ScanPage({ gatewayId }: { gatewayId: string }) {
         <section class="card scan-result" data-testid="scan-result">
           <div class="progress-line">
             <progress data-testid="scan-progress" value={s.done} max={s.total || 1} aria-label={t('scan.progress')} />
-            <span data-testid="scan-state" data-state={s.state} data-done={s.done} data-total={s.total}>
+            <span data-testid="scan-state" data-state={s.state} data-done={s.done} data-total={s.total} data-elapsed-ms={s.elapsedMs}>
               {t(`scan.state.${s.state}` as MessageKey)} · {t('scan.count', { done: s.done, total: s.total, pct })}
+              {' · '}<span data-testid="scan-elapsed">{t('scan.elapsed', { s: (s.elapsedMs / 1000).toFixed(1) })}</span>
             </span>
           </div>
+          {s.probeReplyStartMs !== null ? <p class="muted note-small" data-testid="scan-probe">{t('scan.probe', { ms: s.probeReplyStartMs })}</p> : null}
           {s.error ? <p class="error" role="alert">{s.error}</p> : null}
           <p data-testid="scan-found-count" data-n={s.found.length}>{t('scan.found', { n: s.found.length })}</p>
           {s.found.length ? (
@@ -179,16 +187,16 @@ export function ScanPage({ gatewayId }: { gatewayId: string }) {
                     {s.found.map((f) => {
                       const k = keyOf(f);
                       const r = rows.value[k] ?? { checked: false, name: '' };
-                      const isConfigured = configured(f) && !r.added;
+                      const rowConfigured = isConfigured(f);
                       const setRow = (patch: Partial<RowState>) => { rows.value = { ...rows.value, [k]: { ...r, ...patch } }; };
                       return (
                         <tr
                           key={k} class={r.error ? 'invalid' : undefined} data-testid="scan-row" data-address={k}
-                          data-configured={isConfigured} data-added={r.added ? 'true' : 'false'} data-error={r.error ? 'true' : 'false'}
+                          data-configured={rowConfigured} data-added={r.added ? 'true' : 'false'} data-error={r.error ? 'true' : 'false'}
                         >
                           <td>
                             <input
-                              type="checkbox" data-testid="scan-check" checked={r.checked} disabled={r.added}
+                              type="checkbox" data-testid="scan-check" checked={r.checked && !rowConfigured} disabled={r.added || rowConfigured}
                               aria-label={t('scan.choose', { address: k })} onChange={(e) => setRow({ checked: e.currentTarget.checked })}
                             />
                           </td>
@@ -196,13 +204,13 @@ export function ScanPage({ gatewayId }: { gatewayId: string }) {
                           <td>{f.label}</td>
                           <td>
                             <input
-                              class="inline-input" data-testid="scan-name" value={r.name} placeholder={k} maxLength={40} disabled={r.added}
+                              class="inline-input" data-testid="scan-name" value={r.name} placeholder={k} maxLength={40} disabled={r.added || rowConfigured}
                               onInput={(e) => setRow({ name: e.currentTarget.value })}
                             />
                             {r.error ? <span class="field-error" role="alert" data-testid="scan-row-error">{r.error}</span> : null}
                           </td>
                           <td>
-                            {r.added ? <span class="tag ok">{t('scan.addedTag')}</span> : isConfigured ? <span class="tag" data-testid="scan-configured">{t('scan.configured')}</span> : null}
+                            {r.added ? <span class="tag ok">{t('scan.addedTag')}</span> : rowConfigured ? <span class="tag" data-testid="scan-configured">{t('scan.configured')}</span> : null}
                           </td>
                         </tr>
                       );
