@@ -8,6 +8,9 @@ import { open } from 'lmdb';
 import { systemClock, type Clock } from '../util/clock';
 import { AlarmLog } from './log';
 import { Outbox } from './outbox';
+import { Notifier } from './notifier';
+import { mailText } from './mail-text';
+import { ALARM_TYPES, LANGUAGES, type CsvSettings } from '@ews/shared';
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'ews-alarms-'));
@@ -72,4 +75,31 @@ test('the outbox retries with a growing back-off, keeps the last error, survives
   assert.equal(again.list()[0].nextAttemptAt, null);
   await again.stop();
   await s.close();
+});
+
+test('alert e-mails are written in the box\'s default language, read when the alarm is recorded (SYS-3)', async () => {
+  const s = setup();
+  const alarms = new AlarmLog({ root: s.root, clock: s.clock, pruneEveryMs: 0 });
+  let language: CsvSettings['defaultLanguage'] = 'de';
+  const notifier = new Notifier({ root: s.root, alarms, device: () => undefined, clock: s.clock, language: () => language, backoffMs: { min: 3_600_000, max: 3_600_000 } });
+  await notifier.email.setSettings({ sender: 'box@example.com', user: '', server: '127.0.0.1', port: 1, security: 'none', alertRecipients: 'ops@example.com', alertTypes: ['state-change', 'box-started'] });
+  notifier.start();
+  alarms.record({ type: 'state-change', message: 'open', deviceId: 1, deviceName: 'Heizung', gatewayName: 'Local', address: 3 });
+  await until('queued', () => notifier.outbox.list().length === 1);
+  assert.equal(notifier.outbox.list()[0].subject, '[EWS] Zustandsänderung: Heizung (Local, Adresse 3)');
+  language = 'nl-BE';
+  alarms.record({ type: 'box-started', message: 'v1' });
+  await until('queued', () => notifier.outbox.list().length === 2);
+  assert.ok(notifier.outbox.list().some((i) => i.subject === '[EWS] Apparaat gestart: het apparaat'), 'nl-BE falls back to nl');
+  await notifier.stop();
+  await s.close();
+});
+
+test('every language has its mail strings (a regional variant through its parent), with the same placeholders', () => {
+  for (const l of LANGUAGES) {
+    const tx = mailText(l);
+    assert.equal(Object.keys(tx.types).length, ALARM_TYPES.length, l);
+    assert.match(tx.where, /\{gateway\}.*\{address\}/, l);
+    if (l !== 'en') assert.notEqual(tx.types['state-change'], mailText('en').types['state-change'], `${l} is translated`);
+  }
 });

@@ -5,7 +5,8 @@
  */
 import type { Database } from 'lmdb';
 import nodemailer from 'nodemailer';
-import { ALARM_TYPES, emailSettingsInputSchema, type AlarmType, type EmailSettingsInput, type EmailSettingsView, type EmailTestResult } from '@ews/shared';
+import { ALARM_TYPES, emailSettingsInputSchema, type CsvSettings, type AlarmType, type EmailSettingsInput, type EmailSettingsView, type EmailTestResult } from '@ews/shared';
+import { mailText } from './mail-text';
 
 export interface StoredEmailSettings {
   sender: string;
@@ -40,6 +41,8 @@ export interface EmailOptions {
   /** Extra CA certificates (PEM) to trust, e.g. a company mail server's own CA. */
   trustedCaPem?: string;
   connectionTimeoutMs?: number;
+  /** The box's default language (CSV settings), for the test message (SYS-3). */
+  language?: () => CsvSettings['defaultLanguage'];
 }
 
 const SETTINGS_KEY = 'email';
@@ -95,8 +98,8 @@ export class Email {
   async test(): Promise<EmailTestResult> {
     try {
       await this.send({
-        to: this.settingsCache.sender, subject: 'EWS test message',
-        text: 'This test message from your Energy Web Server shows that its e-mail settings work.',
+        to: this.settingsCache.sender, subject: mailText(this.opts.language?.() ?? 'en').testSubject,
+        text: mailText(this.opts.language?.() ?? 'en').testBody,
       });
       return { ok: true };
     } catch (err) {

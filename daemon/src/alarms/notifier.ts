@@ -5,19 +5,14 @@
  * (CAT-2). Notifications and their outbox (NOTE-6) live in their own LMDB database.
  */
 import type { RootDatabase } from 'lmdb';
-import type { Alarm, DeviceConfig } from '@ews/shared';
+import type { Alarm, CsvSettings, DeviceConfig } from '@ews/shared';
 import type { Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 import type { AlarmLog } from './log';
 import { Email, type EmailOptions } from './email';
 import { Outbox } from './outbox';
+import { mailText } from './mail-text';
 
-/** Subject lines name the event in English: the box has no per-recipient language. */
-const SUBJECTS: Record<Alarm['type'], string> = {
-  'communication-error': 'Communication error', 'communication-restored': 'Communication restored', 'configuration-error': 'Configuration error',
-  'state-change': 'State change', 'configuration-change': 'Configuration change', 'fail-safe': 'Green\'Up fail-safe engaged',
-  'fail-safe-end': 'Green\'Up fail-safe ended', 'box-started': 'Box started',
-};
 
 export interface NotifierOptions {
   root: RootDatabase;
@@ -26,6 +21,8 @@ export interface NotifierOptions {
   clock: Clock;
   log?: Logger;
   email?: EmailOptions;
+  /** The box's "Default language" (CSV settings): alert e-mails are written in it (SYS-3). */
+  language?: () => CsvSettings['defaultLanguage'];
   backoffMs?: { min: number; max: number };
   expireMs?: number;
 }
@@ -39,7 +36,7 @@ export class Notifier {
   constructor(private readonly opts: NotifierOptions) {
     const db = opts.root.openDB<unknown, string>({ name: 'notify' });
     this.log = opts.log ?? silentLogger;
-    this.email = new Email(db, opts.email);
+    this.email = new Email(db, { ...opts.email, ...(opts.language ? { language: opts.language } : {}) });
     this.outbox = new Outbox({
       db, send: (m) => this.email.send(m), clock: opts.clock, log: this.log,
       ...(opts.backoffMs ? { minBackoffMs: opts.backoffMs.min, maxBackoffMs: opts.backoffMs.max } : {}),
@@ -61,9 +58,11 @@ export class Notifier {
     const s = this.email.stored();
     if (!s.alertRecipients || !s.alertTypes.includes(a.type)) return;
     if (a.deviceId !== undefined && this.opts.device(a.deviceId)?.excludeAlerts) return;
-    const who = a.deviceName ? `${a.deviceName}${a.gatewayName ? ` (${a.gatewayName}, address ${a.address})` : ''}` : 'the box';
-    const subject = `[EWS] ${SUBJECTS[a.type]}: ${who}`;
-    const text = [`${SUBJECTS[a.type]} — ${who}`, `When: ${a.at}`, `Details: ${a.message}`].join('\n');
+    const tx = mailText(this.opts.language?.() ?? 'en');
+    const where = a.gatewayName ? tx.where.replace('{gateway}', a.gatewayName).replace('{address}', String(a.address)) : '';
+    const who = a.deviceName ? `${a.deviceName}${where ? ` (${where})` : ''}` : tx.box;
+    const subject = `[EWS] ${tx.types[a.type]}: ${who}`;
+    const text = [`${tx.types[a.type]} — ${who}`, `${tx.when}: ${a.at}`, `${tx.details}: ${a.message}`].join('\n');
     this.outbox.enqueue('email', { to: s.alertRecipients, subject, text })
       .catch((err: unknown) => this.log.error('queuing an alert e-mail failed', { err, type: a.type }));
   }

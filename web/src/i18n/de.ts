@@ -1,0 +1,7 @@
+import type { PartialDictionary } from './en';
+
+/** German. */
+const de = {
+} satisfies PartialDictionary;
+
+export default de;

@@ -1,0 +1,7 @@
+import type { PartialDictionary } from './en';
+
+/** Italian. */
+const it = {
+} satisfies PartialDictionary;
+
+export default it;

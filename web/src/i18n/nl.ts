@@ -1,0 +1,7 @@
+import type { PartialDictionary } from './en';
+
+/** Dutch. */
+const nl = {
+} satisfies PartialDictionary;
+
+export default nl;

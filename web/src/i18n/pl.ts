@@ -1,0 +1,7 @@
+import type { PartialDictionary } from './en';
+
+/** Polish. */
+const pl = {
+} satisfies PartialDictionary;
+
+export default pl;

@@ -1,0 +1,7 @@
+import type { PartialDictionary } from './en';
+
+/** Portuguese. */
+const pt = {
+} satisfies PartialDictionary;
+
+export default pt;

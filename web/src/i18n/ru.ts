@@ -1,0 +1,7 @@
+import type { PartialDictionary } from './en';
+
+/** Russian. */
+const ru = {
+} satisfies PartialDictionary;
+
+export default ru;

@@ -1,0 +1,7 @@
+import type { PartialDictionary } from './en';
+
+/** Chinese (Simplified). */
+const zh = {
+} satisfies PartialDictionary;
+
+export default zh;
