@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { main: 'src/main.ts', 'verify-store': 'src/system/verify-store.ts', 'copy-store': 'src/system/copy-store.ts' },
+  entry: { main: 'src/main.ts', 'verify-store': 'src/system/verify-store.ts', 'copy-store': 'src/system/copy-store.ts', 'history-worker': 'src/history-worker.ts' },
   format: ['esm'],
   platform: 'node',
   target: 'node20',

@@ -23,13 +23,14 @@ import { createSystem, applyPendingSwap, cleanScratch, SystemService, TlsStore, 
 import { join } from 'node:path';
 import { Scanner } from './scan/index';
 import { Energy, scopeProvider, scopeLabels, knowsTimeZone } from './energy/index';
-import { setTimeZoneLookup } from '@ews/shared';
+import { setTimeZoneLookup, DEFAULT_GREENUP_SETTINGS } from '@ews/shared';
 import { Costs, TariffSchedule, priceSpans } from './costs/index';
-import { Greenup, type PriceSource } from './greenup/index';
+import { Greenup, greenupSettingsFile, storedGreenupSettings, type PriceSource } from './greenup/index';
 import { Interop } from './interop/index';
 import { AlarmLog, AlarmWatcher, Notifier } from './alarms/index';
-import { HistoryFolder, FtpAccess, WebDavAccess, folderStructure, settingsFiles, slotCosts } from './files/index';
-import { Exports } from './reports/index';
+import { HistoryFolder, FtpAccess, WebDavAccess, folderStructure, settingsFiles, slotCosts, type HistoryJob } from './files/index';
+import { historyWorker } from './history-jobs';
+import { Exports, renderReport, type ReportInput, type RenderedReport, type ReportSource } from './reports/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
 
@@ -122,6 +123,8 @@ export interface Daemon {
   readonly costs: Costs;
   /** The history folder (HIST-2): `rebuild()` after a restore (system/ backup) or a lost disk. */
   readonly historyFolder: HistoryFolder;
+  /** HIST-6: renders a PDF report (Summary or Detailed, monthly or yearly). */
+  readonly renderReport: (input: ReportInput) => Promise<RenderedReport>;
   /** The FTP access, when enabled. */
   readonly ftp: () => FtpAccess | undefined;
   readonly greenup: Greenup;
@@ -201,17 +204,21 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
   // Costs (COST-1…5): the rules' schedules go into the store, which checks history in the background.
   const costs = new Costs({ config, store: history, clock });
-  void costs.start();
-  // History folder (HIST-2…4): rows appended after each stored tick, settings files on changes.
+  const costsChecked = costs.start();
+  // History folder (HIST-2…4): rows appended after each stored tick, settings files on changes;
+  // long catch-ups and rebuilds in the worker process (they read the whole store).
+  const historyDir = opts.historyDir ?? join(opts.dataDir, 'history');
+  const historyJobs = historyWorker({ dataDir: opts.dataDir, historyDir, log: log.child('files') });
   const folder = new HistoryFolder({
-    root: opts.historyDir ?? join(opts.dataDir, 'history'), stateDir: join(opts.dataDir, 'history-state'), store: history,
+    root: historyDir, stateDir: join(opts.dataDir, 'history-state'), store: history, worker: historyJobs.run,
     timezone: () => energy.timezone,
     format: () => ({ decimalSeparator: config.csv().decimalSeparator, fieldSeparator: config.csv().fieldSeparator }),
     structure: () => folderStructure(config, catalog), costs: slotCosts(config, history), settingsFiles: settingsFiles(config, catalog),
     log: log.child('files'),
   });
   void folder.writeSettings();
-  void folder.update();
+  // the catch-up after the costs are checked: the worker then finds the cost ledger up to date
+  void costsChecked.catch(() => {}).then(() => folder.update());
   const checkFolderPassword = (pw: string) => config.checkFolderPassword(pw);
   let ftp: FtpAccess | undefined;
   let ftpKey = '';
@@ -248,6 +255,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     format: () => ({ decimalSeparator: config.csv().decimalSeparator, fieldSeparator: config.csv().fieldSeparator }),
     costs: slotCosts(config, history), currency: () => config.costSettings().currency, describe, log: log.child('exports'),
   });
+  // PDF reports (HIST-6): the figures through the consumption API's own calls (Energy + Costs).
+  const reportSource: ReportSource = {
+    consumption: (q) => { const r = energy.consumption(q); return q.costs ? costs.addCosts(r) : r; },
+    devices: () => config.devices().flatMap((d) => {
+      const type = catalog.get(d.family, d.model)?.energyType;
+      return type && type !== 'none' ? [{ id: d.id, name: d.name, type }] : [];
+    }),
+    now: () => clock.now(),
+  };
+  /** Renders a PDF report (the API's POST /api/reports; automatic reports attach the same). */
+  const renderPdf = (input: ReportInput): Promise<RenderedReport> => renderReport(input, reportSource);
   let separators = `${config.csv().decimalSeparator}${config.csv().fieldSeparator}`;
 
   const offState = poller.events.on('state', (id, s) => {
@@ -298,6 +316,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     ...(opts.greenupSettleMs ? { controller: { settleMs: opts.greenupSettleMs } } : {}),
   });
   alarmWatcher.watchGreenup(greenup);
+  // HIST-2: settings/GreenUpSettings.csv when Green'Up exists, rewritten when its settings change
+  folder.addSettingsFiles('greenup', greenupSettingsFile(() => greenup.settings(), () => config.devices()));
+  void folder.writeSettings();
+  const offGreenupSettings = greenup.events.on('settings', () => { void folder.writeSettings(); });
   greenup.start();
   // MS-1, BEY-2: Modbus TCP server, metrics, MQTT; they follow their settings live.
   const interop = new Interop({
@@ -323,7 +345,6 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     httpPort: () => httpPort, httpsPort: () => httpsPort, now: () => clock.now(), extraNames: () => [config.network().address],
     apply: (pair) => { httpsServer?.setSecureContext({ key: pair.keyPem, cert: pair.certPem }); log.info('HTTPS certificate replaced'); },
   });
-  const historyDir = opts.historyDir ?? join(opts.dataDir, 'history');
   const box = new SystemService({
     dataDir: opts.dataDir, historyDir, envs: { 'ews.lmdb': dbs.root, 'ews-stats.lmdb': dbs.history.statsRoot }, version,
     edition: () => config.edition(), configVersion: () => config.version(), timezone: () => config.time().timezone,
@@ -356,7 +377,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const linksTimer = clock.setTimeout(readLinks, 2000);
   const offLinks = config.events.on('changed', (what) => { if (what === 'devices') readLinks(); });
   const app = createApi({
-    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, commands, eq, links, alarms, notifier, history: { folder, get ftp() { return ftp; }, webdav }, reports: { exports: exportsJobs, describe }, version, webDir: opts.webDir,
+    config, auth, poller, catalog, gateways, log, clock, system, box, https, updater, scanner, energy, costs, greenup, interop, commands, eq, links, alarms, notifier, history: { folder, get ftp() { return ftp; }, webdav }, reports: { exports: exportsJobs, describe, renderPdf }, version, webDir: opts.webDir,
   });
   const host = opts.host ?? '127.0.0.1';
   const listening = async (s: import('node:http').Server) => {
@@ -390,7 +411,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   log.info('listening', { url, ...(httpsUrl ? { httpsUrl } : {}), dataDir: opts.dataDir });
 
   return {
-    url, port, ...(httpsUrl ? { httpsUrl, httpsPort: httpsPort! } : {}), config, poller, gateways, dbs, system, energy, costs, greenup, interop, alarms, box, ...(swapped ? { swapped } : {}), historyFolder: folder, ftp: () => ftp,
+    url, port, ...(httpsUrl ? { httpsUrl, httpsPort: httpsPort! } : {}), config, poller, gateways, dbs, system, energy, costs, greenup, interop, alarms, box, ...(swapped ? { swapped } : {}), historyFolder: folder, ftp: () => ftp, renderReport: renderPdf,
     routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     async stop() {
       offConfig();
@@ -399,6 +420,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       box.stop();
       offSample();
       offState();
+      offGreenupSettings();
       await greenup.stop();
       poller.stop();
       await ftp?.stop();
@@ -409,8 +431,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (httpsServer) await new Promise<void>((resolve) => httpsServer!.close(() => resolve()));
       await chain;
-      await folder.idle();
       folder.close();
+      historyJobs.stop();
+      await folder.idle();
       await gateways.stop();
       history.close();
       await dbs.close();
@@ -423,6 +446,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
  * a running daemon has the button, `POST /api/history/rebuild`, and `Daemon.historyFolder`).
  */
 export async function rebuildHistoryFolder(opts: { dataDir: string; historyDir?: string; fresh?: boolean; catalog?: Catalog; log?: Logger; onProgress?: (percent: number) => void }) {
+  return runHistoryFolderJob({ ...opts, job: opts.fresh ? 'rebuild-fresh' : 'rebuild' });
+}
+
+/** A history-folder job on a data folder (the CLI's rebuild, or the daemon's worker process). */
+export async function runHistoryFolderJob(opts: { dataDir: string; historyDir?: string; job: HistoryJob; catalog?: Catalog; log?: Logger; onProgress?: (percent: number) => void }) {
   const log = opts.log ?? createLogger('ews');
   const catalog = opts.catalog ?? loadCatalog();
   const dbs = openDatabases(opts.dataDir);
@@ -439,7 +467,10 @@ export async function rebuildHistoryFolder(opts: { dataDir: string; historyDir?:
       structure: () => folderStructure(config, catalog), costs: slotCosts(config, history), settingsFiles: settingsFiles(config, catalog),
       log: log.child('files'),
     });
-    const result = await folder.rebuild({ ...(opts.fresh ? { fresh: true } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    folder.addSettingsFiles('greenup', greenupSettingsFile(() => storedGreenupSettings(dbs.root) ?? DEFAULT_GREENUP_SETTINGS, () => config.devices()));
+    const result = opts.job === 'catch-up'
+      ? await folder.catchUp(opts.onProgress).then(() => undefined)
+      : await folder.rebuild({ ...(opts.job === 'rebuild-fresh' ? { fresh: true } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     history.close();
     return result;
   } finally {

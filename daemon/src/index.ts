@@ -9,7 +9,7 @@ export { ConfigStore, LOCAL_GATEWAY, type Seed } from './config/index';
 export { GatewayManager } from './gateways/index';
 export { Poller, planDevice } from './poll/index';
 export {
-  openDatabases, HistoryStore, FLAG, decodeCounter, tempStore,
+  openDatabases, HistoryStore, FLAG, decodeCounter, tempStore, statSlotCount,
   type Databases, type HistoryStoreOptions, type IngestRegister, type Tick, type ProfileOf, type TempStore,
 } from './store/index';
 export {

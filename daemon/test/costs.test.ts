@@ -85,6 +85,23 @@ test('tariffs and rules through the API give costs per tariff; a rule change rec
   const dev = await costsOf('device:1', 'day');
   assert.equal(dev.costs!.length, 2);
   assert.equal(dev.previous.costs!.length, 2);
+  // CON-6: the datalogger.csv of a view in currency carries the costs per tariff and their total
+  const csvOf = async (costs: boolean) => {
+    const r = await rig.api<string>(`/api/consumption.csv?scope=device:1&period=day&date=${today()}${costs ? '&costs=1' : ''}`);
+    assert.equal(r.status, 200);
+    return r.body.replace(/^\uFEFF/, '').trim().split('\r\n').map((l) => l.split(';'));
+  };
+  const [head, ...rows] = await csvOf(true);
+  assert.deepEqual(head.slice(-3), ['Peak (CHF)', 'Off-peak (CHF)', 'Total cost (CHF)']);
+  assert.equal(rows.length, dev.x.length);
+  const num = (cell: string) => (cell === '' ? null : Number(cell.replace(',', '.')));
+  const r3 = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
+  rows.forEach((row, i) => {
+    const [p, o] = dev.costs!.map((c) => c.values[i] ?? null);
+    assert.deepEqual(row.slice(-3).map(num), [r3(p), r3(o), p === null && o === null ? null : r3((p ?? 0) + (o ?? 0))], `bar ${i}: ${row.join(';')}`);
+  });
+  assert.ok(sum(rows.map((row) => num(row[row.length - 1]))) > 0, 'some bar costs something');
+  assert.ok(!(await csvOf(false))[0].some((h) => h.includes('CHF')), 'no currency columns when the view shows energy');
 
   // the rule changes: peak all day. History is recomputed; the new figures come without a restart.
   const changed = await put<CostRulesView>('/api/cost-rules/electricity', [{ tariffId: peak.id }]);

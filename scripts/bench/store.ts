@@ -14,7 +14,7 @@
  *
  *   pnpm bench:store                 BENCH_DEVICES=255 BENCH_YEARS=10 BENCH_DIR=/tmp/x
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import type { CounterKind } from '@ews/shared';
 import {
-  openDatabases, HistoryStore, Energy, OTHERS_LOAD, parseDate, periodBoundaries, previousDate,
+  openDatabases, HistoryStore, Energy, OTHERS_LOAD, statSlotCount, parseDate, periodBoundaries, previousDate,
   type Databases, type HistoryStoreOptions, type IngestRegister, type Tick, type DeviceScope, type Period,
 } from '@ews/daemon';
 
@@ -261,12 +261,20 @@ export function liveIngest(b: BenchStore, ticks: number): { meanMs: number; p95M
 }
 
 function storedSamples(b: BenchStore): { counter: number; statistic: number } {
-  const count = (db: typeof b.dbs.history.counters) => {
+  const count = (db: typeof b.dbs.history.counters, slots: (v: Uint8Array) => number) => {
     let n = 0;
-    for (const { value } of db.getRange({})) n += value[5] | (value[6] << 8);
+    for (const { value } of db.getRange({})) n += slots(value);
     return n;
   };
-  return { counter: count(b.dbs.history.counters), statistic: count(b.dbs.history.stats) + count(b.dbs.history.statsHourly) };
+  const counterSlots = (v: Uint8Array) => v[5] | (v[6] << 8);
+  return { counter: count(b.dbs.history.counters, counterSlots), statistic: count(b.dbs.history.stats, statSlotCount) + count(b.dbs.history.statsHourly, statSlotCount) };
+}
+
+/** Bytes the store's files take on disk (the LMDB data files, free pages included). */
+function filesBytes(dir: string): number {
+  let n = 0;
+  for (const f of readdirSync(dir)) { const s = statSync(join(dir, f)); if (s.isFile()) n += Math.min(s.size, s.blocks * 512); }
+  return n;
 }
 
 /**
@@ -320,6 +328,8 @@ async function main(): Promise<void> {
   print({ metric: 'bytesPerSample', kind: 'counter', value: Math.round((sizes.counters.bytes / samples.counter) * 100) / 100, bytes: sizes.counters.bytes, samples: samples.counter });
   const statBytes = sizes.stats.bytes + sizes.statsHourly.bytes;
   print({ metric: 'bytesPerSample', kind: 'statistic', value: Math.round((statBytes / samples.statistic) * 100) / 100, bytes: statBytes, samples: samples.statistic, note: 'per slot of one quantity (avg+min+max)' });
+  const pagesBytes = Object.values(sizes).reduce((a, s) => a + s.bytes, 0);
+  print({ metric: 'storeBytes', devices, years, value: filesBytes(join(dir, 'lmdb')), usedPagesBytes: pagesBytes, note: 'ews.lmdb + ews-stats.lmdb on disk; usedPagesBytes: pages of the history databases' });
   const sqlite = loadSqlite();
   let sql: Database.Database | undefined;
   if ('missing' in sqlite) {

@@ -29,6 +29,7 @@ import { systemEndpoints } from './system';
 import { alarmEndpoints, notifyEndpoints } from './alarms';
 import { historyEndpoints } from './history';
 import { exportEndpoints } from './exports';
+import { reportEndpoints } from './reports';
 import { costRulesSchema, costRulesViewSchema, costSettingsSchema, costStatusSchema, costTypeSchema, tariffInputSchema, tariffSchema } from './costs';
 
 export interface EndpointDef {
@@ -156,6 +157,7 @@ export const endpoints = {
   ...notifyEndpoints,
   ...historyEndpoints,
   ...exportEndpoints,
+  ...reportEndpoints,
 } as const satisfies Record<string, EndpointDef>;
 
 export type Endpoints = typeof endpoints;

@@ -20,3 +20,4 @@ export * from './system';
 export * from './alarms';
 export * from './history';
 export * from './exports';
+export * from './reports';

@@ -62,6 +62,7 @@ function allowed(r: Route, u: SessionUser): boolean {
     case 'consumption': return u.pages.includes('consumptions');
     case 'greenup': return u.pages.includes('greenUp');
     case 'alarms': return u.pages.includes('alarms');
+    case 'reports': return u.pages.includes('reports');
     default: return true;
   }
 }
@@ -102,6 +103,7 @@ export function App() {
     case 'changeCodes': return <Admin render={(m) => <m.ChangeCodesPage />} />;
     case 'greenup': return <Admin render={(m) => <m.GreenupPage key={r.tab} tab={r.tab} />} />;
     case 'alarms': return <Admin render={(m) => <m.AlarmsPage />} />;
+    case 'reports': return <Admin render={(m) => <m.ReportsPage key={r.tab} tab={r.tab} />} />;
     case 'consumption': return <Lazy render={(m) => <m.ConsumptionPage key={r.view} view={r.view} deviceId={r.deviceId} />} />;
   }
 }

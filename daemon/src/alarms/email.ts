@@ -4,7 +4,6 @@
  * through nodemailer, and the test message to the sender with the server's answer verbatim.
  */
 import type { Database } from 'lmdb';
-import nodemailer from 'nodemailer';
 import { ALARM_TYPES, emailSettingsInputSchema, type CsvSettings, type AlarmType, type EmailSettingsInput, type EmailSettingsView, type EmailTestResult } from '@ews/shared';
 import { mailText } from './mail-text';
 
@@ -80,6 +79,8 @@ export class Email {
     const s = this.settingsCache;
     if (!this.configured()) throw new EmailError('not-configured', 'the sender address and the SMTP server are not set', 'server');
     const timeoutMs = this.opts.connectionTimeoutMs ?? 15_000;
+    // loaded on first use: nodemailer weighs ~3 MB of heap that a box without e-mail never needs
+    const { default: nodemailer } = await import('nodemailer');
     const transport = nodemailer.createTransport({
       host: s.server, port: s.port,
       secure: s.security === 'ssl', requireTLS: s.security === 'starttls', ignoreTLS: s.security === 'none',

@@ -21,7 +21,7 @@ import type { Greenup } from '../greenup/index';
 import type { Interop } from '../interop/index';
 import type { AlarmLog, Notifier } from '../alarms/index';
 import type { HistoryFolder, FtpAccess, WebDavAccess, EnergyType } from '../files/index';
-import type { Exports } from '../reports/index';
+import type { Exports, ReportInput, RenderedReport } from '../reports/index';
 
 export interface ApiDeps {
   config: ConfigStore;
@@ -53,7 +53,12 @@ export interface ApiDeps {
   /** The history folder and its ways out (HIST-2…4). */
   history: { folder: HistoryFolder; ftp?: FtpAccess; webdav?: WebDavAccess };
   /** Data download (HIST-5); `describe` says what a scope is (undefined: nothing). */
-  reports: { exports: Exports; describe: (scope: string) => { label: string; types: EnergyType[] } | undefined };
+  reports: {
+    exports: Exports;
+    describe: (scope: string) => { label: string; types: EnergyType[] } | undefined;
+    /** HIST-6: a PDF report. */
+    renderPdf: (input: ReportInput) => Promise<RenderedReport>;
+  };
   version: string;
   /** Built SPA to serve at / (optional in API-only tests). */
   webDir?: string;

@@ -31,6 +31,7 @@ import { systemHandlers } from './system';
 import { alarmHandlers } from './alarms';
 import { historyHandlers, WEBDAV_PATH } from './history';
 import { exportHandlers } from './exports';
+import { reportHandlers } from './reports';
 import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
 import { compressAnswers } from './http/index';
@@ -82,6 +83,7 @@ export function createApi(deps: ApiDeps) {
     ...alarmHandlers(deps),
     ...historyHandlers(deps),
     ...exportHandlers(deps),
+    ...reportHandlers(deps),
   };
   mountContract(app, handlers);
   mountWebDav(app, deps);
@@ -92,7 +94,8 @@ export function createApi(deps: ApiDeps) {
       return c.json({ error: 'a bearer token is needed (Web server configuration → Metrics)', code: 'unauthorized' }, 401);
     }
     c.header('cache-control', 'no-store');
-    return c.body(await deps.interop.metrics.text(), 200, { 'content-type': deps.interop.metrics.contentType });
+    const { text, contentType } = await deps.interop.metricsText();
+    return c.body(text, 200, { 'content-type': contentType });
   });
   app.all('/api/*', (c) => { throw new ApiError(404, 'not-found', `no such API route: ${c.req.method} ${c.req.path}`); });
   if (deps.webDir) app.use('*', staticFiles(deps.webDir));

@@ -5,6 +5,7 @@
  * checked against the EN 50160 low-voltage limits. Pure: no clock, no store.
  */
 import { EN50160, type EqCheck, type EqCriterionResult } from '@ews/shared';
+import { compareText } from '../util/compare';
 
 /** One 10-minute mean of the supply quantities an EQ device offers. */
 export interface EqWindow {
@@ -58,9 +59,9 @@ export class WindowAccumulator {
   flush(): EqWindow | undefined {
     if (this.startMs === undefined || this.count === 0) return undefined;
     const mean = new Map([...this.sums].map(([k, s]) => [k, s / this.count]));
-    const byPhase = (re: RegExp) => [...mean].filter(([k]) => re.test(k)).sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
+    const byPhase = (re: RegExp) => [...mean].filter(([k]) => re.test(k)).sort(([a], [b]) => compareText(a, b)).map(([, v]) => v);
     const harmonicsPct: Record<number, number[]> = {};
-    for (const [k, v] of [...mean].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [k, v] of [...mean].sort(([a], [b]) => compareText(a, b))) {
       const m = HARMONIC.exec(k);
       if (m) (harmonicsPct[Number(m[2])] ??= []).push(v);
     }

@@ -16,6 +16,8 @@ import { loadCatalog } from '../catalog/index';
 import { Energy, scopeProvider } from '../energy/index';
 import { Costs } from '../costs/index';
 import { HistoryFolder, folderStructure, settingsFiles, slotCosts, resolveInside, listFolder, FilesError } from './index';
+import { greenupSettingsFile } from '../greenup/index';
+import { DEFAULT_GREENUP_SETTINGS } from '@ews/shared';
 
 const GOLDEN = new URL('../../../test-fixtures/history-folder/', import.meta.url).pathname;
 const SLOT = 900_000;
@@ -70,6 +72,8 @@ before(async () => {
     format: () => ({ decimalSeparator: config.csv().decimalSeparator, fieldSeparator: config.csv().fieldSeparator }),
     structure: () => folderStructure(config, catalog), costs: slotCosts(config, t.store), settingsFiles: settingsFiles(config, catalog),
   });
+  // Green'Up set up (management on, the main meter): settings/GreenUpSettings.csv is written beside the others
+  folder.addSettingsFiles('greenup', greenupSettingsFile(() => ({ ...DEFAULT_GREENUP_SETTINGS, enabled: true, meterDeviceId: ids[0], failSafeCurrentA: 10 }), () => config.devices()));
   await folder.writeSettings();
   const c = [1_000_000, 50_000, 3_000];
   let k = 0;
@@ -99,14 +103,14 @@ test('HIST-2: the tree and every kind of file match their golden files', () => {
     'energy/loads_2026-01_5.csv', 'energy/loads_2026-02_5.csv',
     'overallTotal/overallTotalCosts_2026-01.csv', 'overallTotal/overallTotalCosts_2026-02.csv',
     'overallTotal/overallTotalValues_2026-01.csv', 'overallTotal/overallTotalValues_2026-02.csv',
-    'settings/EnergySettings.csv', 'settings/General.csv',
+    'settings/EnergySettings.csv', 'settings/General.csv', 'settings/GreenUpSettings.csv',
     'water/devices_2026-01_5.csv', 'water/devices_2026-02_5.csv',
   ].map((p) => p.replace('_5.csv', `_${config.version()}.csv`)).sort());
   // one golden file per kind (the February files: rows from midnight on)
   const kinds = ['devices/1/1_energy_2026-02.csv', 'devices/1/1_statistics_2026-02.csv', 'devices/2/2_energy_2026-02.csv', 'devices/3/3_water_2026-02.csv',
     `energy/devices_2026-02_${config.version()}.csv`, `energy/groups_2026-02_${config.version()}.csv`, `energy/loads_2026-02_${config.version()}.csv`,
     `water/devices_2026-02_${config.version()}.csv`, 'overallTotal/overallTotalValues_2026-02.csv', 'overallTotal/overallTotalCosts_2026-02.csv',
-    'settings/EnergySettings.csv', 'settings/General.csv'];
+    'settings/EnergySettings.csv', 'settings/General.csv', 'settings/GreenUpSettings.csv'];
   for (const rel of kinds) {
     const name = rel.replace(/\//g, '__').replace(`_${config.version()}.csv`, '_v.csv');
     if (process.env.UPDATE_GOLDEN) { mkdirSync(GOLDEN, { recursive: true }); writeFileSync(join(GOLDEN, name), files[rel]); }

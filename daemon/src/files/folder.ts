@@ -5,6 +5,11 @@
  * changes, and a rebuild that replays the recorded segments from the store into a fresh tree
  * and swaps it in (byte-identical files when nothing changed; new separators after a CSV
  * settings change). Work is serialised: a tick's append waits for a running rebuild.
+ *
+ * Long work (a catch-up of more than `WORKER_CATCH_UP_MS` after a start or a restore, a
+ * rebuild) reads the whole store: given a `worker`, it runs in a child process (the daemon's
+ * `history-worker`), so the store's pages it maps and the rows it builds never weigh on the
+ * daemon's memory, and the record is read back when it ends.
  */
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -34,7 +39,16 @@ export interface HistoryFolderOptions {
   costs?: SlotCosts;
   settingsFiles?: SettingsFiles;
   log?: Logger;
+  /** Runs a long job on the same folder and record in a child process (see the module). */
+  worker?: HistoryWorker;
 }
+
+export type HistoryJob = 'catch-up' | 'rebuild' | 'rebuild-fresh';
+/** Runs `job` elsewhere; resolves when the folder and its record are written (the result of a rebuild). */
+export type HistoryWorker = (job: HistoryJob, onProgress: (percent: number) => void) => Promise<RebuildResult | undefined>;
+
+/** A catch-up longer than this goes to the worker (two days of rows: a restart's gap stays in-process). */
+export const WORKER_CATCH_UP_MS = 2 * 86_400_000;
 
 export interface RebuildProgress { percent: number; startedAtMs: number }
 export interface RebuildResult { files: number; bytes: number; ms: number }
@@ -69,8 +83,33 @@ export class HistoryFolder {
   update(opts: { correctedFromMs?: number } = {}): Promise<void> {
     return this.serial(async () => {
       if (opts.correctedFromMs !== undefined) await this.replay(this.root, () => {}, monthOf(this.opts.timezone(), opts.correctedFromMs));
+      if (this.opts.worker && this.pendingMs() > WORKER_CATCH_UP_MS) await this.inWorker('catch-up', () => {});
       await this.advance(this.root, this.state);
     }).catch((err) => this.opts.log?.error('writing the history folder failed', { err }));
+  }
+
+  /** Catches up in this process (the worker's own job); rejects on failure. */
+  catchUp(onProgress?: (p: number) => void): Promise<void> {
+    return this.serial(() => this.advance(this.root, this.state, onProgress));
+  }
+
+  /** How much stored history the folder has not written yet. */
+  private pendingMs(): number {
+    const latest = this.opts.store.latestSlotMs();
+    if (latest === undefined) return 0;
+    const from = this.state.progress().writtenToMs ?? this.firstSlotMs(this.opts.store.sampleIntervalMs);
+    return from === undefined ? 0 : latest - from;
+  }
+
+  private async inWorker(job: HistoryJob, progress: (p: number) => void): Promise<RebuildResult | undefined> {
+    const startedAtMs = Date.now();
+    try {
+      return await this.opts.worker!(job, progress);
+    } finally {
+      // the worker wrote the record: read it again (months and progress)
+      this.state = new FolderState(this.opts.stateDir);
+      this.opts.log?.info('history folder job done in the worker', { job, ms: Date.now() - startedAtMs });
+    }
   }
 
   /** Rewrites `settings/*.csv` (after a configuration change). */
@@ -96,6 +135,11 @@ export class HistoryFolder {
         rmSync(tmp, { recursive: true, force: true });
         mkdirSync(tmp, { recursive: true });
         const progress = (p: number) => { this.rebuilding = { percent: Math.round(p), startedAtMs }; opts.onProgress?.(p); };
+        if (this.opts.worker) {
+          rmSync(tmp, { recursive: true, force: true });
+          const r = await this.inWorker(opts.fresh ? 'rebuild-fresh' : 'rebuild', progress);
+          return { files: r?.files ?? 0, bytes: r?.bytes ?? 0, ms: Date.now() - startedAtMs };
+        }
         if (opts.fresh) {
           this.state.clear();
           this.state.saveProgress({ writtenToMs: null });

@@ -3,7 +3,7 @@
  * The history folder of HIST-2 (CSV files written as samples arrive, rebuilt on demand) and
  * its read-only ways out (HIST-4): listing and reading for the HTTP API, FTP and WebDAV.
  */
-export { HistoryFolder, GENERATED_FOLDERS, type HistoryFolderOptions, type RebuildProgress, type RebuildResult, type SettingsFiles } from './folder';
+export { HistoryFolder, GENERATED_FOLDERS, type HistoryFolderOptions, type RebuildProgress, type RebuildResult, type SettingsFiles, type HistoryJob, type HistoryWorker, WORKER_CATCH_UP_MS } from './folder';
 export { monthFiles, type FolderStructure, type FileSpec, type Column } from './layout';
 export { resolveInside, listFolder, segments, FilesError, type FilesErrorCode, type FolderEntry } from './paths';
 export { folderStructure, settingsFiles, slotCosts } from './from-config';

@@ -16,6 +16,7 @@
  */
 import type { CounterKind } from '@ews/shared';
 import type { HistoryStore } from '../store/index';
+import { compareText } from '../util/compare';
 
 export type EnergyType = 'electricity' | 'water' | 'gas';
 
@@ -72,7 +73,7 @@ export function monthFiles(s: FolderStructure, store: HistoryStore, month: strin
       });
     }
     const stats = store.listSeries({ kind: 'statistic', scopePrefix: scope }).filter((x) => x.scope === scope && x.key)
-      .sort((a, b) => a.key!.localeCompare(b.key!));
+      .sort((a, b) => compareText(a.key!, b.key!));
     if (stats.length) {
       out.push({
         path: `devices/${d.id}/${d.id}_statistics_${month}.csv`,

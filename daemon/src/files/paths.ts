@@ -7,6 +7,7 @@
 import { realpathSync, statSync, readdirSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { DomainError } from '../util/errors';
+import { compareText } from '../util/compare';
 
 export type FilesErrorCode = 'bad-path' | 'not-found' | 'not-a-folder' | 'not-a-file';
 export class FilesError extends DomainError<FilesErrorCode> {}
@@ -45,5 +46,5 @@ export function listFolder(root: string, rel: string): FolderEntry[] {
     const st = statSync(join(dir, d.name));
     out.push({ name: d.name, kind: d.isDirectory() ? 'folder' : 'file', size: d.isDirectory() ? 0 : st.size, modified: st.mtime.toISOString() });
   }
-  return out.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'folder' ? -1 : 1));
+  return out.sort((a, b) => (a.kind === b.kind ? compareText(a.name, b.name) : a.kind === 'folder' ? -1 : 1));
 }

@@ -7,11 +7,9 @@
  * requests under its mount path; bodies over 64 KB are refused there (a PROPFIND is small).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
-import { v2 as webdav } from 'webdav-server';
-import { FOLDER_USER } from '@ews/shared';
+import type { v2 } from 'webdav-server';
+type WebDAVServer = v2.WebDAVServer;
 import type { Logger } from '../util/log';
-import { FilesError, resolveInside } from './paths';
 
 export interface WebDavOptions {
   root: string;
@@ -21,63 +19,25 @@ export interface WebDavOptions {
   log: Logger;
 }
 
-const USER: webdav.IUser = { uid: 'wsmeasure', username: FOLDER_USER, isAdministrator: false };
-const NOBODY: webdav.IUser = { uid: 'default', username: 'default', isDefaultUser: true };
-
-class FolderUsers implements webdav.ITestableUserManager {
-  constructor(private readonly check: (password: string) => Promise<boolean>, private readonly log: Logger) {}
-  getDefaultUser(callback: (user: webdav.IUser) => void): void { callback(NOBODY); }
-  getUserByNamePassword(name: string, password: string, callback: (error: Error, user?: webdav.IUser) => void): void {
-    void (async () => {
-      const ok = name === FOLDER_USER && (await this.check(password).catch(() => false));
-      if (ok) { callback(undefined as unknown as Error, USER); return; }
-      this.log.warn('WebDAV login refused', { user: name });
-      setTimeout(() => callback(webdav.Errors.UserNotFound), 1000);
-    })();
-  }
-}
-
-/** PhysicalFileSystem whose every real path is checked to stay inside the folder. */
-class ConfinedFileSystem extends webdav.PhysicalFileSystem {
-  constructor(private readonly folder: string) { super(folder); }
-  override getRealPath(path: webdav.Path): { realPath: string; resource: webdav.PhysicalFileSystemResource } {
-    const base = super.getRealPath(path);
-    try {
-      return { ...base, realPath: resolveInside(this.folder, path.toString()) };
-    } catch (err) {
-      // outside the folder: a path that cannot exist; missing files: the plain path (404 follows)
-      if (err instanceof FilesError && err.code === 'not-found') return base;
-      return { ...base, realPath: join(this.folder, '.refused', 'nothing') };
-    }
-  }
-}
-
 export class WebDavAccess {
-  private readonly server: webdav.WebDAVServer;
-  constructor(private readonly opts: WebDavOptions) {
-    const users = new FolderUsers(opts.checkPassword, opts.log);
-    const privileges = new webdav.SimplePathPrivilegeManager();
-    privileges.setRights(USER, '/', ['canRead']);
-    this.server = new webdav.WebDAVServer({
-      requireAuthentification: true,
-      respondWithPaths: true,
-      httpAuthentication: new webdav.HTTPBasicAuthentication(users, 'EWS history folder'),
-      privilegeManager: privileges,
-      rootFileSystem: new ConfinedFileSystem(opts.root),
-    });
-  }
+  private server: Promise<WebDAVServer> | undefined;
+  constructor(private readonly opts: WebDavOptions) {}
 
   /** Serves one request (its path under the mount path). */
   handle(req: IncomingMessage, res: ServerResponse): void {
-    try {
-      // the server sees paths under the mount (as behind express's app.use) and answers with full paths
-      const url = req.url ?? '/';
-      if (url.startsWith(this.opts.mountPath)) req.url = url.slice(this.opts.mountPath.length) || '/';
-      this.server.executeRequest(req, res, this.opts.mountPath);
-    } catch (err) {
+    const fail = (err: unknown) => {
       this.opts.log.error('WebDAV request failed', { err });
       if (!res.headersSent) res.writeHead(500);
       res.end();
-    }
+    };
+    this.server ??= import('./webdav-server').then((m) => m.createDavServer(this.opts));
+    this.server.then((server) => {
+      try {
+        // the server sees paths under the mount (as behind express's app.use) and answers with full paths
+        const url = req.url ?? '/';
+        if (url.startsWith(this.opts.mountPath)) req.url = url.slice(this.opts.mountPath.length) || '/';
+        server.executeRequest(req, res, this.opts.mountPath);
+      } catch (err) { fail(err); }
+    }, (err: unknown) => { this.server = undefined; fail(err); });
   }
 }

@@ -6,7 +6,7 @@
  */
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Zip, ZipDeflate } from 'fflate';
+import { compareText } from '../util/compare';
 
 export interface ZipEntry { name: string; mtime?: Date; chunks: () => AsyncIterable<Uint8Array> }
 
@@ -14,13 +14,14 @@ export function zipStream(entries: AsyncIterable<ZipEntry> | Iterable<ZipEntry>)
   const out: Uint8Array[] = [];
   let ended = false;
   let failed: unknown;
-  const zip = new Zip((err, data, final) => {
-    if (err) { failed = err; return; }
-    out.push(data);
-    if (final) ended = true;
-  });
   // a pull-driven walk over the entries and their chunks
   async function* steps(): AsyncGenerator<void> {
+    const { Zip, ZipDeflate } = await import('fflate'); // loaded with the first zip asked for
+    const zip = new Zip((err, data, final) => {
+      if (err) { failed = err; return; }
+      out.push(data);
+      if (final) ended = true;
+    });
     for await (const e of entries as AsyncIterable<ZipEntry>) {
       const file = new ZipDeflate(e.name, { level: 6 });
       if (e.mtime) file.mtime = e.mtime;
@@ -53,7 +54,7 @@ export async function* fileChunks(path: string): AsyncIterable<Uint8Array> {
 
 /** Every file under `dir` (recursively; symlinks and dot files left out), as zip entries named from `prefix`. */
 export function* folderEntries(dir: string, prefix = ''): Iterable<ZipEntry> {
-  for (const d of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const d of readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name))) {
     if (d.name.startsWith('.') || d.name.endsWith('.tmp')) continue;
     const path = join(dir, d.name);
     if (d.isDirectory()) yield* folderEntries(path, `${prefix}${d.name}/`);

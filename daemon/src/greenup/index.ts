@@ -4,3 +4,4 @@ export {
   type ControllerState, type ControllerInput, type ControllerOutput, type ControllerOptions, type StationInput, type StationTarget, type MeterReading, type Session,
 } from './controller';
 export { Greenup, GreenupError, type GreenupOptions, type GreenupEvents, type PriceSource } from './service';
+export { greenupSettingsFile, greenupSettingsRows, greenupExists, storedGreenupSettings, GREENUP_SETTINGS_FILE } from './settings-file';

@@ -64,6 +64,8 @@ export interface GreenupOptions {
 
 export type GreenupEvents = {
   decision: [Decision];
+  /** The settings were saved (the history folder rewrites `GreenUpSettings.csv`). */
+  settings: [GreenupSettings];
   /** After each cycle: the meter reading's completion time and the writes it caused. */
   cycle: [info: { meterReadAt: number | null; output: ControllerOutput; writes: Array<{ deviceId: number; key: string; raw: number; at: number }> }];
 };
@@ -139,6 +141,7 @@ export class Greenup {
     this.settingsCache = s;
     this.meterPlanFor = undefined;
     this.log.info('settings changed', { enabled: s.enabled, meterDeviceId: s.meterDeviceId });
+    this.events.emit('settings', s);
     return s;
   }
 

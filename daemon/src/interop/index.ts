@@ -17,14 +17,14 @@ import type { Catalog } from '../catalog/index';
 import type { Energy } from '../energy/index';
 import { SlaveFunction } from './slave';
 import { ModbusService } from './modbus-service';
-import { Metrics } from './metrics';
+import type { Metrics } from './metrics';
+import type { SampleTick } from '../poll/index';
 import { MqttPublisher, type GreenupSource } from './mqtt';
 import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 
 export { SlaveFunction } from './slave';
 export { ModbusService, MAX_GATEWAY_INFLIGHT } from './modbus-service';
-export { Metrics } from './metrics';
 
 export interface InteropDeps {
   config: ConfigStore;
@@ -46,7 +46,9 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 export class Interop {
   readonly slave: SlaveFunction;
   readonly modbus: ModbusService;
-  readonly metrics: Metrics;
+  /** Built at the first scrape (prom-client and its collectors: ~2 MB of heap a box nobody scrapes never needs). */
+  private metrics: Promise<Metrics> | undefined;
+  private lastTick: SampleTick | undefined;
   readonly mqtt: MqttPublisher;
   private readonly offs: Array<() => void> = [];
 
@@ -55,8 +57,10 @@ export class Interop {
     this.slave = new SlaveFunction(deps);
     this.modbus = new ModbusService({ slave: this.slave, localBus: () => deps.gateways.bus(LOCAL_GATEWAY_ID), log: log.child('modbus-server') });
     this.mqtt = new MqttPublisher({ ...deps, slave: this.slave, clock: deps.clock ?? systemClock, log: log.child('mqtt'), ...(deps.mqttBackoffMs ? { backoffMs: deps.mqttBackoffMs } : {}) });
-    this.metrics = new Metrics({ ...deps, modbus: this.modbus, mqttConnected: () => this.mqtt.state === 'connected' });
-    this.offs.push(deps.poller.events.on('sample', (tick) => this.metrics.onTick(tick)));
+    this.offs.push(deps.poller.events.on('sample', (tick) => {
+      this.lastTick = tick;
+      void this.metrics?.then((m) => m.onTick(tick));
+    }));
     this.offs.push(deps.config.events.on('changed', (part) => {
       if (part === 'modbus') void this.modbus.apply(deps.config.modbus());
       if (part === 'interop') this.mqtt.apply(deps.config.interop().mqtt);
@@ -111,6 +115,17 @@ export class Interop {
   }
 
   /** May this `Authorization` header read /metrics? */
+  /** The Prometheus exposition (the registry is built at the first scrape, with the last tick). */
+  async metricsText(): Promise<{ text: string; contentType: string }> {
+    this.metrics ??= import('./metrics').then(({ Metrics }) => {
+      const m = new Metrics({ ...this.deps, modbus: this.modbus, mqttConnected: () => this.mqtt.state === 'connected' });
+      if (this.lastTick) m.onTick(this.lastTick);
+      return m;
+    });
+    const m = await this.metrics;
+    return { text: await m.text(), contentType: m.contentType };
+  }
+
   metricsAllowed(authorization: string | undefined): boolean {
     const m = this.deps.config.interop().metrics;
     if (m.open) return true;

@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import yazl from 'yazl';
 import { BACKUP_DATA_FILES, BACKUP_FORMAT_VERSION, BACKUP_MANIFEST, type BackupManifest, type Edition } from '@ews/shared';
 import type { RootDatabase } from 'lmdb';
 
@@ -34,11 +33,13 @@ export async function sha256File(path: string): Promise<string> {
   return h.digest('hex');
 }
 
+const envPairs = (envs: BackupSource['envs']) => BACKUP_DATA_FILES.map((name) => `${name}=${(envs[name] as RootDatabase & { path: string }).path}`);
+
 /** Compacted copies of the environments into `dir` (created), with their manifest entries. */
 export async function copyEnvironments(envs: BackupSource['envs'], dir: string): Promise<BackupManifest['files']> {
   await mkdir(dir, { recursive: true });
   const files: BackupManifest['files'] = [];
-  await copyInChild(dir, BACKUP_DATA_FILES.map((name) => `${name}=${(envs[name] as RootDatabase & { path: string }).path}`));
+  await copyInChild(dir, envPairs(envs));
   for (const name of BACKUP_DATA_FILES) {
     const path = join(dir, name);
     files.push({ name, sizeBytes: (await stat(path)).size, sha256: await sha256File(path) });
@@ -53,17 +54,19 @@ export function childCommand(name: string): { file: string; args: string[] } {
   return { file: fileURLToPath(new URL(`./${name}.ts`, import.meta.url)), args: ['--import', 'tsx'] };
 }
 
-/** The copies are taken by a child process (system/copy-store): see why there. */
-async function copyInChild(dir: string, pairs: string[], timeoutMs = 30 * 60_000): Promise<void> {
+/** The copies (and the backup zip) are made by a child process (system/copy-store): see why there. */
+async function copyInChild(dir: string, pairs: string[], zip?: { target: string; manifest: Omit<BackupManifest, 'files'> }, timeoutMs = 30 * 60_000): Promise<BackupManifest['files']> {
   const { file, args } = childCommand('copy-store');
+  const zipArgs = zip ? ['--zip', zip.target, JSON.stringify(zip.manifest)] : [];
   const out = await new Promise<{ failed: boolean; stdout: string; why: string }>((resolve) => {
-    execFile(process.execPath, [...args, file, dir, ...pairs], { timeout: timeoutMs, maxBuffer: 64 * 1024 }, (err, stdout) => {
+    execFile(process.execPath, [...args, file, ...zipArgs, dir, ...pairs], { timeout: timeoutMs, maxBuffer: 64 * 1024 }, (err, stdout) => {
       resolve({ failed: !!err, stdout, why: err ? ((err as Error & { signal?: string }).signal ?? err.message) : '' });
     });
   });
-  let answer: { ok?: boolean; error?: string } = {};
+  let answer: { ok?: boolean; error?: string; files?: BackupManifest['files'] } = {};
   try { answer = JSON.parse(out.stdout) as typeof answer; } catch { /* ended before answering */ }
   if (out.failed || !answer.ok) throw new Error(`the database copy failed: ${answer.error ?? out.why}`);
+  return answer.files ?? [];
 }
 
 /** Writes the backup zip at `target` (atomically: a temporary name, then rename). */
@@ -71,17 +74,13 @@ export async function writeBackup(src: BackupSource, target: string): Promise<{ 
   const work = join(src.workDir, `backup-${randomBytes(4).toString('hex')}`);
   const tmp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    const files = await copyEnvironments(src.envs, work);
-    const manifest: BackupManifest = {
+    const base: Omit<BackupManifest, 'files'> = {
       product: 'ews', kind: 'database-backup', formatVersion: BACKUP_FORMAT_VERSION, version: src.version, edition: src.edition,
-      createdAt: new Date(src.now()).toISOString(), configVersion: src.configVersion, files,
+      createdAt: new Date(src.now()).toISOString(), configVersion: src.configVersion,
     };
-    const zip = new yazl.ZipFile();
-    const mtime = new Date(src.now());
-    zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2)), BACKUP_MANIFEST, { mtime, mode: 0o100644 });
-    for (const f of files) zip.addFile(join(work, f.name), f.name, { mtime, mode: 0o100644, compressionLevel: 6 });
-    zip.end();
-    await pipeline(zip.outputStream, createWriteStream(tmp, { flags: 'wx' }));
+    await mkdir(work, { recursive: true });
+    const files = await copyInChild(work, envPairs(src.envs), { target: tmp, manifest: base });
+    const manifest: BackupManifest = { ...base, files };
     await rename(tmp, target);
     return { manifest, sizeBytes: (await stat(target)).size };
   } finally {

@@ -27,7 +27,7 @@ import { open as openFile, rename, rm, stat, statfs, writeFile, mkdir } from 'no
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
@@ -74,9 +74,10 @@ export function unsafeName(name: string): string | undefined {
   return undefined;
 }
 
-function openZip(path: string): Promise<yauzl.ZipFile> {
+async function openZip(path: string): Promise<yauzl.ZipFile> {
+  const { default: lib } = await import('yauzl'); // loaded when an archive is checked
   return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: false }, (err, zip) => (err ? reject(err) : resolve(zip)));
+    lib.open(path, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: false }, (err, zip) => (err ? reject(err) : resolve(zip)));
   });
 }
 

@@ -14,12 +14,22 @@ import { createSecureContext } from 'node:tls';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import type { HttpsAnswer } from '@ews/shared';
 import { DomainError } from '../util/errors';
 
-// node's WebCrypto (the library's Crypto type is the DOM's, absent from the daemon's types)
-(x509.cryptoProvider.set as (crypto: unknown) => void).call(x509.cryptoProvider, webcrypto);
+/**
+ * @peculiar/x509 is loaded on first use (first boot, an upload): it and its ASN.1 schemas weigh
+ * ~3 MB of heap that a running box does not need.
+ */
+let x509Module: Promise<typeof X509> | undefined;
+function x509Lib(): Promise<typeof X509> {
+  return x509Module ??= import('@peculiar/x509').then((x509) => {
+    // node's WebCrypto (the library's Crypto type is the DOM's, absent from the daemon's types)
+    (x509.cryptoProvider.set as (crypto: unknown) => void).call(x509.cryptoProvider, webcrypto);
+    return x509;
+  });
+}
 
 export class TlsError extends DomainError<'invalid-certificate' | 'invalid-key' | 'key-mismatch' | 'expired' | 'not-yet-valid' | 'bad-chain'> {
   constructor(code: TlsError['code'], message: string, readonly field: 'certificatePem' | 'keyPem') { super(code, message); }
@@ -41,6 +51,7 @@ export function boxNames(extra: string[] = []): { dns: string[]; ips: string[] }
 
 /** A new ECDSA P-256 key and a self-signed certificate for `names`. */
 export async function generateSelfSigned(names: { dns: string[]; ips: string[] }, nowMs = Date.now()): Promise<TlsPair> {
+  const x509 = await x509Lib();
   const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']) as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1'),
@@ -69,7 +80,8 @@ function splitPem(pem: string): string[] {
 export async function validatePair(pair: TlsPair, nowMs = Date.now()): Promise<void> {
   const pems = splitPem(pair.certPem);
   if (pems.length === 0) throw new TlsError('invalid-certificate', 'no PEM certificate found', 'certificatePem');
-  let certs: x509.X509Certificate[];
+  const x509 = await x509Lib();
+  let certs: X509.X509Certificate[];
   try { certs = pems.map((p) => new x509.X509Certificate(p)); } catch (err) { throw new TlsError('invalid-certificate', `the certificate cannot be read: ${(err as Error).message}`, 'certificatePem'); }
   let key;
   try { key = createPrivateKey(pair.keyPem); } catch (err) { throw new TlsError('invalid-key', `the private key cannot be read: ${(err as Error).message}`, 'keyPem'); }

@@ -17,7 +17,6 @@ import { createReadStream, existsSync, readFileSync, readdirSync, symlinkSync, r
 import { mkdir, open as openFile, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import * as tar from 'tar';
 import { compareVersions, updateManifestSchema, type Edition, type UpdateManifest, type UpdateRefusal, type UpdateStatus } from '@ews/shared';
 import { DomainError } from '../util/errors';
 import { unsafeName } from './restore';
@@ -109,6 +108,7 @@ export class Updater {
     // 1. the entries: plain files and folders, safe names, bounded total
     let total = 0;
     const problems: string[] = [];
+    const tar = await import('tar'); // loaded when a package is checked
     try {
       await tar.list({
         file: pkg, strict: true,

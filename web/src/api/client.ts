@@ -149,6 +149,28 @@ export async function upload<K extends EndpointKey>(key: K, file: Blob, type: st
   return (data ?? null) as EndpointAnswer<K>;
 }
 
+/**
+ * Posts a JSON body to a route that `produces` a file (a PDF report): the file and its name from
+ * Content-Disposition. Errors are thrown like `call`'s.
+ */
+export async function fetchFile<K extends EndpointKey>(key: K, body: EndpointBody<K>): Promise<{ blob: Blob; fileName: string }> {
+  const i = key.indexOf(' ');
+  let res: Response;
+  try {
+    res = await fetch(key.slice(i + 1), { method: key.slice(0, i), credentials: 'same-origin', cache: 'no-store', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  } catch (e) {
+    throw new ApiClientError(0, 'network', e instanceof Error ? e.message : String(e));
+  }
+  if (!res.ok) {
+    let err: Partial<ApiError> & Record<string, unknown> = {};
+    try { err = (await res.json()) as typeof err; } catch { /* not JSON */ }
+    if (res.status === 401 && onUnauthorized) onUnauthorized();
+    throw new ApiClientError(res.status, typeof err.code === 'string' ? err.code : 'http', typeof err.error === 'string' ? err.error : `HTTP ${res.status}`, err, err.fields);
+  }
+  const fileName = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
+  return { blob: await res.blob(), fileName };
+}
+
 /** A backup's download link. */
 export const backupUrl = (file: string) => urlOf('/api/system/backups/:file', { file });
 

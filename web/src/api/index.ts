@@ -1,3 +1,3 @@
 export {
-  api, call, upload, backupUrl, ApiClientError, consumptionCsvUrl, isApiClientError, offline, queryString, setBearer, setUnauthorizedHandler, urlOf,
+  api, call, upload, fetchFile, backupUrl, ApiClientError, consumptionCsvUrl, isApiClientError, offline, queryString, setBearer, setUnauthorizedHandler, urlOf,
 } from './client';

@@ -14,3 +14,4 @@ export { GreenupPage } from './greenup';
 export { SettingsMenuPage, SettingsPage } from './settings';
 export { ChangeCodesPage, UsersPage } from './users';
 export { AlarmsPage } from './alarms';
+export { ReportsPage } from './reports';

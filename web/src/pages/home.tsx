@@ -16,7 +16,7 @@ const PAGE_ORDER: readonly PageName[] = [
 
 /** Pages that exist in this build, with their route. */
 const BUILT: Partial<Record<PageName, string>> = {
-  webServerConfig: '#/settings', systemConfig: '#/system', myPanelBoard: '#/panel', consumptions: '#/consumption', greenUp: '#/greenup', alarms: '#/alarms',
+  webServerConfig: '#/settings', systemConfig: '#/system', myPanelBoard: '#/panel', consumptions: '#/consumption', greenUp: '#/greenup', alarms: '#/alarms', reports: '#/reports',
 };
 
 export function HomePage() {

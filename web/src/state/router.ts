@@ -9,6 +9,7 @@
  *   the box as a system `#/settings/info|backup|update|https` (SYS-4…8)
  * - `#/change-codes` (AUTH-5)
  * - `#/alarms` Reports: alarms (NOTE-5)
+ * - `#/reports[/folder|data|pdf]` Reports & data download (HIST-4…6)
  * - Consumptions: `#/consumption[/total|overall|partials|compare|details[/<deviceId>]]` (CON-1…6),
  *   Tariffs views `#/consumption/tariffs`, `#/consumption/tariff-details[/<deviceId>]` (COST-5)
  * - `#/kiosk?token=…&views=…&every=…` (BEY-1: wall tablet, no login)
@@ -18,6 +19,8 @@ import { isCostType, type CostType } from '@ews/shared';
 
 export type GreenupTabName = 'live' | 'management' | 'details' | 'priorities' | 'settings' | 'decisions' | 'sessions';
 const GREENUP_TAB_NAMES: readonly GreenupTabName[] = ['live', 'management', 'details', 'priorities', 'settings', 'decisions', 'sessions'];
+export type ReportsTab = 'folder' | 'data' | 'pdf';
+export const REPORTS_TABS: readonly ReportsTab[] = ['folder', 'data', 'pdf'];
 export type StructureKind = 'loads' | 'groups' | 'panelboards';
 export type SettingsSection = 'network' | 'modbus' | 'time' | 'csv' | 'edition' | 'integrations' | 'email';
 export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['network', 'modbus', 'time', 'csv', 'edition', 'integrations', 'email'];
@@ -44,6 +47,8 @@ export type Route =
   | { name: 'links' }
   /** Reports: alarms (NOTE-5). */
   | { name: 'alarms' }
+  /** Reports & data download (HIST-4…6): `#/reports[/folder|data|pdf]`. */
+  | { name: 'reports'; tab: ReportsTab }
   /** Bill of consumptions: tariffs and cost rules of one energy type. */
   | { name: 'costs'; type: CostType }
   | { name: 'settings' }
@@ -82,6 +87,9 @@ export function parseHash(hash: string): Route {
   if (path === '/panel') return { name: 'panel' };
   if (path === '/change-codes') return { name: 'changeCodes' };
   if (path === '/alarms') return { name: 'alarms' };
+  if (path === '/reports') return { name: 'reports', tab: 'folder' };
+  const rm = /^\/reports\/(\w+)$/.exec(path);
+  if (rm) return (REPORTS_TABS as readonly string[]).includes(rm[1]) ? { name: 'reports', tab: rm[1] as ReportsTab } : { name: 'notFound' };
   let m = /^\/panel\/(\d+)$/.exec(path);
   if (m) return { name: 'measure', deviceId: Number(m[1]) };
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ByteWriter } from './varint';
 import { appendCounter, counterAtOrBefore, decodeCounter, emptyCounterDay, encodeCounter, regridCounter, FLAG } from './counter-bucket';
-import { appendStat, decodeStat, emptyStatDay, encodeStat, setStat, thinToHourly } from './stat-bucket';
+import { appendStat, decodeStat, emptyStatDay, encodeStat, isSealed, sealStat, setStat, statQuantum, statSlotCount, thinToHourly, type StatDay } from './stat-bucket';
 
 let seed = 7;
 const rnd = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
@@ -116,4 +116,43 @@ test('thinning to hourly: mean of averages, min of minima, max of maxima', () =>
   assert.deepEqual([h.avg[0], h.min[0], h.max[0]], [12 /* 11.5 rounded */, 5, 23]);
   assert.deepEqual([h.avg[1], h.min[1], h.max[1]], [16 /* 15.5 */, 9, 27]);
   assert.ok(Number.isNaN(h.avg[2]));
+});
+
+test('sealed statistics round-trip exactly: dense, sparse, spread, negative, huge, odd quanta, empty', () => {
+  let seed = 7;
+  const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  const cases: Array<[string, StatDay]> = [];
+  const make = (name: string, rate: number, q: number, fill: (d: StatDay, i: number) => void) => {
+    const d = emptyStatDay(rate, q);
+    for (let i = 0; i < d.avg.length; i++) fill(d, i);
+    cases.push([name, d]);
+  };
+  make('dense, read once per slot', 15, 0.1, (d, i) => setStat(d, i, 230 + rnd() * 4, NaN, NaN));
+  make('sparse with spread', 15, 1, (d, i) => { if (rnd() < 0.6) { const a = 5000 * rnd() - 2500; setStat(d, i, a, a - rnd() * 300, a + rnd() * 900); } });
+  make('huge values and jumps', 5, 1, (d, i) => { const a = (i % 7 === 0 ? 2 ** 49 : -(2 ** 40)) * rnd(); assert.ok(setStat(d, i, a, a - 2 ** 45 * rnd(), a + 3)); });
+  make('a quantum that is not a power of ten', 60, 0.25, (d, i) => setStat(d, i, 12 + rnd(), 11, 14));
+  make('one minute, constant', 1, 0.01, (d, i) => setStat(d, i, 49.99, 49.99, 49.99));
+  make('empty', 15, 0.1, () => {});
+  make('one slot', 15, 0.1, (d, i) => { if (i === 40) setStat(d, i, 1, 0.5, 2); });
+  for (const [name, d] of cases) {
+    const sealed = sealStat(d);
+    assert.ok(isSealed(sealed), name);
+    const back = decodeStat(sealed);
+    assert.equal(back.rateMin, d.rateMin, name);
+    assert.equal(back.quantum, d.quantum, name);
+    assert.equal(statSlotCount(sealed), d.avg.filter((a) => !Number.isNaN(a)).length, name);
+    for (const k of ['avg', 'min', 'max'] as const) assert.deepEqual([...back[k]], [...d[k]], `${name}: ${k}`);
+  }
+  const [, read] = cases[0];
+  assert.ok(sealStat(read).length < 96 * 1.2, `${sealStat(read).length} bytes for a day of 0.1 V read once per slot`);
+});
+
+test('the stored resolution is the unit\'s, or the register\'s when coarser', () => {
+  assert.equal(statQuantum('V', 'u32', 0.01), 0.1);
+  assert.equal(statQuantum('A', 'u32', 0.001), 0.01);
+  assert.equal(statQuantum('W', 's32', 10), 10);
+  assert.equal(statQuantum('', 's32', 0.001), 0.001);
+  assert.equal(statQuantum('V', 'float32', 1), 0.1);
+  assert.equal(statQuantum('m/s', 'float32', 1), 0.001);
+  assert.equal(statQuantum('m/s', 'u16', 0.5), 0.5);
 });

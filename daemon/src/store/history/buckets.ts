@@ -8,8 +8,8 @@
 import type { Database } from 'lmdb';
 import { ByteWriter } from './varint';
 import { appendCounter, decodeCounter, emptyCounterDay, encodeCounter, regridCounter, type CounterDay } from './counter-bucket';
-import { appendStat, decodeStat, emptyStatDay, encodeStat, regridStat, setStat, type StatDay } from './stat-bucket';
-import { gcd } from './keys';
+import { appendStat, decodeStat, emptyStatDay, encodeStat, regridStat, sealStat, setStat, STAT_MAGIC, type StatDay } from './stat-bucket';
+import { gcd, keyDay } from './keys';
 
 const DAY_MS = 86_400_000, MINUTE_MS = 60_000;
 const SLAB_BYTES = 256 * 1024;
@@ -109,14 +109,19 @@ export class BucketCache {
     setStat(e.stat, msInDay / (e.stat.rateMin * MINUTE_MS), avg, min, max);
   }
 
-  /** Puts every changed bucket (in key order), then forgets them all. */
-  flush(): number {
+  /**
+   * Puts every changed bucket (in key order), then forgets them all. Statistics of days before
+   * `sealBeforeDay` (days whose last slot is written) are put sealed.
+   */
+  flush(sealBeforeDay = -Infinity): number {
     const keys = [...this.entries.keys()].sort((a, b) => a - b);
     let puts = 0;
     for (const key of keys) {
       const e = this.entries.get(key)!;
       if (!e.dirty) continue;
-      const bytes = e.counter ? encodeCounter(e.counter, this.scratch) : e.stat ? encodeStat(e.stat, this.scratch) : e.w!.bytes();
+      const seal = keyDay(key) < sealBeforeDay && (e.stat !== null || (e.w !== null && e.w.buf[0] === STAT_MAGIC));
+      const bytes = seal ? sealStat(e.stat ?? decodeStat(e.w!.bytes()))
+        : e.counter ? encodeCounter(e.counter, this.scratch) : e.stat ? encodeStat(e.stat, this.scratch) : e.w!.bytes();
       if (key > this.lastKey) { this.db.putSync(key, bytes, { append: true }); this.lastKey = key; }
       else this.db.putSync(key, bytes);
       puts++;

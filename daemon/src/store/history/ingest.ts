@@ -12,6 +12,7 @@ import { counterAt } from './read';
 import { counterSeriesName, statSeriesName, type CounterStates, type SeriesInfo, type SeriesRegistry } from './series';
 import type { BucketCache, Entry } from './buckets';
 import { bucketKey, dayOf } from './keys';
+import { statQuantum } from './stat-bucket';
 
 // Local copies: hot loops should not go through module bindings.
 const DAY_MS = 86_400_000, MINUTE_MS = 60_000;
@@ -128,7 +129,7 @@ export class TickApplier {
         p.counters.push({ entry: null, key: -1, gen: -1, sid: series?.id ?? -1, hasRaw: true, key0: r.key, kind, width: registerWidth(r.type, r.scale), series, state: undefined, stateBatch: -1, scopes });
       } else if (r.statistic) {
         const series = this.ctx.registry.get(statSeriesName(deviceId, r.key));
-        p.stats.push({ entry: null, key: -1, gen: -1, sid: series?.id ?? -1, hasRaw: false, key0: r.key, unit: r.unit, quantum: series?.quantum ?? (r.type === 'float32' ? 0.001 : r.scale), series });
+        p.stats.push({ entry: null, key: -1, gen: -1, sid: series?.id ?? -1, hasRaw: false, key0: r.key, unit: r.unit, quantum: series?.quantum ?? statQuantum(r.unit, r.type, r.scale), series });
       }
     }
     this.plans.set(deviceId, p);

@@ -56,6 +56,13 @@ export class SeriesRegistry {
   all(): IterableIterator<SeriesInfo> { return this.byIdMap.values(); }
   get size(): number { return this.byIdMap.size; }
 
+  /** Rewrites a series' description (same id and name; inside the caller's write transaction). */
+  update(s: SeriesInfo): void {
+    if (this.byIdMap.get(s.id)?.name !== s.name) throw new HistoryError('bad-bucket', `no series ${s.id} named ${s.name}`);
+    this.meta.putSync(PREFIX + s.name, s);
+    this.byName.set(s.name, s); this.byIdMap.set(s.id, s);
+  }
+
   /** Returns the series, creating it (inside the caller's write transaction) if new. */
   ensure(info: Omit<SeriesInfo, 'id'>): SeriesInfo {
     const existing = this.byName.get(info.name);

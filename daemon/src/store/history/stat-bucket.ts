@@ -1,8 +1,14 @@
 /**
  * @module store/history/stat-bucket
  * One UTC day of one statistic (avg/min/max of an instantaneous quantity) in one LMDB value,
- * quantized to the register's resolution (`quantum`, e.g. 0.01 V): what the meter can resolve
- * is kept exactly. Layout (little-endian):
+ * quantized to the resolution the quantity really has (`quantum`, see `statQuantum`: 0.1 V,
+ * 0.01 A, 1 W…, or the register's own when coarser). Two layouts:
+ *
+ * - open (0x5A): the day being written, appended in place at each tick (`appendStat`);
+ * - sealed (0x5B, `sealStat`): a past day, or a block of `days` days thinned to hourly,
+ *   bit-packed with adaptive Rice codes; written by the retention rings once the day is over.
+ *
+ * Open layout (little-endian):
  *
  *   0  u8   magic 0x5A
  *   1  u8   rate (minutes per slot)
@@ -14,14 +20,47 @@
  *  [bitmap, 1 bit per slot]     when not dense
  *   per present slot: zigzag varint (avg − previous avg), varint (avg − min), varint (max − avg)
  *
- * A voltage or power that moves a little between slots takes 3–5 bytes per slot for all three.
+ * Sealed layout:
+ *
+ *  0  u8   magic 0x5B
+ *  1  u8   rate (minutes per slot)
+ *  2  u8   days covered (1, or the hourly block's length)
+ *  3  u8   bits: 1 dense, 2 spread (some min or max differs from the average), 4 EMA predictor
+ *  4  u8   quantum as 10^(code − 127), 10^−12…10^12, or 0xFF followed by f64
+ *     varint first present slot, varint n, [bitmap when not dense]
+ *     zigzag varint first average; u8 starting Rice parameter of the averages (and, with spread,
+ *     of avg − min and of max − avg)
+ *     bit stream, per present slot: the average's residual (zigzag; none for the first)
+ *     against the previous average or a moving mean (whichever is shorter for this bucket),
+ *     then, with spread, avg − min and max − avg
+ *
+ * A quantity that moves a little between slots and is read once per slot takes about a byte.
  */
 import { ByteReader, ByteWriter } from './varint';
+import { BitReader, BitWriter, RiceState, riceK0, unzigzag, zigzag } from './bits';
 import { HistoryError } from './errors';
 
 export const STAT_MAGIC = 0x5a;
+export const SEALED_MAGIC = 0x5b;
+const S_DENSE = 1, S_SPREAD = 2, S_EMA = 4;
 const BIT_DENSE = 4;
 const MAX_Q = 2 ** 50;
+
+/**
+ * The resolution a quantity really has, per unit: finer digits of a register are below what the
+ * meter measures (class 0.5 to 1: ±1 V on 230 V, ±1 % of a current or a power).
+ */
+export const UNIT_RESOLUTION: Readonly<Record<string, number>> = {
+  V: 0.1, A: 0.01, W: 1, var: 1, VA: 1, Hz: 0.01, '%': 0.1, '': 0.001, degC: 0.1,
+};
+
+/** The quantum a statistic is stored at: the unit's resolution, or the register's when coarser. */
+export function statQuantum(unit: string, type: string, scale: number): number {
+  const res = UNIT_RESOLUTION[unit];
+  const reg = type === 'float32' ? 0 : scale;
+  if (res === undefined) return reg || 0.001;
+  return Math.max(res, reg);
+}
 
 /** Values in quanta (integers); NaN where a slot has no value. */
 export interface StatDay {
@@ -32,8 +71,8 @@ export interface StatDay {
   max: Float64Array;
 }
 
-export function emptyStatDay(rateMin: number, quantum: number): StatDay {
-  const n = 1440 / rateMin;
+export function emptyStatDay(rateMin: number, quantum: number, days = 1): StatDay {
+  const n = (days * 1440) / rateMin;
   const nan = () => new Float64Array(n).fill(NaN);
   return { rateMin, quantum, avg: nan(), min: nan(), max: nan() };
 }
@@ -50,6 +89,7 @@ export function setStat(day: StatDay, slot: number, avg: number, min: number, ma
   return true;
 }
 
+/** Encodes a one-day bucket in the open (appendable) layout. */
 export function encodeStat(day: StatDay, w = new ByteWriter(256)): Uint8Array {
   w.len = 0;
   const slots = day.avg.length;
@@ -83,7 +123,9 @@ export function encodeStat(day: StatDay, w = new ByteWriter(256)): Uint8Array {
   return w.bytes();
 }
 
+/** Decodes a bucket of either layout. */
 export function decodeStat(bytes: Uint8Array): StatDay {
+  if (bytes[0] === SEALED_MAGIC) return unsealStat(bytes);
   const r = new ByteReader(bytes);
   if (bytes.length < 23 || r.u8() !== STAT_MAGIC) throw new HistoryError('bad-bucket', 'not a statistics bucket');
   const rateMin = r.u8();
@@ -114,7 +156,7 @@ export function decodeStat(bytes: Uint8Array): StatDay {
 /** Appends the next slot of a dense day in place; false when the slow path is needed. */
 export function appendStat(w: ByteWriter, slot: number, quantum: number, avg: number, min: number, max: number): boolean {
   const b = w.buf;
-  if (!(b[2] & BIT_DENSE)) return false;
+  if (b[0] !== STAT_MAGIC || !(b[2] & BIT_DENSE)) return false;
   const first = w.view.getUint16(3, true);
   const n = w.view.getUint16(5, true);
   if (n === 0 || slot !== first + n || slot >= 1440 / b[1] || w.view.getFloat64(7, true) !== quantum) return false;
@@ -155,3 +197,145 @@ export function thinToHourly(day: StatDay): StatDay {
   }
   return out;
 }
+
+// #region sealed layout
+
+const QUANTUM_CODES = new Map<number, number>(Array.from({ length: 25 }, (_, k) => [Number(`1e${k - 12}`), k + 115]));
+const CODE_QUANTA = new Map<number, number>([...QUANTUM_CODES].map(([q, c]) => [c, q]));
+
+const emaNext = (pred: number, a: number): number => Math.floor((3 * pred + a + 2) / 4);
+
+/** The zigzag residuals of the averages after the first, against the previous one or a moving mean. */
+function residuals(avg: Float64Array, present: number[], ema: boolean): Float64Array {
+  const out = new Float64Array(Math.max(0, present.length - 1));
+  let pred = avg[present[0]];
+  for (let k = 1; k < present.length; k++) {
+    const a = avg[present[k]];
+    out[k - 1] = zigzag(a - pred);
+    pred = ema ? emaNext(pred, a) : a;
+  }
+  return out;
+}
+
+function mean(xs: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
+  return xs.length ? s / xs.length : 0;
+}
+
+function packStream(res: Float64Array, lo: Float64Array, hi: Float64Array, spread: boolean, ka: number, kl: number, kh: number): Uint8Array {
+  const n = lo.length;
+  const w = new BitWriter(n * (spread ? 6 : 2) + 16);
+  const sa = new RiceState(ka), sl = new RiceState(kl), sh = new RiceState(kh);
+  for (let k = 0; k < n; k++) {
+    if (k > 0) sa.write(w, res[k - 1]);
+    if (spread) { sl.write(w, lo[k]); sh.write(w, hi[k]); }
+  }
+  return w.finish();
+}
+
+/** Encodes a bucket (one day, or a block of days) in the sealed, bit-packed layout. */
+export function sealStat(day: StatDay): Uint8Array {
+  const slots = day.avg.length;
+  const days = Math.round((slots * day.rateMin) / 1440);
+  const present: number[] = [];
+  for (let i = 0; i < slots; i++) if (!Number.isNaN(day.avg[i])) present.push(i);
+  const n = present.length;
+  let dense = true, spread = false;
+  const lo = new Float64Array(n), hi = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = present[k];
+    if (k > 0 && i !== present[k - 1] + 1) dense = false;
+    lo[k] = day.avg[i] - day.min[i]; hi[k] = day.max[i] - day.avg[i];
+    if (lo[k] !== 0 || hi[k] !== 0) spread = true;
+  }
+  let ema = false, stream: Uint8Array = new Uint8Array(0), ka = 0;
+  const kl = spread ? riceK0(mean(lo)) : 0, kh = spread ? riceK0(mean(hi)) : 0;
+  if (n > 0) {
+    const rd = residuals(day.avg, present, false), re = residuals(day.avg, present, true);
+    const kd = riceK0(mean(rd)), ke = riceK0(mean(re));
+    const bd = packStream(rd, lo, hi, spread, kd, kl, kh);
+    const be = packStream(re, lo, hi, spread, ke, kl, kh);
+    ema = be.length < bd.length;
+    stream = ema ? be : bd; ka = ema ? ke : kd;
+  }
+  const w = new ByteWriter(64 + stream.length);
+  const code = QUANTUM_CODES.get(day.quantum) ?? 0xff;
+  w.u8(SEALED_MAGIC); w.u8(day.rateMin); w.u8(days);
+  w.u8((dense ? S_DENSE : 0) | (spread ? S_SPREAD : 0) | (ema ? S_EMA : 0));
+  w.u8(code);
+  if (code === 0xff) w.f64(day.quantum);
+  w.varint(n > 0 ? present[0] : 0);
+  w.varint(n);
+  if (!dense) {
+    const bytes = Math.ceil(slots / 8);
+    w.ensure(bytes);
+    w.buf.fill(0, w.len, w.len + bytes);
+    for (const i of present) w.buf[w.len + (i >> 3)] |= 1 << (i & 7);
+    w.len += bytes;
+  }
+  if (n > 0) {
+    w.zigzag(day.avg[present[0]]);
+    w.u8(ka);
+    if (spread) { w.u8(kl); w.u8(kh); }
+  }
+  const out = new Uint8Array(w.len + stream.length);
+  out.set(w.bytes()); out.set(stream, w.len);
+  return out;
+}
+
+function unsealStat(bytes: Uint8Array): StatDay {
+  const r = new ByteReader(bytes);
+  if (bytes.length < 7 || r.u8() !== SEALED_MAGIC) throw new HistoryError('bad-bucket', 'not a sealed statistics bucket');
+  const rateMin = r.u8(), days = r.u8(), bits = r.u8(), code = r.u8();
+  const quantum = code === 0xff ? r.f64() : CODE_QUANTA.get(code) ?? NaN;
+  if (!(quantum > 0)) throw new HistoryError('bad-bucket', 'statistics bucket with a bad quantum');
+  const first = r.varint(), n = r.varint();
+  const day = emptyStatDay(rateMin, quantum, days);
+  const slots = day.avg.length;
+  const present: number[] = [];
+  if (bits & S_DENSE) for (let k = 0; k < n; k++) present.push(first + k);
+  else {
+    for (let i = 0; i < slots; i++) if (bytes[r.pos + (i >> 3)] & (1 << (i & 7))) present.push(i);
+    r.pos += Math.ceil(slots / 8);
+  }
+  if (n === 0) return day;
+  let pred = r.zigzag();
+  const spread = (bits & S_SPREAD) !== 0, ema = (bits & S_EMA) !== 0;
+  const sa = new RiceState(r.u8());
+  const sl = new RiceState(spread ? r.u8() : 0), sh = new RiceState(spread ? r.u8() : 0);
+  const br = new BitReader(bytes, r.pos);
+  for (let k = 0; k < n; k++) {
+    const i = present[k];
+    let a = pred;
+    if (k > 0) { a = pred + unzigzag(sa.read(br)); pred = ema ? emaNext(pred, a) : a; }
+    day.avg[i] = a;
+    day.min[i] = spread ? a - sl.read(br) : a;
+    day.max[i] = spread ? a + sh.read(br) : a;
+  }
+  return day;
+}
+
+/** Number of present slots of a bucket of either layout. */
+export function statSlotCount(bytes: Uint8Array): number {
+  if (bytes[0] === STAT_MAGIC) return bytes[5] | (bytes[6] << 8);
+  const r = new ByteReader(bytes);
+  r.pos = 5;
+  if (bytes[4] === 0xff) r.pos += 8;
+  r.varint();
+  return r.varint();
+}
+
+/** Is this bucket in the sealed layout? */
+export const isSealed = (bytes: Uint8Array): boolean => bytes[0] === SEALED_MAGIC;
+
+/** Requantizes a bucket to a coarser (or equal) quantum. */
+export function requantize(day: StatDay, quantum: number): StatDay {
+  if (day.quantum === quantum) return day;
+  const out = emptyStatDay(day.rateMin, quantum, Math.round((day.avg.length * day.rateMin) / 1440));
+  day.avg.forEach((a, i) => {
+    if (!Number.isNaN(a)) setStat(out, i, a * day.quantum, day.min[i] * day.quantum, day.max[i] * day.quantum);
+  });
+  return out;
+}
+// #endregion

@@ -14,6 +14,7 @@ import { counterAt, counterSlots, statSlots, type CounterSlot, type StatSlot } f
 import { DEFAULT_RETENTION, RetentionRings, type Retention } from './retention';
 import { DAY_MS, dayOf, intervalMinutes } from './keys';
 import { HistoryError } from './errors';
+import { migrateHistory, type MigrationReport } from './migrate';
 import { NO_TARIFF, TariffLedger, type LedgerProgress, type ProfileOf, type TariffProfile } from './tariff-ledger';
 
 export interface HistoryStoreOptions {
@@ -56,6 +57,8 @@ export class HistoryStore {
   private readonly tariffCache: BucketCache;
   private readonly ledger: TariffLedger;
   private closed = false;
+  /** What the forward migration at open did (undefined: the store was already current). */
+  readonly migration: MigrationReport | undefined;
 
   constructor(opts: HistoryStoreOptions) {
     this.dbs = opts.dbs;
@@ -68,6 +71,7 @@ export class HistoryStore {
     this.stats = new BucketCache(this.dbs.stats);
     this.rings = new RetentionRings({ counters: this.dbs.counters, stats: this.dbs.stats, statsHourly: this.dbs.statsHourly, tariffs: this.dbs.tariffs, meta: this.dbs.meta }, { ...DEFAULT_RETENTION, ...opts.retention });
     this.latest = this.dbs.meta.get(LATEST) as number | undefined;
+    this.migration = migrateHistory(this.dbs, this.registry, this.latest);
     this.fromDay = this.rings.counterFromDay();
     this.applier = new TickApplier({ registry: this.registry, states: this.states, counters: this.counters, stats: this.stats }, this.scopesOf);
     this.tariffCache = new BucketCache(this.dbs.tariffs);
@@ -108,14 +112,15 @@ export class HistoryStore {
         for (const tick of ticks) {
           const slotMs = Math.floor(tick.slotMs / I) * I;
           if (slotMs <= latest) { report.skipped++; continue; }
-          if (dayOf(slotMs) !== day) { report.puts += this.counters.flush() + this.stats.flush() + this.tariffCache.flush(); day = dayOf(slotMs); }
+          if (dayOf(slotMs) !== day) { report.puts += this.counters.flush() + this.stats.flush(dayOf(latest + I)) + this.tariffCache.flush(); day = dayOf(slotMs); }
           applier.apply({ slotMs, readings: tick.readings });
           this.ledger.afterTick(slotMs, I);
           this.observed.clear();
           latest = slotMs;
           report.ticks++;
         }
-        report.puts += this.counters.flush() + this.stats.flush() + this.tariffCache.flush();
+        // a day is over once its last slot is written: its statistics are put sealed
+        report.puts += this.counters.flush() + this.stats.flush(dayOf(latest + I)) + this.tariffCache.flush();
         this.ledger.flush();
         if (report.ticks === 0) return;
         this.dbs.meta.putSync(LATEST, latest);

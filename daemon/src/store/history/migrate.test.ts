@@ -1,0 +1,97 @@
+/**
+ * The forward migration of statistics (format 2): a store written in the format before (register
+ * resolution, every bucket in the appendable layout, no format key) opens with its series'
+ * quanta coarsened to the unit's resolution, its past days sealed, the open day still
+ * appendable, the values read back at the new resolution, and ingest going on from there.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabases } from '../db';
+import { SeriesRegistry, statSeriesName } from './series';
+import { emptyStatDay, encodeStat, isSealed, setStat, STAT_MAGIC } from './stat-bucket';
+import { bucketKey } from './keys';
+import { STAT_FORMAT, STAT_FORMAT_KEY } from './migrate';
+import { HistoryStore } from './store';
+import type { IngestRegister } from './ingest';
+
+const MIN = 60_000, DAY = 86_400_000;
+const DAY0 = Date.UTC(2026, 2, 1) / DAY;
+const volts = (d: number, i: number) => Math.round((229 + ((d * 97 + i * 31) % 400) / 100) * 100) / 100;
+
+/** Writes what the code before format 2 wrote: series at quantum 0.01 V, open-layout buckets. */
+function writeOldStore(dir: string): void {
+  const dbs = openDatabases(dir);
+  const h = dbs.history;
+  const registry = new SeriesRegistry(h.meta);
+  let id = 0;
+  h.root.transactionSync(() => {
+    id = registry.ensure({ name: statSeriesName(1, 'voltageL1V'), kind: 'statistic', scope: 'device:1', key: 'voltageL1V', unit: 'V', quantum: 0.01 }).id;
+    h.meta.putSync('latestSlotMs', (DAY0 + 3) * DAY + 10 * 15 * MIN);
+  });
+  h.statsRoot.transactionSync(() => {
+    for (let d = 0; d < 4; d++) {
+      const day = emptyStatDay(15, 0.01);
+      for (let i = 0; i < (d === 3 ? 11 : 96); i++) setStat(day, i, volts(d, i), volts(d, i) - 0.37, volts(d, i) + 1.04);
+      (d === 0 ? h.statsHourly : h.stats).putSync(bucketKey(DAY0 + d, id), Uint8Array.from(encodeStat(day)));
+    }
+  });
+  void dbs.close();
+}
+
+test('a store written before format 2 is migrated at open: coarser quanta, sealed past days, same values at the new resolution', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ews-migrate-'));
+  try {
+    writeOldStore(dir);
+    await new Promise((r) => setTimeout(r, 50));
+    const dbs = openDatabases(dir);
+    const store = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: 15 * MIN });
+    assert.deepEqual(store.migration, { from: 1, to: STAT_FORMAT, buckets: 4 });
+    assert.equal(dbs.history.meta.get(STAT_FORMAT_KEY), STAT_FORMAT);
+    const s = store.statisticSeries(1, 'voltageL1V')!;
+    assert.equal(s.quantum, 0.1);
+    for (let d = 0; d < 3; d++) assert.ok(isSealed(dbs.history[d === 0 ? 'statsHourly' : 'stats'].getBinary(bucketKey(DAY0 + d, s.id))!), `day ${d} sealed`);
+    assert.equal(dbs.history.stats.getBinary(bucketKey(DAY0 + 3, s.id))![0], STAT_MAGIC, 'the open day stays appendable');
+    const slots = store.statistics(1, 'voltageL1V', DAY0 * DAY, (DAY0 + 4) * DAY);
+    assert.equal(slots.length, 96 * 3 + 11);
+    for (const x of slots) {
+      const d = Math.floor(x.slotMs / DAY) - DAY0, i = (x.slotMs % DAY) / (15 * MIN);
+      // stored at 0.01 V before, requantized to 0.1 V
+      const r = (v: number) => Math.round(Math.round(Math.round(v / 0.01) * 0.01 / 0.1) * 0.1 * 1e9) / 1e9;
+      assert.deepEqual([x.avg, x.min, x.max], [r(volts(d, i)), r(volts(d, i) - 0.37), r(volts(d, i) + 1.04)], `day ${d} slot ${i}`);
+    }
+    // ingest goes on in the open day at the new resolution, and reopening does not migrate again
+    const regs: IngestRegister[] = [{ key: 'voltageL1V', type: 'u32', scale: 0.01, unit: 'V', statistic: true }];
+    store.ingest({ slotMs: (DAY0 + 3) * DAY + 11 * 15 * MIN, readings: [{ deviceId: 1, ok: true, values: { voltageL1V: { value: 231.26 } } }] }, () => regs);
+    const last = store.statistics(1, 'voltageL1V', (DAY0 + 3) * DAY + 11 * 15 * MIN, (DAY0 + 4) * DAY);
+    assert.deepEqual(last.map((x) => x.avg), [231.3]);
+    store.close();
+    await dbs.close();
+    const again = openDatabases(dir);
+    const reopened = new HistoryStore({ dbs: again.history, sampleIntervalMs: 15 * MIN });
+    assert.equal(reopened.migration, undefined);
+    assert.equal(reopened.statistics(1, 'voltageL1V', DAY0 * DAY, (DAY0 + 4) * DAY).length, 96 * 3 + 12);
+    reopened.close();
+    await again.close();
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('past days are sealed by the retention rings once the day is over', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ews-seal-'));
+  try {
+    const dbs = openDatabases(dir);
+    const store = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: 15 * MIN });
+    const regs: IngestRegister[] = [{ key: 'p', type: 's32', scale: 1, unit: 'W', statistic: true }];
+    for (let k = 0; k < 96 * 2 + 3; k++) store.ingest({ slotMs: DAY0 * DAY + k * 15 * MIN, readings: [{ deviceId: 1, ok: true, values: { p: { value: 1000 + ((k * 37) % 200) } } }] }, () => regs);
+    const id = store.statisticSeries(1, 'p')!.id;
+    assert.ok(isSealed(dbs.history.stats.getBinary(bucketKey(DAY0, id))!));
+    assert.ok(isSealed(dbs.history.stats.getBinary(bucketKey(DAY0 + 1, id))!));
+    assert.equal(dbs.history.stats.getBinary(bucketKey(DAY0 + 2, id))![0], STAT_MAGIC);
+    const got = store.statistics(1, 'p', DAY0 * DAY, (DAY0 + 3) * DAY).map((x) => x.avg);
+    assert.deepEqual(got, Array.from({ length: 96 * 2 + 3 }, (_, k) => 1000 + ((k * 37) % 200)));
+    store.close();
+    await dbs.close();
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
