@@ -29,7 +29,7 @@ const de = {
   'home.lockHint': 'Sperren vergisst auch diesen Browser: Bei der nächsten Anmeldung ist der PUK-Code erforderlich.',
   'home.soon': 'Demnächst',
   'page.webServerConfig': 'Webserver-Konfiguration',
-  'page.systemConfig': 'Systemkonfiguration',
+  'page.systemConfig': 'System\u00ADkonfiguration',
   'page.myPanelBoard': 'Mein Verteiler',
   'page.consumptions': 'Verbräuche: Daten & Diagramme',
   'page.reports': 'Berichte & Datendownload',
