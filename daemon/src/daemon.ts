@@ -280,7 +280,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const alarmWatcher = new AlarmWatcher(alarms, { poller, config, rules: () => notifier.rules.list() }, clock);
   // NOTE-1, NOTE-6: alert e-mails through a persisted outbox (sent in the background).
   const notifier = new Notifier({
-    root: dbs.root, alarms, device: (id) => config.device(id), clock, log: log.child('notify'),
+    root: dbs.root, alarms, device: (id) => config.device(id), clock, log: log.child('notify'), language: () => config.csv().defaultLanguage,
     ...(opts.smtpTrustedCaPem ? { email: { trustedCaPem: opts.smtpTrustedCaPem } } : {}),
     ...(opts.notifyBackoffMs ? { backoffMs: opts.notifyBackoffMs } : {}),
     ...(opts.telegram ? { telegram: opts.telegram } : {}),

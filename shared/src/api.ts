@@ -5,8 +5,10 @@
  */
 import { z } from 'zod';
 import { capabilitySchema, familySchema, energyTypeSchema, quantityGroupSchema, unitSchema } from './catalog';
+import { LANGUAGES } from './constants';
 
-export const healthResponseSchema = z.object({ ok: z.literal(true), version: z.string() });
+/** `defaultLanguage`: the box's "Default language" setting, which the login page opens in until the browser picks one (SYS-3). */
+export const healthResponseSchema = z.object({ ok: z.literal(true), version: z.string(), defaultLanguage: z.enum(LANGUAGES) });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
 export const pageSchema = z.enum([
@@ -85,8 +87,21 @@ export const liveValueSchema = z.object({
 });
 export type LiveValue = z.infer<typeof liveValueSchema>;
 
+/** A catalogue label: English text, and the message key + parameters every language renders it with (SYS-3). */
+export const catalogLabelFields = {
+  label: z.string(),
+  labelKey: z.string().optional(),
+  labelParams: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+};
+export interface CatalogLabel { label: string; labelKey?: string | undefined; labelParams?: Record<string, string | number> | undefined }
+
+/** A resolved register's label fields (the register key when the catalogue gives no label). */
+export function registerLabel(r: { key: string; label?: string | undefined; labelKey?: string | undefined; labelParams?: Record<string, string | number> | undefined }): CatalogLabel {
+  return { label: r.label ?? r.key, ...(r.labelKey ? { labelKey: r.labelKey, labelParams: r.labelParams ?? {} } : {}) };
+}
+
 export const measureDefSchema = z.object({
-  key: z.string(), label: z.string(), unit: unitSchema, group: quantityGroupSchema,
+  key: z.string(), ...catalogLabelFields, unit: unitSchema, group: quantityGroupSchema,
   phase: z.string().optional(),
 });
 export type MeasureDef = z.infer<typeof measureDefSchema>;

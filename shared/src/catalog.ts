@@ -47,6 +47,13 @@ export const registerSchema = z.object({
   unit: unitSchema,
   group: quantityGroupSchema,
   label: z.string().optional(),
+  /**
+   * The label's message key (`q.<labelKey>` in the SPA's dictionaries, SYS-3): every language
+   * renders it with `{phase}` (the register's phase: L1, L1-L2…), `{n}` (the repeat index) and
+   * `labelParams`; `label` stays the English text (a test checks they agree).
+   */
+  labelKey: z.string().regex(/^[a-z][A-Za-z0-9]*$/).optional(),
+  labelParams: z.record(z.string().regex(/^[a-z]+$/), z.union([z.string(), z.number()])).optional(),
   /** Phase or line the quantity belongs to, for table layout. */
   phase: z.enum(['L1', 'L2', 'L3', 'N', 'L12', 'L23', 'L31', 'total']).optional(),
   /** Marks a corrected running counter (energy, water, gas). */
@@ -234,12 +241,24 @@ export interface ResolvedRegister {
   unit: Unit;
   group: QuantityGroup;
   label?: string;
+  labelKey?: string;
+  labelParams?: Record<string, string | number>;
   phase?: RegisterDef['phase'];
   counter?: CounterKind;
   statistic: boolean;
   states?: Record<string, string>;
   /** A holding register that accepts writes (outputs and their settings). */
   writable?: boolean;
+}
+
+/** How a phase is written in labels: L12 → "L1-L2"; the total has none. */
+export function phaseLabel(phase: NonNullable<RegisterDef['phase']>): string {
+  return phase === 'total' ? '' : phase.length === 3 ? `L${phase[1]}-L${phase[2]}` : phase;
+}
+
+/** The message key of a switching command's label (`q.commandOpen`…). */
+export function commandLabelKey(kind: CommandKind): string {
+  return `command${kind[0].toUpperCase()}${kind.slice(1)}`;
 }
 
 /** The address offset of position `position` (1-based): pulse input, built-in input or remote EMS module. */
@@ -263,6 +282,7 @@ export function resolveRegisters(model: ModelDef, position?: number, side?: 'A' 
       group: r.group, statistic: r.statistic,
       ...(r.writable ? { writable: true } : {}),
       ...(r.label !== undefined ? { label: r.label } : {}),
+      ...(r.labelKey !== undefined ? { labelKey: r.labelKey, labelParams: { ...(r.phase ? { phase: phaseLabel(r.phase) } : {}), ...r.labelParams } } : {}),
       ...(r.phase !== undefined ? { phase: r.phase } : {}),
       ...(r.counter !== undefined ? { counter: r.counter } : {}),
       ...(r.states !== undefined ? { states: r.states } : {}),
@@ -273,6 +293,7 @@ export function resolveRegisters(model: ModelDef, position?: number, side?: 'A' 
       const n = r.repeat.first + i;
       const reg: ResolvedRegister = { ...base, key: r.key.replace('{n}', String(n)), address: base.address + i * stride };
       if (r.label) reg.label = r.label.replace('{n}', String(n));
+      if (base.labelParams) reg.labelParams = { ...base.labelParams, n };
       out.push(reg);
     }
   }
@@ -289,6 +310,6 @@ const GENERIC_TYPES: Record<1 | 2 | 4, RegisterType> = { 1: 'u16', 2: 'u32', 4: 
 export function genericRegisters(g: { fn: 3 | 4; address: number; words: 1 | 2 | 4; factor: number }): ResolvedRegister[] {
   return [{
     key: 'activeEnergyImportWh', address: g.address, fn: g.fn, type: GENERIC_TYPES[g.words], words: g.words, scale: g.factor,
-    unit: 'Wh', group: 'energy', label: 'Active energy +', phase: 'total', counter: 'activeEnergyImport', statistic: false,
+    unit: 'Wh', group: 'energy', label: 'Active energy +', labelKey: 'activeEnergyImport', labelParams: {}, phase: 'total', counter: 'activeEnergyImport', statistic: false,
   }];
 }

@@ -57,3 +57,13 @@ export const ALARM_TYPES = [
 ] as const;
 /** NOTE-1 SMTP connection security. */
 export const SMTP_SECURITY = ['ssl', 'starttls', 'none'] as const;
+
+export const PREDEFINED_LOADS: Array<{ id: string; name: string }> = [
+  { id: 'lighting', name: 'Lighting' }, { id: 'heating', name: 'Heating' },
+  { id: 'air-conditioning', name: 'Air conditioning' }, { id: 'ventilation', name: 'Ventilation' },
+  { id: 'power-sockets', name: 'Power sockets' }, { id: 'ev-charging', name: 'EV charging' },
+];
+/** The English names the default loads are created with (a renamed load keeps its own name in every language). */
+export const DEFAULT_LOAD_NAMES: Record<string, string> = {
+  ...Object.fromEntries(PREDEFINED_LOADS.map((l) => [l.id, l.name])), others: 'Others', water: 'Water', gas: 'Gas',
+};

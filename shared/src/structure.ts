@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { EDITIONS, MAX_GROUPS_PER_DEVICE } from './constants';
 import { capabilitySchema, commandKindSchema, deviceParameterSchema, energyTypeSchema, familySchema } from './catalog';
 import { deviceConfigSchema, genericRegisterSchema, gatewaySchema, remoteIdSchema } from './config';
-import { gatewaySummarySchema, liveValueSchema, measureDefSchema, statusReasonSchema } from './api';
+import { catalogLabelFields, gatewaySummarySchema, liveValueSchema, measureDefSchema, statusReasonSchema } from './api';
 
 const name = z.string().trim().min(1, 'a name is required').max(40, 'at most 40 characters');
 const description = z.string().trim().max(200, 'at most 200 characters');
@@ -37,11 +37,6 @@ export const loadInputSchema = z.object({ name, enabled: z.boolean().default(tru
 export type LoadInput = z.input<typeof loadInputSchema>;
 export const MAX_USER_LOADS = 8;
 export const MAX_LOADS = 14;
-export const PREDEFINED_LOADS: Array<{ id: string; name: string }> = [
-  { id: 'lighting', name: 'Lighting' }, { id: 'heating', name: 'Heating' },
-  { id: 'air-conditioning', name: 'Air conditioning' }, { id: 'ventilation', name: 'Ventilation' },
-  { id: 'power-sockets', name: 'Power sockets' }, { id: 'ev-charging', name: 'EV charging' },
-];
 
 export const groupSchema = z.object({
   id: z.string(),
@@ -101,7 +96,7 @@ export const catalogModelSchema = z.object({
   /** The model's quantities, for labels (Test results, custom I/O labels on `io`/`state` keys). */
   measures: z.array(measureDefSchema),
   /** Switching commands offered on the State/Com. page (DEV-2). */
-  commands: z.array(z.object({ kind: commandKindSchema, label: z.string() })).optional(),
+  commands: z.array(z.object({ kind: commandKindSchema, ...catalogLabelFields })).optional(),
   /** Outputs that can be switched and configured (DEV-3). */
   outputs: z.number().int().optional(),
 });

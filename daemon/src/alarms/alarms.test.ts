@@ -11,6 +11,9 @@ import { Outbox } from './outbox';
 import { AlertRules } from './rules';
 import { coveredPeriod, latestMomentDate, nextMomentDate } from './auto-reports';
 import { reportBaseName } from './report-builder';
+import { Notifier } from './notifier';
+import { mailText } from './mail-text';
+import { ALARM_TYPES, LANGUAGES, type CsvSettings } from '@ews/shared';
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'ews-alarms-'));
@@ -115,4 +118,32 @@ test('automatic reports: delivery moments are local midnights; a report covers t
   assert.deepEqual(coveredPeriod('yearly', { year: 2027, month: 1, day: 1 }), { from: { year: 2026, month: 1, day: 1 }, to: { year: 2026, month: 12, day: 31 }, label: '2026' });
   assert.equal(reportBaseName({ kind: 'detailed', period: 'monthly', label: '2026-11' }), 'detailed-monthly-report_2026-11');
   assert.equal(reportBaseName({ kind: 'summary', period: 'yearly', label: '2026' }), 'yearly-report_2026');
+});
+
+test('alert e-mails are written in the box\'s default language, read when the alarm is recorded (SYS-3)', async () => {
+  const s = setup();
+  const alarms = new AlarmLog({ root: s.root, clock: s.clock, pruneEveryMs: 0 });
+  let language: CsvSettings['defaultLanguage'] = 'de';
+  const notifier = new Notifier({ root: s.root, alarms, device: () => undefined, clock: s.clock, language: () => language, timezone: () => 'Europe/Paris', buildReport: () => Promise.resolve([]), backoffMs: { min: 3_600_000, max: 3_600_000 } });
+  await notifier.email.setSettings({ sender: 'box@example.com', user: '', server: '127.0.0.1', port: 1, security: 'none' });
+  await notifier.rules.create({ name: 'Alle', events: ['state-change', 'box-started'], email: { enabled: true, recipients: 'ops@example.com' } });
+  notifier.start();
+  alarms.record({ type: 'state-change', message: 'open', deviceId: 1, deviceName: 'Heizung', gatewayName: 'Local', address: 3 });
+  await until('queued', () => notifier.outbox.list().length === 1);
+  assert.equal(notifier.outbox.list()[0].subject, '[EWS] Zustandsänderung: Heizung (Local, Adresse 3)');
+  language = 'nl-BE';
+  alarms.record({ type: 'box-started', message: 'v1' });
+  await until('queued', () => notifier.outbox.list().length === 2);
+  assert.ok(notifier.outbox.list().some((i) => i.subject === '[EWS] Apparaat gestart: het apparaat'), 'nl-BE falls back to nl');
+  await notifier.stop();
+  await s.close();
+});
+
+test('every language has its mail strings (a regional variant through its parent), with the same placeholders', () => {
+  for (const l of LANGUAGES) {
+    const tx = mailText(l);
+    assert.equal(Object.keys(tx.types).length, ALARM_TYPES.length, l);
+    assert.match(tx.where, /\{gateway\}.*\{address\}/, l);
+    if (l !== 'en') assert.notEqual(tx.types['state-change'], mailText('en').types['state-change'], `${l} is translated`);
+  }
 });

@@ -4,7 +4,8 @@
  * through nodemailer, and the test message to the sender with the server's answer verbatim.
  */
 import type { Database } from 'lmdb';
-import { emailSettingsInputSchema, type EmailSettingsInput, type EmailSettingsView, type EmailTestResult } from '@ews/shared';
+import { emailSettingsInputSchema, type CsvSettings, type EmailSettingsInput, type EmailSettingsView, type EmailTestResult } from '@ews/shared';
+import { mailText } from './mail-text';
 
 export interface StoredEmailSettings {
   sender: string;
@@ -37,6 +38,8 @@ export interface EmailOptions {
   /** Extra CA certificates (PEM) to trust, e.g. a company mail server's own CA. */
   trustedCaPem?: string;
   connectionTimeoutMs?: number;
+  /** The box's default language (CSV settings), for the test message (SYS-3). */
+  language?: () => CsvSettings['defaultLanguage'];
 }
 
 const SETTINGS_KEY = 'email';
@@ -98,8 +101,8 @@ export class Email {
   async test(): Promise<EmailTestResult> {
     try {
       await this.send({
-        to: this.settingsCache.sender, subject: 'EWS test message',
-        text: 'This test message from your Energy Web Server shows that its e-mail settings work.',
+        to: this.settingsCache.sender, subject: mailText(this.opts.language?.() ?? 'en').testSubject,
+        text: mailText(this.opts.language?.() ?? 'en').testBody,
       });
       return { ok: true };
     } catch (err) {

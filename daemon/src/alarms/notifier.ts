@@ -7,7 +7,7 @@
  * (NOTE-6) live in their own LMDB database.
  */
 import type { RootDatabase } from 'lmdb';
-import type { Alarm, DeviceConfig } from '@ews/shared';
+import type { Alarm, CsvSettings, DeviceConfig } from '@ews/shared';
 import type { Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 import type { AlarmLog } from './log';
@@ -17,12 +17,8 @@ import { Telegram, type TelegramOptions } from './telegram';
 import { AlertRules, ruleMatches } from './rules';
 import { AutoReports, type ReportBuilder } from './auto-reports';
 
-/** Subject lines name the event in English: the box has no per-recipient language. */
-const SUBJECTS: Record<Alarm['type'], string> = {
-  'communication-error': 'Communication error', 'communication-restored': 'Communication restored', 'configuration-error': 'Configuration error',
-  'state-change': 'State change', 'configuration-change': 'Configuration change', 'fail-safe': 'Green\'Up fail-safe engaged',
-  'fail-safe-end': 'Green\'Up fail-safe ended', 'box-started': 'Box started', 'threshold-exceeded': 'Threshold exceeded', 'threshold-restored': 'Back within the threshold',
-};
+import { mailText } from './mail-text';
+
 
 export interface NotifierOptions {
   root: RootDatabase;
@@ -32,6 +28,8 @@ export interface NotifierOptions {
   log?: Logger;
   email?: EmailOptions;
   telegram?: Omit<TelegramOptions, 'clock' | 'log' | 'reply'>;
+  /** The box's "Default language" (CSV settings): alert e-mails are written in it (SYS-3). */
+  language?: () => CsvSettings['defaultLanguage'];
   backoffMs?: { min: number; max: number };
   expireMs?: number;
   /** The installation's time zone (automatic reports' moments are local midnights). */
@@ -54,7 +52,7 @@ export class Notifier {
     this.log = opts.log ?? silentLogger;
     // before the e-mail settings are read: their older alert fields become a rule
     this.rules = new AlertRules(db);
-    this.email = new Email(db, opts.email);
+    this.email = new Email(db, { ...opts.email, ...(opts.language ? { language: opts.language } : {}) });
     this.telegram = new Telegram(db, {
       ...opts.telegram, clock: opts.clock, log: this.log.child('telegram'),
       reply: (chatId, text) => { this.queue('telegram', { to: chatId, subject: 'Welcome', text }); },
@@ -96,13 +94,15 @@ export class Notifier {
       this.log.debug('alert not sent: the device excludes alerts', { deviceId: a.deviceId, type: a.type });
       return;
     }
-    const who = a.deviceName ? `${a.deviceName}${a.gatewayName ? ` (${a.gatewayName}, address ${a.address})` : ''}` : 'the box';
-    const text = [`${SUBJECTS[a.type]} — ${who}`, `When: ${a.at}`, `Details: ${a.message}`].join('\n');
+    const tx = mailText(this.opts.language?.() ?? 'en');
+    const where = a.gatewayName ? tx.where.replace('{gateway}', a.gatewayName).replace('{address}', String(a.address)) : '';
+    const who = a.deviceName ? `${a.deviceName}${where ? ` (${where})` : ''}` : tx.box;
+    const text = [`${tx.types[a.type]} — ${who}`, `${tx.when}: ${a.at}`, `${tx.details}: ${a.message}`].join('\n');
     // one message per recipient list and subject, one per Telegram person, however many rules match
     const sent = new Set<string>();
     for (const r of rules) {
       if (r.email.enabled && r.email.recipients) {
-        const subject = r.email.subject ? `${r.email.subject} — ${SUBJECTS[a.type]}: ${who}` : `[EWS] ${SUBJECTS[a.type]}: ${who}`;
+        const subject = r.email.subject ? `${r.email.subject} — ${tx.types[a.type]}: ${who}` : `[EWS] ${tx.types[a.type]}: ${who}`;
         const key = `email|${r.email.recipients}|${subject}`;
         if (!sent.has(key)) { sent.add(key); this.queue('email', { to: r.email.recipients, subject, text }); }
       }

@@ -2,7 +2,7 @@
  * @module api/devices
  * GET /api/devices/:id/live (read now, STO-2) and the DEV-1 summary of a device.
  */
-import { deviceAddressLabel, type DeviceSummary, type LiveResponse, type DeviceConfig, type MeasureDef } from '@ews/shared';
+import { deviceAddressLabel, registerLabel, type DeviceSummary, type LiveResponse, type DeviceConfig, type MeasureDef } from '@ews/shared';
 import type { ApiDeps } from './context';
 import type { Handlers } from './contract';
 import { ApiError } from './errors';
@@ -43,7 +43,7 @@ export function deviceHandlers(deps: ApiDeps): Handlers<'GET /api/devices/:id/li
       const plan = deps.poller.plan(d.id);
       const measures: MeasureDef[] = (plan?.registers ?? []).map((r) => ({
         // CAT-2 custom labels of inputs and outputs, wherever the input or output appears
-        key: r.key, label: d.labels[r.key] || (r.label ?? r.key), unit: r.unit, group: r.group, ...(r.phase ? { phase: r.phase } : {}),
+        key: r.key, ...(d.labels[r.key] ? { label: d.labels[r.key] } : registerLabel(r)), unit: r.unit, group: r.group, ...(r.phase ? { phase: r.phase } : {}),
       }));
       return {
         ...statusFields(state),

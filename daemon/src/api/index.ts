@@ -9,7 +9,7 @@ import { Hono, type Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { getCookie } from 'hono/cookie';
-import { resolveRegisters, type ModelDef } from '@ews/shared';
+import { commandLabelKey, registerLabel, resolveRegisters, type ModelDef } from '@ews/shared';
 import type { ApiDeps, Env } from './context';
 import { errorHandler, ApiError } from './errors';
 import { rightsMiddleware } from './rights';
@@ -61,13 +61,13 @@ export function createApi(deps: ApiDeps) {
   }));
   let openApi: ReturnType<typeof openApiDocument> | undefined;
   const handlers: Handlers = {
-    'GET /api/health': () => ({ ok: true as const, version: deps.version }),
+    'GET /api/health': () => ({ ok: true as const, version: deps.version, defaultLanguage: deps.config.csv().defaultLanguage }),
     'GET /api/openapi.json': () => (openApi ??= openApiDocument(deps.version)),
     'GET /api/catalog': () => deps.catalog.models.map((m) => ({
       family: m.family, model: m.model, label: m.label, energyType: m.energyType, capabilities: m.capabilities, parameters: m.parameters,
       ...(m.positions ? { positions: m.positions.count } : {}),
-      measures: resolveRegisters(m).map((r) => ({ key: r.key, label: r.label ?? r.key, unit: r.unit, group: r.group, ...(r.phase ? { phase: r.phase } : {}) })),
-      ...(m.commands.length ? { commands: m.commands.map((c) => ({ kind: c.kind, label: c.label })) } : {}),
+      measures: resolveRegisters(m).map((r) => ({ key: r.key, ...registerLabel(r), unit: r.unit, group: r.group, ...(r.phase ? { phase: r.phase } : {}) })),
+      ...(m.commands.length ? { commands: m.commands.map((c) => ({ kind: c.kind, label: c.label, labelKey: commandLabelKey(c.kind) })) } : {}),
       ...(outputCount(m) ? { outputs: outputCount(m) } : {}),
     })),
     ...sessionHandlers(deps),

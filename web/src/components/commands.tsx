@@ -7,7 +7,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { CatalogModel, CommandKind, CommandResult, DeviceSummary, LiveResponse, OutputConfig } from '@ews/shared';
 import { api } from '../api';
-import { t, type MessageKey } from '../i18n';
+import { t, tLabel, type MessageKey } from '../i18n';
 
 let catalogOnce: Promise<CatalogModel[]> | undefined;
 function catalogModels(): Promise<CatalogModel[]> {
@@ -59,7 +59,7 @@ export function CommandPanel({ device, live, onDone }: { device: DeviceSummary; 
         <div class="toolbar" id="device-commands">
           {commands.map((c) => (
             <button key={c.kind} type="button" data-command={c.kind} disabled={busy.value}
-              onClick={() => { pending.value = { label: c.label, run: () => api.switchDevice(device.id, c.kind as CommandKind) }; }}>{c.label}</button>
+              onClick={() => { pending.value = { label: tLabel(c), run: () => api.switchDevice(device.id, c.kind as CommandKind) }; }}>{tLabel(c)}</button>
           ))}
         </div>
       ) : null}

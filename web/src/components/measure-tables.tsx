@@ -1,7 +1,7 @@
 /** The measure tables of one quantity group (CON-7). Values come from the live reading. */
 import type { LiveResponse } from '@ews/shared';
-import { formatQuantity } from '@ews/shared';
-import { t, tLabel, type MessageKey } from '../i18n';
+import { formatQuantity, type CatalogLabel } from '@ews/shared';
+import { formatNumber, t, tLabel, type MessageKey } from '../i18n';
 import type { MeasureSection, MeasureTable } from '../state/measure-layout';
 
 type Values = LiveResponse['values'];
@@ -11,7 +11,7 @@ function Value({ values, k }: { values: Values; k: string | undefined }) {
   const v = values[k];
   return (
     <td class="num" data-key={k} data-value={v === undefined ? '' : String(v.value)}>
-      {v === undefined ? '—' : formatQuantity(v.value, v.unit)}
+      {v === undefined ? '—' : formatQuantity(v.value, v.unit, 2, formatNumber)}
     </td>
   );
 }
@@ -26,7 +26,7 @@ function Table({ table, values }: { table: MeasureTable; values: Values }) {
       <table class="measures">
         <tbody>
           {table.rows.map((r) => (
-            <tr key={r.key}><th scope="row">{tLabel(r.label)}</th><Value values={values} k={r.key} /></tr>
+            <tr key={r.key}><th scope="row">{tLabel(r.text)}</th><Value values={values} k={r.key} /></tr>
           ))}
         </tbody>
       </table>
@@ -40,7 +40,7 @@ function Table({ table, values }: { table: MeasureTable; values: Values }) {
           <tbody>
             {table.rows.map((r) => (
               <tr key={r.label}>
-                <th scope="row">{tLabel(r.label)}</th>
+                <th scope="row">{tLabel(r.text)}</th>
                 {table.columns.map((c) => <Value key={c} values={values} k={r.cells[c]} />)}
               </tr>
             ))}
@@ -50,11 +50,11 @@ function Table({ table, values }: { table: MeasureTable; values: Values }) {
     );
   }
   // Quantity names span their phase columns: "Voltage harmonic" over L1 L2 L3.
-  const spans: Array<{ label: string; n: number }> = [];
+  const spans: Array<{ label: string; text: CatalogLabel; n: number }> = [];
   for (const c of table.columns) {
     const last = spans[spans.length - 1];
     if (last && last.label === c.label) last.n++;
-    else spans.push({ label: c.label, n: 1 });
+    else spans.push({ label: c.label, text: c.text, n: 1 });
   }
   const phased = table.columns.some((c) => c.phase);
   return (
@@ -63,7 +63,7 @@ function Table({ table, values }: { table: MeasureTable; values: Values }) {
         <thead>
           <tr>
             <th rowSpan={phased ? 2 : 1}>{t('measure.rank')}</th>
-            {spans.map((sp, i) => <th key={i} colSpan={sp.n} class="num span">{tLabel(sp.label)}</th>)}
+            {spans.map((sp, i) => <th key={i} colSpan={sp.n} class="num span">{tLabel(sp.text)}</th>)}
           </tr>
           {phased ? <tr>{table.columns.map((c) => <th key={c.id} class="num">{c.phase ? phaseLabel(c.phase) : ''}</th>)}</tr> : null}
         </thead>

@@ -6,14 +6,14 @@
 import { useModel, useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { CatalogModel, DeviceDetail, DeviceInput, DeviceSummary, DeviceTestResult, Family, MeasureDef } from '@ews/shared';
-import { MAX_GROUPS_PER_DEVICE, SLAVE_UNIT_ID, TOTAL_REMOTE_ID, formatQuantity } from '@ews/shared';
+import { MAX_GROUPS_PER_DEVICE, SLAVE_UNIT_ID, TOTAL_REMOTE_ID, formatQuantity, type CatalogLabel } from '@ews/shared';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/dialog';
 import { Check, Field, FormMessage, OnOff, num, problemOf, useAction } from '../components/form';
 import { Page } from '../components/layout';
 import { ListStatus, reasonText } from '../components/status';
-import { t, tLabel, type MessageKey } from '../i18n';
-import { ioPoints, testRows } from '../state/catalog';
+import { formatNumber, loadName, t, tLabel, type MessageKey } from '../i18n';
+import { ioPoints, labelOf, testRows } from '../state/catalog';
 import { formatHex, parseHex } from '../state/hex';
 import { navigate, paths } from '../state/router';
 import { SystemPoll, catalog, deviceList, gateways, groups, loads, modelOf, reload, remoteId } from '../state/system';
@@ -362,7 +362,7 @@ function DeviceForm({ gatewayId, detail, onSaved }: { gatewayId: string; detail?
         ) : (
           <select data-testid="device-load" value={d.loadId} onChange={(e) => set({ loadId: e.currentTarget.value })}>
             <option value="">{t('dev.noLoad')}</option>
-            {loadChoices.map((l) => <option key={l.id} value={l.id}>{l.name}{l.enabled ? '' : ` (${t('cfg.disabled')})`}</option>)}
+            {loadChoices.map((l) => <option key={l.id} value={l.id}>{loadName(l)}{l.enabled ? '' : ` (${t('cfg.disabled')})`}</option>)}
           </select>
         )}
       </Field>
@@ -456,14 +456,14 @@ function IoLabels({ draft: d, set, errors, measures }: {
   const ios = ioPoints(measures);
   // Labels saved before, whose key the model does not list (kept, editable).
   const known = new Set(ios.map((x) => x.key));
-  const rows = [...ios.map((m) => ({ key: m.key, label: m.label })), ...Object.keys(d.labels).filter((k) => !known.has(k)).map((k) => ({ key: k, label: k }))];
+  const rows: Array<CatalogLabel & { key: string }> = [...ios.map((m) => ({ key: m.key, ...labelOf(m) })), ...Object.keys(d.labels).filter((k) => !known.has(k)).map((k) => ({ key: k, label: k }))];
   return (
     <div class="io-labels" data-testid="device-labels">
       <h3>{t('dev.labels')}</h3>
       {rows.map((r) => (
-        <Field key={r.key} label={tLabel(r.label)} name={`labels.${r.key}`} errors={errors}>
+        <Field key={r.key} label={tLabel(r)} name={`labels.${r.key}`} errors={errors}>
           <input
-            data-testid={`device-label-${r.key}`} value={d.labels[r.key] ?? ''} maxLength={40} placeholder={tLabel(r.label)}
+            data-testid={`device-label-${r.key}`} value={d.labels[r.key] ?? ''} maxLength={40} placeholder={tLabel(r)}
             onInput={(e) => set({ labels: { ...d.labels, [r.key]: e.currentTarget.value } })}
           />
         </Field>
@@ -480,13 +480,13 @@ function TestResult({ result, measures }: { result: DeviceTestResult | { ok: fal
   const values = testRows(result.values ?? {}, measures);
   return (
     <div class="test-values" role="status" data-testid="device-test-result" data-ok="true">
-      <p class="ok-msg">{t('dev.testOk', { n: values.length })}</p>
+      <p class="ok-msg">{t('dev.testOk', { count: values.length })}</p>
       {values.length ? (
         <div class="scroll test-scroll">
           <table class="measures">
             <tbody>
               {values.map((r) => (
-                <tr key={r.key}><th scope="row">{tLabel(r.label)}</th><td class="num" data-key={r.key} data-value={String(r.value)}>{formatQuantity(r.value, r.unit)}</td></tr>
+                <tr key={r.key}><th scope="row">{tLabel(r)}</th><td class="num" data-key={r.key} data-value={String(r.value)}>{formatQuantity(r.value, r.unit, 2, formatNumber)}</td></tr>
               ))}
             </tbody>
           </table>

@@ -57,7 +57,7 @@ function GatewayItem({ g, active }: { g: GatewayView; active: boolean }) {
         <span class="item-main"><b>{g.name}</b><small class="muted">{g.kind === 'local' ? g.host : `${g.host}:${g.port}`}</small></span>
         <span class="item-side">
           <ListStatus status={g.status} reason={g.statusReason} />
-          {count !== undefined ? <small class="muted">{t('gw.devices', { n: count })}</small> : null}
+          {count !== undefined ? <small class="muted">{t('gw.devices', { count: count })}</small> : null}
         </span>
       </a>
     </li>

@@ -5,6 +5,7 @@ import type { Page as PageName } from '@ews/shared';
 import { ConfirmDialog } from '../components/dialog';
 import { TileIcon } from '../components/icons';
 import { Page } from '../components/layout';
+import { LangPicker } from '../components/lang-picker';
 import { t, type MessageKey } from '../i18n';
 import { sessionModel } from '../state/session';
 
@@ -34,7 +35,10 @@ export function HomePage() {
 
   return (
     <Page id="home-page" title={t('app.title')} actions={actions}>
-      <p class="muted" id="home-user">{t('home.user', { name: s.user.name })}</p>
+      <div class="home-head">
+        <p class="muted" id="home-user">{t('home.user', { name: s.user.name })}</p>
+        <LangPicker id="home-lang" />
+      </div>
       <nav class="tiles">
         {pages.map((p) => {
           const href = BUILT[p];

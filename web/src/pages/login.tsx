@@ -1,6 +1,7 @@
 /** Login (AUTH-4): PIN, then PUK when the daemon asks for it; the display language (SYS-3). */
 import { useSignal, useSignalEffect } from '@preact/signals';
-import { LANGS, lang, langName, setLang, t, formatWait } from '../i18n';
+import { t, formatWait } from '../i18n';
+import { LangPicker } from '../components/lang-picker';
 import { sessionModel } from '../state/session';
 import { OfflineMark } from '../components/layout';
 import { offline } from '../api';
@@ -88,14 +89,7 @@ export function LoginPage() {
         ) : null}
         {message ? <p class="error" id="login-error" role="alert">{message}</p> : null}
         <button id="login-submit" class="primary" type="submit" disabled={busy.value || waiting}>{t('login.submit')}</button>
-        <div class="langs" role="group" aria-label={t('login.language')}>
-          {LANGS.map((l) => (
-            <button
-              key={l} type="button" class={l === lang.value ? 'lang active' : 'lang'} data-lang={l}
-              aria-pressed={l === lang.value} onClick={() => setLang(l)}
-            >{langName(l)}</button>
-          ))}
-        </div>
+        <LangPicker id="login-lang" />
       </form>
     </div>
   );

@@ -53,7 +53,7 @@ export function PanelPage() {
             </select>
           </label>
         </div>
-        {m.loaded.value ? <span class="muted" id="device-count">{t('panel.count', { n: list.length })}</span> : null}
+        {m.loaded.value ? <span class="muted" id="device-count">{t('panel.count', { count: list.length })}</span> : null}
       </div>
       {!m.loaded.value ? (
         m.error.value ? <p class="error">{t('common.error', { message: m.error.value })}</p> : <p class="muted">{t('common.loading')}</p>

@@ -12,7 +12,7 @@ import type { DeviceSummary, ExportState, FolderEntry, Group, HistoryStatus, Loa
 import { call, fetchFile, urlOf } from '../api';
 import { Page } from '../components/layout';
 import { problemOf } from '../components/form';
-import { lang, t, formatDateTime, type MessageKey } from '../i18n';
+import { LANG_PARENT, lang, t, formatDateTime, type MessageKey } from '../i18n';
 import { sessionModel } from '../state/session';
 import { REPORTS_TABS, type ReportsTab } from '../state/router';
 
@@ -278,7 +278,7 @@ function PdfTab() {
     if (type.value === 'detailed' && !deviceIds.length) { message.value = { ok: false, text: t('rep.chooseOne') }; return; }
     const date = period.value === 'month' ? `${month.value}-01` : `${year.value}-01-01`;
     busy.value = true;
-    fetchFile('POST /api/reports', { type: type.value, period: period.value, date, language: lang.value === 'fr' ? 'fr' : 'en', ...(type.value === 'detailed' ? { deviceIds } : {}) })
+    fetchFile('POST /api/reports', { type: type.value, period: period.value, date, language: (LANG_PARENT[lang.value] ?? lang.value) === 'fr' ? 'fr' : 'en', ...(type.value === 'detailed' ? { deviceIds } : {}) })
       .then(({ blob, fileName }) => { save(blob, fileName); message.value = { ok: true, text: t('rep.saved', { file: fileName }) }; },
         (e) => { message.value = { ok: false, text: problemOf(e).message }; })
       .finally(() => { busy.value = false; });

@@ -126,7 +126,7 @@ export function ScanPage({ gatewayId }: { gatewayId: string }) {
       for (const f of chosen) out[keyOf(f)] = { ...out[keyOf(f)]!, added: true, checked: false, error: undefined };
       rows.value = out;
       await reload('devices').catch(() => undefined);
-      return t('scan.added', { n: chosen.length });
+      return t('scan.added', { count: chosen.length });
     });
     if (ok) navigate(paths.devices(gatewayId));
   }
@@ -173,7 +173,7 @@ export function ScanPage({ gatewayId }: { gatewayId: string }) {
           </div>
           {s.probeReplyStartMs !== null ? <p class="muted note-small" data-testid="scan-probe">{t('scan.probe', { ms: s.probeReplyStartMs })}</p> : null}
           {s.error ? <p class="error" role="alert">{s.error}</p> : null}
-          <p data-testid="scan-found-count" data-n={s.found.length}>{t('scan.found', { n: s.found.length })}</p>
+          <p data-testid="scan-found-count" data-n={s.found.length}>{t('scan.found', { count: s.found.length })}</p>
           {s.found.length ? (
             <>
               <div class="buttons small">

@@ -9,7 +9,7 @@ import { api } from '../api';
 import { ConfirmDialog } from '../components/dialog';
 import { Field, FormMessage, OnOff, problemOf, useAction } from '../components/form';
 import { Page } from '../components/layout';
-import { t, type MessageKey } from '../i18n';
+import { loadName, t, type MessageKey } from '../i18n';
 import type { StructureKind } from '../state/router';
 import { SystemPoll, gateways, groups, loads, panelBoards, reload, remoteId } from '../state/system';
 
@@ -75,7 +75,7 @@ export function StructurePage({ kind }: { kind: StructureKind }) {
                     aria-current={i.id === selected.value ? 'true' : undefined} onClick={() => { selected.value = i.id; }}
                   >
                     <span class="item-main">
-                      <b>{i.name}</b>
+                      <b>{def.part === 'loads' ? loadName(i) : i.name}</b>
                       <small class="muted">
                         {def.remote ? `${t('cfg.remoteId')} ${def.remote(i)}` : ''}
                         {kindOf(i) && kindOf(i) !== 'user' ? `${def.remote ? ' · ' : ''}${t(`load.kind.${kindOf(i)}` as MessageKey)}` : ''}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CostRuleInput, Tariff } from '@ews/shared';
-import { lang, t } from '../i18n';
+import { lang, loadLang, t } from '../i18n';
 import {
   currentPrice, daysSummary, formatLocalMinute, formatPrice, listFieldErrors, moveRule, newRuleDraft, nextColor, normalizeCurrency,
   parsePrice, priceUnit, putRule, removeRule, ruleDraftOf, ruleFieldErrors, ruleInputOf, ruleSummary, tariffDraftErrors,
@@ -66,7 +66,7 @@ test('field errors of a list answer go to their rule', () => {
   assert.deepEqual(listFieldErrors(fields).map((e) => [e.index, e.field]), [[null, ''], [0, 'from'], [2, 'timeTo'], [2, 'days'], [2, 'days'], [12, 'to']]);
 });
 
-test('rule summaries (the manual examples)', () => {
+test('rule summaries (the manual examples)', async () => {
   lang.value = 'en';
   const base = { tariffId: 't', repeatEveryYear: false, timeFrom: '00:00', timeTo: '23:59' } as const;
   const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
@@ -83,6 +83,7 @@ test('rule summaries (the manual examples)', () => {
   assert.equal(daysSummary(['sat', 'sun'], t), 'Sat, Sun');
   assert.equal(daysSummary(['sun', 'mon', 'wed', 'thu', 'fri'], t), 'Mon, Wed–Fri, Sun');
   assert.equal(daysSummary([], t), 'No day');
+  await loadLang('fr');
   lang.value = 'fr';
   assert.deepEqual(ruleSummary({ ...base, from: '2020-12-25', repeatEveryYear: true, days: ['sat', 'sun'] }, t, 'fr'), {
     validity: '25 décembre, chaque année', time: 'Toute la journée', days: 'sam., dim.',

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MeasureDef } from '@ews/shared';
-import { layoutMeasures, stripPhase } from './measure-layout';
+import { layoutMeasures, stripPhase, type MeasureTable } from './measure-layout';
 
 test('labels lose their phase', () => {
   assert.equal(stripPhase('Current L1', 'L1'), 'Current');
@@ -17,6 +17,24 @@ test('labels lose their phase', () => {
 // Labels and keys in the style of the catalogue (daemon/catalog/multifunction/F3N200.json).
 const M = (key: string, label: string, group: MeasureDef['group'], unit: MeasureDef['unit'], phase?: MeasureDef['phase']): MeasureDef =>
   ({ key, label, group, unit, ...(phase ? { phase } : {}) });
+
+/** The tables without their `text` (label fields, checked on their own below). */
+function plain(tables: MeasureTable[]): unknown {
+  return JSON.parse(JSON.stringify(tables, (k, v: unknown) => (k === 'text' ? undefined : v)));
+}
+
+test('rows and columns carry the catalogue\'s label key; a row drops its phase, a harmonics column its phase and rank', () => {
+  const k = (key: string, label: string, labelKey: string, phase: MeasureDef['phase'], n?: number): MeasureDef =>
+    ({ key, label, labelKey, labelParams: { phase: phase === 'L12' ? 'L1-L2' : phase!, ...(n ? { n } : {}) }, group: 'voltage', unit: 'V', phase });
+  const s = layoutMeasures([k('voltageL1V', 'Voltage L1-N', 'voltagePhaseNeutral', 'L1'), k('voltageL2V', 'Voltage L2-N', 'voltagePhaseNeutral', 'L2')]);
+  const table = s[0]!.tables[0]!;
+  assert.equal(table.kind, 'phases');
+  if (table.kind === 'phases') assert.deepEqual(table.rows[0]!.text, { label: 'Voltage', labelKey: 'voltagePhaseNeutral', labelParams: { phase: '' } });
+  const h = layoutMeasures([1, 3].map((n) => ({ ...k(`harmonicVoltageL1H${n}Pct`, `Voltage L1 harmonic ${n}`, 'voltageHarmonic', 'L1', n), group: 'harmonics' as const, unit: '%' as const })));
+  const ht = h[0]!.tables[0]!;
+  if (ht.kind !== 'harmonics') assert.fail('harmonics');
+  else assert.deepEqual(ht.columns[0]!.text, { label: 'Voltage harmonic', labelKey: 'voltageHarmonic', labelParams: { phase: '', n: '' } });
+});
 
 test('phases become columns, line-to-line in a table of its own, groups in first-seen order', () => {
   const m: MeasureDef[] = [
@@ -37,18 +55,18 @@ test('phases become columns, line-to-line in a table of its own, groups in first
   ];
   const s = layoutMeasures(m);
   assert.deepEqual(s.map((x) => x.group), ['voltage', 'frequency', 'current', 'power', 'energy', 'thd']);
-  assert.deepEqual(s[0]!.tables, [
+  assert.deepEqual(plain(s[0]!.tables), [
     { kind: 'phases', columns: ['L1', 'L2'], rows: [{ label: 'Voltage', cells: { L1: 'voltageL1V', L2: 'voltageL2V' } }] },
     { kind: 'phases', columns: ['L12', 'L23'], rows: [{ label: 'Voltage', cells: { L12: 'voltageL12V', L23: 'voltageL23V' } }] },
   ]);
-  assert.deepEqual(s[1]!.tables, [{ kind: 'list', rows: [{ label: 'Frequency', key: 'frequencyHz' }] }]);
-  assert.deepEqual(s[2]!.tables, [{ kind: 'phases', columns: ['L1', 'N'], rows: [{ label: 'Current', cells: { L1: 'currentL1A', N: 'currentNA' } }] }]);
-  assert.deepEqual(s[3]!.tables, [{ kind: 'phases', columns: ['L1', 'total'], rows: [
+  assert.deepEqual(plain(s[1]!.tables), [{ kind: 'list', rows: [{ label: 'Frequency', key: 'frequencyHz' }] }]);
+  assert.deepEqual(plain(s[2]!.tables), [{ kind: 'phases', columns: ['L1', 'N'], rows: [{ label: 'Current', cells: { L1: 'currentL1A', N: 'currentNA' } }] }]);
+  assert.deepEqual(plain(s[3]!.tables), [{ kind: 'phases', columns: ['L1', 'total'], rows: [
     { label: 'Active power', cells: { total: 'activePowerW', L1: 'activePowerL1W' } },
     { label: 'Reactive power', cells: { total: 'reactivePowerVar', L1: 'reactivePowerL1Var' } },
   ] }]);
-  assert.deepEqual(s[4]!.tables, [{ kind: 'list', rows: [{ label: 'Active energy +', key: 'activeEnergyImportWh' }] }]);
-  assert.deepEqual(s[5]!.tables, [{ kind: 'phases', columns: ['L1', 'N'], rows: [{ label: 'THD current', cells: { L1: 'thdCurrentL1Pct', N: 'thdCurrentNPct' } }] }]);
+  assert.deepEqual(plain(s[4]!.tables), [{ kind: 'list', rows: [{ label: 'Active energy +', key: 'activeEnergyImportWh' }] }]);
+  assert.deepEqual(plain(s[5]!.tables), [{ kind: 'phases', columns: ['L1', 'N'], rows: [{ label: 'THD current', cells: { L1: 'thdCurrentL1Pct', N: 'thdCurrentNPct' } }] }]);
 });
 
 test('harmonics are a table by rank, one column per quantity and phase', () => {

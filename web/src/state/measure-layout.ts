@@ -4,7 +4,7 @@
  * group, phases as columns where the measures carry a phase, harmonics as a table by rank.
  * Pure functions, no DOM.
  */
-import type { MeasureDef, QuantityGroup } from '@ews/shared';
+import type { CatalogLabel, MeasureDef, QuantityGroup } from '@ews/shared';
 
 type Phase = NonNullable<MeasureDef['phase']>;
 
@@ -12,16 +12,17 @@ type Phase = NonNullable<MeasureDef['phase']>;
 const LN_PHASES = ['L1', 'L2', 'L3', 'N', 'total'];
 const LL_PHASES = ['L12', 'L23', 'L31'];
 
-export interface ListTable { kind: 'list'; rows: Array<{ label: string; key: string }> }
+/** Rows and columns carry their English `label` and their `text` (message key, SYS-3) to show. */
+export interface ListTable { kind: 'list'; rows: Array<{ label: string; text: CatalogLabel; key: string }> }
 export interface PhaseTable {
   kind: 'phases';
   columns: string[];
-  rows: Array<{ label: string; cells: Record<string, string> }>;
+  rows: Array<{ label: string; text: CatalogLabel; cells: Record<string, string> }>;
 }
 export interface HarmonicsTable {
   kind: 'harmonics';
   /** One column per series (quantity × phase); `label` names the quantity without the phase. */
-  columns: Array<{ id: string; label: string; phase?: string }>;
+  columns: Array<{ id: string; label: string; text: CatalogLabel; phase?: string }>;
   rows: Array<{ rank: number; cells: Record<string, string> }>;
 }
 export type MeasureTable = ListTable | PhaseTable | HarmonicsTable;
@@ -38,6 +39,14 @@ const PHASE_IN_LABEL: Record<string, string> = {
   L1: 'L1(?:-N)?', L2: 'L2(?:-N)?', L3: 'L3(?:-N)?', N: 'N',
   L12: 'L1-?L2|L12|U12', L23: 'L2-?L3|L23|U23', L31: 'L3-?L1|L31|U31', total: 'total|sum|Σ',
 };
+
+/** The label fields of a measure, with `blank` parameters emptied (a row named without its phase, a column without its rank). */
+function textOf(m: MeasureDef, label: string, blank: string[] = []): CatalogLabel {
+  if (!m.labelKey) return { label };
+  const params: Record<string, string | number> = { ...m.labelParams };
+  for (const b of blank) params[b] = '';
+  return { label, labelKey: m.labelKey, labelParams: params };
+}
 
 function trimSeparators(s: string): string {
   return s.replace(/[\s,:(\-–]+$/, '').trim();
@@ -59,7 +68,7 @@ function phaseTables(measures: MeasureDef[]): MeasureTable[] {
   }));
   for (const m of measures) {
     const set = m.phase ? sets.find((s) => s.cols.includes(m.phase!)) : undefined;
-    if (!set) { plain.rows.push({ label: m.label, key: m.key }); continue; }
+    if (!set) { plain.rows.push({ label: m.label, text: textOf(m, m.label), key: m.key }); continue; }
     const id = rowId(m);
     let row = set.rows.find((r) => r.id === id && !r.members.some((x) => x.phase === m.phase));
     if (!row) { row = { id, members: [] }; set.rows.push(row); }
@@ -75,11 +84,11 @@ function phaseTables(measures: MeasureDef[]): MeasureTable[] {
       const label = stripPhase(r.members[0]!.label, r.members[0]!.phase);
       const cells: Record<string, string> = {};
       for (const m of r.members) cells[m.phase!] = m.key;
-      return { label, cells };
+      return { label, text: textOf(r.members[0]!, label, ['phase']), cells };
     });
     if (used.length === 1 && used[0] === 'total') {
       // Only totals: a plain list reads better than a one-column table.
-      tables.push({ kind: 'list', rows: set.rows.map((r) => ({ label: r.members[0]!.label, key: r.members[0]!.key })) });
+      tables.push({ kind: 'list', rows: set.rows.map((r) => ({ label: r.members[0]!.label, text: textOf(r.members[0]!, r.members[0]!.label), key: r.members[0]!.key })) });
     } else {
       tables.push({ kind: 'phases', columns: used, rows });
     }
@@ -99,7 +108,7 @@ function harmonicsTable(measures: MeasureDef[]): HarmonicsTable | null {
     const id = `${base.slice(0, match.index)}#${base.slice(match.index + match[1]!.length)}|${m.phase ?? ''}`;
     if (!columns.some((c) => c.id === id)) {
       const label = stripPhase(m.label.replace(new RegExp(`\\s*(?:rank|h|#)?\\s*\\b${rank}\\b`, 'i'), '').replace(/\s{2,}/g, ' ').trim(), m.phase);
-      columns.push({ id, label: label || m.label, ...(m.phase ? { phase: m.phase } : {}) });
+      columns.push({ id, label: label || m.label, text: textOf(m, label || m.label, ['phase', 'n']), ...(m.phase ? { phase: m.phase } : {}) });
     }
     let row = byRank.get(rank);
     if (!row) { row = {}; byRank.set(rank, row); }

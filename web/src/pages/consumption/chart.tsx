@@ -9,7 +9,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import { formatQuantity } from '@ews/shared';
-import { lang, t } from '../../i18n';
+import { formatNumber, lang, t } from '../../i18n';
 import { axisUnit, barLabel, barTitle, drawnBars, stack, sumOf, tickText, totalsPerBar, type ChartData, type ChartSeries } from '../../state/consumption';
 import { formatMoney, moneyTick } from '../../state/costs-view';
 
@@ -158,7 +158,7 @@ export function BarChart({ data, testid = 'chart', big = false, toggles }: {
 }
 
 export function fmtValue(v: number | null | undefined, unit: 'Wh' | 'dm3'): string {
-  return v === null || v === undefined ? '—' : formatQuantity(v, unit);
+  return v === null || v === undefined ? '—' : formatQuantity(v, unit, 2, formatNumber);
 }
 
 /** A value of a chart: an amount in its currency, or a quantity in its unit. */

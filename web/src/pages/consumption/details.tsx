@@ -13,7 +13,7 @@ import { api, offline } from '../../api';
 import type { ConsumptionQuery } from '@ews/shared';
 import { MeasureSectionView } from '../../components/measure-tables';
 import { ListStatus } from '../../components/status';
-import { formatTime, t, type MessageKey } from '../../i18n';
+import { formatTime, loadName, t, type MessageKey } from '../../i18n';
 import { stackedChart } from '../../state/consumption';
 import { costChart, equivalentChart, pickUnit, unitsFor, type DisplayUnit } from '../../state/costs-view';
 import { LiveModel } from '../../state/live';
@@ -61,7 +61,7 @@ export function DeviceSplit({ deviceId, route, prefix, children }: {
           ) : null}
           <optgroup label={t('cons.loads')}>
             {(loads.list ?? []).filter((l) => l.enabled).map((l) => (
-              <option key={l.id} value={`load:${l.id}`}>{l.id === 'others' ? t('cons.others') : l.name}</option>
+              <option key={l.id} value={`load:${l.id}`}>{l.id === 'others' ? t('cons.others') : loadName(l)}</option>
             ))}
           </optgroup>
         </Select>

@@ -10,7 +10,7 @@ import { computed, signal, useSignal } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
 import { api, isApiClientError, setBearer } from '../../api';
 import type { ConsumptionQuery, ConsumptionResult } from '@ews/shared';
-import { lang, LANGS, setLang, t, type Lang, type MessageKey } from '../../i18n';
+import { lang, LANGS, showLang, t, type Lang, type MessageKey } from '../../i18n';
 import {
   overallQueries, parseKioskEvery, parseKioskViews, periodTitle, stackedChart, todayIn, type KioskView,
 } from '../../state/consumption';
@@ -174,7 +174,7 @@ function Clock() {
 export function KioskPage({ query }: { query: Record<string, string> }) {
   // The bearer must be in place before any child fetches: set during the first render.
   const token = useMemo(() => {
-    if (query.lang && (LANGS as string[]).includes(query.lang) && query.lang !== lang.value) setLang(query.lang as Lang);
+    if (query.lang && (LANGS as string[]).includes(query.lang) && query.lang !== lang.value) void showLang(query.lang as Lang);
     const tk = kioskToken(query.token);
     setBearer(tk);
     return tk;

@@ -7,7 +7,7 @@ import { signal } from '@preact/signals';
 import { useMemo } from 'preact/hooks';
 import type { CostType } from '@ews/shared';
 import type { ConsumptionQuery, ConsumptionResult } from '@ews/shared';
-import { lang, t, type MessageKey } from '../../i18n';
+import { lang, loadName, t, type MessageKey } from '../../i18n';
 import { barTitle, ENERGY_COLORS, overallQueries, periodTotals, stackedChart, sumOf, totalsPerBar, type EnergyUnit } from '../../state/consumption';
 import { costChart, costStateOf, equivalentWh, formatMoney, periodCosts, pickUnit, type DisplayUnit } from '../../state/costs-view';
 import { BarChart, fmtValue } from './chart';
@@ -19,6 +19,7 @@ import { Pie } from './pie';
 /** Series labels the daemon gives in English or as ids: "Others", the energy types, "Total". */
 export function seriesLabel(key: string, label: string): string {
   if (key === 'load:others') return t('cons.others');
+  if (key.startsWith('load:')) return loadName({ id: key.slice(5), name: label });
   if (key === 'total') return t('cons.total');
   if (key === 'type:electricity' || key === 'type:gas' || key === 'type:water') return t(`energy.${key.slice(5)}` as MessageKey);
   return label;

@@ -38,7 +38,7 @@ export function TariffsCard({ m, type, onEdit, onDelete }: { m: Costs; type: Cos
             } else if (next?.from) {
               parts.push(t('costs.priceNotYet', { price: price(next.price), unit, date: next.from }));
             }
-            if (x.prices.length > 1) parts.push(t('costs.priceCount', { n: x.prices.length }));
+            if (x.prices.length > 1) parts.push(t('costs.priceCount', { count: x.prices.length }));
             return (
               <li key={x.id} class="item cost-tariff" data-testid="tariff-row" data-id={x.id} data-name={x.name} style={{ borderLeftColor: x.color }}>
                 <span class="cost-swatch" style={{ background: x.color }} data-testid="tariff-swatch" data-color={x.color} aria-hidden="true" />
