@@ -22,7 +22,7 @@ export function historyWorker(opts: { dataDir: string; historyDir: string; log: 
   const running = new Set<ChildProcess>();
   const run: HistoryWorker = (job, onProgress) => new Promise((resolve, reject) => {
     const { file, args } = workerCommand();
-    const child = spawn(process.execPath, [...args, file, job, opts.dataDir, opts.historyDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...args, file, job, opts.dataDir, opts.historyDir], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
     running.add(child);
     let result: RebuildResult | undefined;
     let error: string | undefined;

@@ -14,6 +14,10 @@ const JOBS: readonly HistoryJob[] = ['catch-up', 'rebuild', 'rebuild-fresh'];
 const [job, dataDir, historyDir] = process.argv.slice(2) as [HistoryJob, string, string];
 const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
+// The daemon's IPC channel closes when it ends, even killed (SIGKILL): the worker ends with it
+// and writes nothing more into a folder nobody records.
+process.on('disconnect', () => process.exit(2));
+
 async function main(): Promise<void> {
   if (!JOBS.includes(job) || !dataDir || !historyDir) throw new Error(`usage: history-worker <${JOBS.join('|')}> <dataDir> <historyDir>`);
   setTimeZoneLookup(knowsTimeZone);
