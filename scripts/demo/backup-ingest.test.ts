@@ -50,7 +50,8 @@ before(async () => {
 after(async () => {
   await source?.stop();
   await fresh?.stop();
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  // retried: a history worker the killed daemon left may still be finishing a file
+  for (const d of dirs) await rm(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 test('a backup taken while the demo ingests, restored into a fresh box, answers as the source for every closed slot', { timeout: 240_000 }, async () => {
