@@ -56,12 +56,13 @@ const profiles: ProfileOf = (() => {
   return (kind) => (kind === 'electricity' ? electricity : none);
 })();
 
-function memory(pid: number): { rss: number; hwm: number } {
+/** VmRSS, VmHWM and the anonymous part of the RSS (heap; the rest is mapped files: the store's pages, code). */
+function memory(pid: number): { rss: number; hwm: number; anon: number } {
   try {
     const s = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? 0) * 1024;
-    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
-  } catch { return { rss: 0, hwm: 0 }; }
+    return { rss: kb('VmRSS'), hwm: kb('VmHWM'), anon: kb('RssAnon') };
+  } catch { return { rss: 0, hwm: 0, anon: 0 }; }
 }
 
 /** The daemon's child processes (its worker: history folder jobs, data downloads). */
@@ -73,21 +74,23 @@ function childrenOf(pid: number): number[] {
  * Samples the daemon's VmRSS every 50 ms while `work` runs, and its children's (the worker's:
  * on the box they share the unit's MemoryMax); answers its result and the peaks.
  */
-async function watched<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peakRss: number; beforeRss: number; childrenPeakRss: number; totalPeakRss: number }> {
+async function watched<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peakRss: number; beforeRss: number; childrenPeakRss: number; childrenPeakAnon: number; totalPeakRss: number }> {
   const beforeRss = memory(pid).rss;
-  let peakRss = beforeRss, childrenPeakRss = 0, totalPeakRss = beforeRss;
+  let peakRss = beforeRss, childrenPeakRss = 0, childrenPeakAnon = 0, totalPeakRss = beforeRss;
   const sample = () => {
     const own = memory(pid).rss;
-    const children = childrenOf(pid).reduce((sum, c) => sum + memory(c).rss, 0);
+    const kids = childrenOf(pid).map(memory);
+    const children = kids.reduce((sum, m) => sum + m.rss, 0);
     peakRss = Math.max(peakRss, own);
     childrenPeakRss = Math.max(childrenPeakRss, children);
+    childrenPeakAnon = Math.max(childrenPeakAnon, kids.reduce((sum, m) => sum + m.anon, 0));
     totalPeakRss = Math.max(totalPeakRss, own + children);
   };
   const timer = setInterval(sample, 50);
   try {
     const result = await work();
     sample();
-    return { result, peakRss, beforeRss, childrenPeakRss, totalPeakRss };
+    return { result, peakRss, beforeRss, childrenPeakRss, childrenPeakAnon, totalPeakRss };
   } finally { clearInterval(timer); }
 }
 
@@ -186,7 +189,7 @@ async function main(): Promise<void> {
       bench: 'export', what: 'reportdata.zip', devices, days: spec.days, rate: '15min', costs: true,
       buildMs: Math.round(exp.result.builtMs), withDownloadMs: Math.round(exp.result.totalMs), zipBytes: exp.result.bytes, zipMB: mb(exp.result.bytes),
       daemonRssIdleMB: mb(idleRss), daemonRssBeforeMB: mb(exp.beforeRss), daemonPeakRssMB: mb(exp.peakRss), budgetMB: 150, withinBudget: exp.peakRss <= 150 * MB,
-      workerPeakRssMB: mb(exp.childrenPeakRss), daemonAndWorkerPeakRssMB: mb(exp.totalPeakRss), pollResets: resets,
+      workerPeakRssMB: mb(exp.childrenPeakRss), workerPeakRssAnonMB: mb(exp.childrenPeakAnon), daemonAndWorkerPeakRssMB: mb(exp.totalPeakRss), pollResets: resets,
     });
 
     // 5. a yearly Detailed PDF of 30 devices
