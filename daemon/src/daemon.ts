@@ -29,8 +29,8 @@ import { Greenup, greenupSettingsFile, storedGreenupSettings, type PriceSource }
 import { Interop } from './interop/index';
 import { AlarmLog, AlarmWatcher, Notifier, reportBuilder } from './alarms/index';
 import { HistoryFolder, FtpAccess, WebDavAccess, folderStructure, settingsFiles, slotCosts, type HistoryJob } from './files/index';
-import { historyWorker } from './history-jobs';
-import { Exports, renderReport, type ReportInput, type RenderedReport, type ReportSource } from './reports/index';
+import { workerJobs } from './history-jobs';
+import { Exports, buildExport, renderReport, type ExportJobRequest, type ExportResult, type ReportInput, type RenderedReport, type ReportSource } from './reports/index';
 import { systemClock, type Clock } from './util/clock';
 import { createLogger, type Logger } from './util/log';
 
@@ -211,7 +211,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   // History folder (HIST-2…4): rows appended after each stored tick, settings files on changes;
   // long catch-ups and rebuilds in the worker process (they read the whole store).
   const historyDir = opts.historyDir ?? join(opts.dataDir, 'history');
-  const historyJobs = historyWorker({ dataDir: opts.dataDir, historyDir, log: log.child('files') });
+  const historyJobs = workerJobs({ dataDir: opts.dataDir, historyDir, log: log.child('files') });
   const folder = new HistoryFolder({
     root: historyDir, stateDir: join(opts.dataDir, 'history-state'), store: history, worker: historyJobs.run,
     timezone: () => energy.timezone,
@@ -242,22 +242,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   };
   await syncFtp();
   const webdav = new WebDavAccess({ root: folder.root, mountPath: '/dav', checkPassword: checkFolderPassword, log: log.child('webdav') });
-  // Data download (HIST-5)
-  const labels = scopeLabels(config);
-  const describe = (scope: string) => {
-    const [kind, id] = [scope.slice(0, scope.indexOf(':')), scope.slice(scope.indexOf(':') + 1)];
-    const typeOf = (d: { family: string; model: string }) => catalog.get(d.family, d.model)?.energyType ?? 'none';
-    const typesOf = (devices: Array<{ family: string; model: string }>) => (['electricity', 'gas', 'water'] as const).filter((t) => devices.some((d) => typeOf(d) === t));
-    if (kind === 'device') { const d = config.device(Number(id)); return d ? { label: `${d.id} ${d.name}`, types: typesOf([d]) } : undefined; }
-    if (kind === 'group') { const g = config.groups().find((x) => x.id === id); return g ? { label: g.name, types: typesOf(config.devices().filter((d) => d.groupIds.includes(id))) } : undefined; }
-    if (kind === 'load') { const l = config.loads().find((x) => x.id === id); return l && l.kind !== 'water' && l.kind !== 'gas' ? { label: labels(scope) ?? l.name, types: ['electricity' as const] } : undefined; }
-    return undefined;
-  };
-  const exportsJobs = new Exports({
-    dir: join(opts.dataDir, 'exports'), store: history, timezone: () => energy.timezone,
-    format: () => ({ decimalSeparator: config.csv().decimalSeparator, fieldSeparator: config.csv().fieldSeparator }),
-    costs: slotCosts(config, history), currency: () => config.costSettings().currency, describe, log: log.child('exports'),
-  });
+  // Data download (HIST-5): each zip built in the worker process (it reads the whole store)
+  const describe = exportScopes(config, catalog);
+  const exportsJobs = new Exports({ dir: join(opts.dataDir, 'exports'), run: historyJobs.exportZip, log: log.child('exports') });
   // PDF reports (HIST-6): the figures through the consumption API's own calls (Energy + Costs).
   const reportSource: ReportSource = {
     consumption: (q) => { const r = energy.consumption(q); return q.costs ? costs.addCosts(r) : r; },
@@ -445,6 +432,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       if (httpsServer) await new Promise<void>((resolve) => httpsServer!.close(() => resolve()));
       await chain;
       folder.close();
+      exportsJobs.stop();
       historyJobs.stop();
       await folder.idle();
       await gateways.stop();
@@ -452,6 +440,42 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await dbs.close();
     },
   };
+}
+
+/** The data download's scopes: a scope's label and energy types, from the configuration (undefined: it names nothing). */
+function exportScopes(config: ConfigStore, catalog: Catalog) {
+  const labels = scopeLabels(config);
+  return (scope: string) => {
+    const [kind, id] = [scope.slice(0, scope.indexOf(':')), scope.slice(scope.indexOf(':') + 1)];
+    const typeOf = (d: { family: string; model: string }) => catalog.get(d.family, d.model)?.energyType ?? 'none';
+    const typesOf = (devices: Array<{ family: string; model: string }>) => (['electricity', 'gas', 'water'] as const).filter((t) => devices.some((d) => typeOf(d) === t));
+    if (kind === 'device') { const d = config.device(Number(id)); return d ? { label: `${d.id} ${d.name}`, types: typesOf([d]) } : undefined; }
+    if (kind === 'group') { const g = config.groups().find((x) => x.id === id); return g ? { label: g.name, types: typesOf(config.devices().filter((d) => d.groupIds.includes(id))) } : undefined; }
+    if (kind === 'load') { const l = config.loads().find((x) => x.id === id); return l && l.kind !== 'water' && l.kind !== 'gas' ? { label: labels(scope) ?? l.name, types: ['electricity' as const] } : undefined; }
+    return undefined;
+  };
+}
+
+/**
+ * A data download's `reportdata.zip` built from a data folder the daemon has open (its worker
+ * process): the environments opened read-only, the configuration as last committed.
+ */
+export async function runExportJob(opts: { dataDir: string; path: string; request: ExportJobRequest; catalog?: Catalog; log?: Logger; onProgress?: (percent: number) => void }): Promise<ExportResult> {
+  const catalog = opts.catalog ?? loadCatalog();
+  const dbs = openDatabases(opts.dataDir, { readOnly: true });
+  try {
+    const config = new ConfigStore(dbs, catalog);
+    const history = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: config.general().sampleRateMin * 60_000 });
+    try {
+      return await buildExport({
+        store: history, timezone: config.time().timezone,
+        format: { decimalSeparator: config.csv().decimalSeparator, fieldSeparator: config.csv().fieldSeparator },
+        costs: slotCosts(config, history), currency: config.costSettings().currency, describe: exportScopes(config, catalog),
+      }, opts.request, opts.path, opts.onProgress);
+    } finally { history.close(); }
+  } finally {
+    await dbs.close();
+  }
 }
 
 /**

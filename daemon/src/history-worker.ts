@@ -1,17 +1,24 @@
 /**
- * The history folder's worker process (`node history-worker.js <job> <dataDir> <historyDir>`):
- * a catch-up or a rebuild of the folder (files/folder), run apart from the daemon because it
- * reads the whole store (see `HistoryWorker`). Prints `{"percent": n}` lines, then
- * `{"ok": true, …result}` and exits 0, or `{"error": "…"}` and exits 1.
+ * The worker process of the jobs that read the whole store, run apart from the daemon so that
+ * the store's pages they touch do not stay in the daemon's memory (see history-jobs.ts):
+ * - `node history-worker.js <catch-up|rebuild|rebuild-fresh> <dataDir> <historyDir>`: a catch-up
+ *   or a rebuild of the history folder (files/folder, `HistoryWorker`);
+ * - `node history-worker.js export <dataDir> <zipPath> <request JSON>`: a data download's
+ *   `reportdata.zip` (reports/export), read from the store opened read-only, with the
+ *   configuration (devices, groups, loads, tariffs, CSV separators, currency, time zone) the
+ *   daemon last committed.
+ * Prints `{"percent": n}` lines, then `{"ok": true, …result}` and exits 0, or `{"error": "…"}`
+ * and exits 1.
  */
 import { setTimeZoneLookup } from '@ews/shared';
 import { knowsTimeZone } from './energy/index';
-import { runHistoryFolderJob } from './daemon';
+import { runExportJob, runHistoryFolderJob } from './daemon';
 import { createLogger } from './util/log';
 import type { HistoryJob } from './files/index';
+import type { ExportJobRequest } from './reports/index';
 
-const JOBS: readonly HistoryJob[] = ['catch-up', 'rebuild', 'rebuild-fresh'];
-const [job, dataDir, historyDir] = process.argv.slice(2) as [HistoryJob, string, string];
+const JOBS: ReadonlyArray<HistoryJob | 'export'> = ['catch-up', 'rebuild', 'rebuild-fresh', 'export'];
+const [job, dataDir, target, request] = process.argv.slice(2) as [HistoryJob | 'export', string, string, string | undefined];
 const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
 // The daemon's IPC channel closes when it ends, even killed (SIGKILL): the worker ends with it
@@ -19,13 +26,19 @@ const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 process.on('disconnect', () => process.exit(2));
 
 async function main(): Promise<void> {
-  if (!JOBS.includes(job) || !dataDir || !historyDir) throw new Error(`usage: history-worker <${JOBS.join('|')}> <dataDir> <historyDir>`);
+  if (!JOBS.includes(job) || !dataDir || !target || (job === 'export' && !request)) {
+    throw new Error(`usage: history-worker <catch-up|rebuild|rebuild-fresh> <dataDir> <historyDir> | export <dataDir> <zipPath> <request JSON>`);
+  }
   setTimeZoneLookup(knowsTimeZone);
   let last = -1;
-  const result = await runHistoryFolderJob({
-    dataDir, historyDir, job, log: createLogger('ews').child('history-worker'),
-    onProgress: (p) => { const n = Math.floor(p); if (n !== last) { last = n; say({ percent: n }); } },
-  });
+  const onProgress = (p: number) => { const n = Math.floor(p); if (n !== last) { last = n; say({ percent: n }); } };
+  const log = createLogger('ews').child('history-worker');
+  if (job === 'export') {
+    const result = await runExportJob({ dataDir, path: target, request: JSON.parse(request!) as ExportJobRequest, log, onProgress });
+    say({ ok: true, ...result });
+    return;
+  }
+  const result = await runHistoryFolderJob({ dataDir, historyDir: target, job, log, onProgress });
   say({ ok: true, ...result });
 }
 

@@ -205,7 +205,7 @@ test('HIST-5: data download with progress; reportdata.zip totals equal the API',
   });
   assert.equal(start.status, 202, JSON.stringify(start.body));
   let state = start.body;
-  for (let i = 0; i < 200 && !state.done; i++) {
+  for (let i = 0; i < 600 && !state.done; i++) { // built in the worker process: its start takes a moment
     await new Promise((r) => setTimeout(r, 50));
     state = (await rig.api<typeof state>(`/api/exports/${start.body.id}`)).body;
   }

@@ -40,7 +40,7 @@ export function tariffBars(
   const byTariff: TariffEnergySeries[] = [];
   for (const t of tariffs) {
     const at = (ms: number) => store.tariffEnergyAt(scope, counter, t.id, ms);
-    const edges = bounds.map(at);
+    const edges = store.tariffEnergyAtEach(scope, counter, t.id, bounds);
     const spans = priceSpans(t, opts.timezone);
     const energy: Array<number | null> = [];
     const cost: Array<number | null> = [];

@@ -80,12 +80,16 @@ function migrateStatistics(root: RootDatabase, statsRoot: RootDatabase, bucket: 
   }
 }
 
-export function openDatabases(dataDir: string): Databases {
-  mkdirSync(dataDir, { recursive: true });
+/**
+ * Opens the data folder's two environments. `readOnly`: a reader beside the daemon (a worker
+ * process: data download) that never writes; the daemon must have opened (and migrated) them first.
+ */
+export function openDatabases(dataDir: string, opts: { readOnly?: boolean } = {}): Databases {
+  if (!opts.readOnly) mkdirSync(dataDir, { recursive: true });
   // No OS read-ahead on the map: charts read scattered day buckets, and read-ahead would pull
   // neighbouring pages into memory for nothing (MDB_NORDAHEAD; the box has 512 MB).
   // `noReadAhead` is a documented lmdb-js option missing from its type declarations.
-  const options: Parameters<typeof open>[0] & { noReadAhead: boolean } = { path: join(dataDir, 'ews.lmdb'), maxDbs: 32, noReadAhead: true };
+  const options: Parameters<typeof open>[0] & { noReadAhead: boolean } = { path: join(dataDir, 'ews.lmdb'), maxDbs: 32, noReadAhead: true, ...(opts.readOnly ? { readOnly: true } : {}) };
   const root = open(options);
   const statsRoot = open({ ...options, path: join(dataDir, 'ews-stats.lmdb'), maxDbs: 4 });
   const config = root.openDB<unknown, string>({ name: 'config' });

@@ -220,6 +220,11 @@ export class HistoryStore {
     const base = this.series(scope, counter);
     return base ? this.ledger.energyAt(base, tariffId, ms) : 0;
   }
+  /** `tariffEnergyAt` at each of `times` (ascending or not), reading each day once. */
+  tariffEnergyAtEach(scope: string, counter: CounterKind, tariffId: string, times: readonly number[]): number[] {
+    const base = this.series(scope, counter);
+    return base ? this.ledger.energyAtEach(base, tariffId, times) : times.map(() => 0);
+  }
   // #endregion
 
   /** Stops accepting ticks; the LMDB environment is closed by its owner. */

@@ -286,11 +286,34 @@ export class TariffLedger {
     return this.prefix(base, ts.id, block) + this.inBlock(ts.id, day, ms);
   }
 
+  /**
+   * `energyAt` at each instant of `times` (a row's boundaries): the series looked up once and
+   * each day's bucket read once (the data download reads a year of 15-minute boundaries).
+   */
+  energyAtEach(base: SeriesInfo, tariffId: string, times: readonly number[]): number[] {
+    const ts = this.ctx.registry.get(`${base.name}|tariff:${tariffId}`);
+    if (!ts) return times.map(() => 0);
+    const days = new Map<number, Uint8Array | undefined>();
+    const bytesOf = (d: number) => {
+      if (days.has(d)) return days.get(d);
+      const b = fastBytes(this.ctx.tariffsDb, bucketKey(d, ts.id));
+      const copy = b ? Uint8Array.from(b) : undefined; // lmdb reuses the buffer of a fast read
+      days.set(d, copy);
+      return copy;
+    };
+    const prefixes = new Map<number, number>();
+    return times.map((ms) => {
+      const day = dayOf(ms), block = blockOf(day);
+      let p = prefixes.get(block);
+      if (p === undefined) prefixes.set(block, (p = this.prefix(base, ts.id, block)));
+      return p + this.inBlock(ts.id, day, ms, bytesOf);
+    });
+  }
+
   /** Value within its block at the latest slot ≤ ms (0 before the block's first). */
-  private inBlock(id: number, day: number, ms: number): number {
-    const db = this.ctx.tariffsDb;
+  private inBlock(id: number, day: number, ms: number, bytesOf: (day: number) => Uint8Array | undefined = (d) => fastBytes(this.ctx.tariffsDb, bucketKey(d, id))): number {
     for (let d = day; d >= blockOf(day) * BLOCK_DAYS; d--) {
-      const bytes = fastBytes(db, bucketKey(d, id));
+      const bytes = bytesOf(d);
       if (!bytes) continue;
       const slot = d === day ? Math.floor((ms - d * DAY_MS) / (bytes[1] * MINUTE_MS)) : 1439;
       const v = counterAtOrBefore(bytes, slot);
