@@ -34,7 +34,7 @@
  *  1  u8   rate (minutes per slot)
  *  2  u8   days covered (1, or the hourly block's length)
  *  3  u8   bits: 1 dense, 2 spread (some min or max differs from the average), 4 EMA predictor,
- *           8 load-dependent
+ *           8 load-dependent, 16 and 32: avg − min, max − avg against a moving mean
  *  4  u8   quantum: 115 + k → 10^(k − 12), 140 + k → 2 × 10^(k − 12), 165 + k → 5 × 10^(k − 12)
  *           (k = 0…24), or 0xFF followed by f64
  *     varint first present slot, varint n, [bitmap when not dense]
@@ -42,7 +42,8 @@
  *     of avg − min and of max − avg)
  *     bit stream, per present slot: the average's residual (zigzag; none for the first)
  *     against the previous average or a moving mean (whichever is shorter for this bucket),
- *     then, with spread, avg − min and max − avg
+ *     then, with spread, avg − min and max − avg (each as is, or as its zigzag residual against a
+ *     moving mean, whichever is shorter for this bucket)
  *
  * A quantity that moves a little between slots and is read once per slot takes about a byte.
  */
@@ -52,7 +53,7 @@ import { HistoryError } from './errors';
 
 export const STAT_MAGIC = 0x5a;
 export const SEALED_MAGIC = 0x5b;
-const S_DENSE = 1, S_SPREAD = 2, S_EMA = 4, S_RELATIVE = 8;
+const S_DENSE = 1, S_SPREAD = 2, S_EMA = 4, S_RELATIVE = 8, S_LO_EMA = 16, S_HI_EMA = 32;
 const BIT_DENSE = 4, BIT_RELATIVE = 8;
 const MAX_Q = 2 ** 50;
 
@@ -272,6 +273,26 @@ function residuals(avg: Float64Array, present: number[], ema: boolean): Float64A
   return out;
 }
 
+/**
+ * A spread stream (avg − min or max − avg) as stored: itself, or with `ema` its zigzag residuals
+ * against a moving mean (shorter when the spread hovers around a level, like a frequency's).
+ */
+function spreadStream(xs: Float64Array, ema: boolean): Float64Array {
+  if (!ema) return xs;
+  const out = new Float64Array(xs.length);
+  let pred = 0;
+  for (let k = 0; k < xs.length; k++) { out[k] = zigzag(xs[k] - pred); pred = emaNext(pred, xs[k]); }
+  return out;
+}
+
+/** Bytes one stream takes alone (to choose its predictor). */
+function streamBytes(xs: Float64Array): number {
+  const w = new BitWriter(xs.length * 2 + 16);
+  const st = new RiceState(riceK0(mean(xs)));
+  for (let k = 0; k < xs.length; k++) st.write(w, xs[k]);
+  return w.finish().length;
+}
+
 function mean(xs: Float64Array): number {
   let s = 0;
   for (let i = 0; i < xs.length; i++) s += xs[i];
@@ -301,14 +322,20 @@ export function sealStat(input: StatDay): Uint8Array {
   for (let i = 0; i < slots; i++) if (!Number.isNaN(day.avg[i])) present.push(i);
   const n = present.length;
   let dense = true, spread = false;
-  const lo = new Float64Array(n), hi = new Float64Array(n);
+  let lo: Float64Array = new Float64Array(n), hi: Float64Array = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const i = present[k];
     if (k > 0 && i !== present[k - 1] + 1) dense = false;
     lo[k] = day.avg[i] - day.min[i]; hi[k] = day.max[i] - day.avg[i];
     if (lo[k] !== 0 || hi[k] !== 0) spread = true;
   }
-  let ema = false, stream: Uint8Array = new Uint8Array(0), ka = 0;
+  let ema = false, stream: Uint8Array = new Uint8Array(0), ka = 0, loEma = false, hiEma = false;
+  if (spread) {
+    const le = spreadStream(lo, true), he = spreadStream(hi, true);
+    loEma = streamBytes(le) < streamBytes(lo); hiEma = streamBytes(he) < streamBytes(hi);
+    if (loEma) lo = le;
+    if (hiEma) hi = he;
+  }
   const kl = spread ? riceK0(mean(lo)) : 0, kh = spread ? riceK0(mean(hi)) : 0;
   if (n > 0) {
     const rd = residuals(day.avg, present, false), re = residuals(day.avg, present, true);
@@ -321,7 +348,7 @@ export function sealStat(input: StatDay): Uint8Array {
   const w = new ByteWriter(64 + stream.length);
   const code = QUANTUM_CODES.get(day.quantum) ?? 0xff;
   w.u8(SEALED_MAGIC); w.u8(day.rateMin); w.u8(days);
-  w.u8((dense ? S_DENSE : 0) | (spread ? S_SPREAD : 0) | (ema ? S_EMA : 0) | (day.relative ? S_RELATIVE : 0));
+  w.u8((dense ? S_DENSE : 0) | (spread ? S_SPREAD : 0) | (ema ? S_EMA : 0) | (day.relative ? S_RELATIVE : 0) | (loEma ? S_LO_EMA : 0) | (hiEma ? S_HI_EMA : 0));
   w.u8(code);
   if (code === 0xff) w.f64(day.quantum);
   w.varint(n > 0 ? present[0] : 0);
@@ -364,13 +391,19 @@ function unsealStat(bytes: Uint8Array): StatDay {
   const sa = new RiceState(r.u8());
   const sl = new RiceState(spread ? r.u8() : 0), sh = new RiceState(spread ? r.u8() : 0);
   const br = new BitReader(bytes, r.pos);
+  const loEma = (bits & S_LO_EMA) !== 0, hiEma = (bits & S_HI_EMA) !== 0;
+  let pl = 0, ph = 0;
   for (let k = 0; k < n; k++) {
     const i = present[k];
     let a = pred;
     if (k > 0) { a = pred + unzigzag(sa.read(br)); pred = ema ? emaNext(pred, a) : a; }
     day.avg[i] = a;
-    day.min[i] = spread ? a - sl.read(br) : a;
-    day.max[i] = spread ? a + sh.read(br) : a;
+    if (!spread) { day.min[i] = a; day.max[i] = a; continue; }
+    let l = sl.read(br), h = sh.read(br);
+    if (loEma) { l = pl + unzigzag(l); pl = emaNext(pl, l); }
+    if (hiEma) { h = ph + unzigzag(h); ph = emaNext(ph, h); }
+    day.min[i] = a - l;
+    day.max[i] = a + h;
   }
   return day;
 }
