@@ -1,7 +1,9 @@
 /**
  * History store benchmark (issue "History"): builds a fresh store of 255 meters × 10 years at
  * 15 minutes (active energy import/export counters and 6 statistics per meter, default
- * retention: statistics thinned to hourly after 2 years) through the store's batch ingest, then
+ * retention: statistics thinned to hourly after 2 years) through the store's batch ingest (meters
+ * follow the simulator's physics; each slot's avg/min/max from its tick and one observation a minute,
+ * as the daemon's background refresh widens them live), then
  * prints JSON lines: bytes per stored sample, live ingest time per tick, and query latencies in
  * process and on the same data in SQLite (better-sqlite3, one row per meter and slot, primary key
  * (device, slot), queried at its best: each meter's counter read at the N+1 bar boundaries through
@@ -66,49 +68,125 @@ function hash01(a: number, b: number): number {
   return (h >>> 0) / 4294967296;
 }
 
-/** Deterministic meter `id` at global slot `k`: Wh imported/exported in the slot, and its instant values. */
+/** The simulator's smooth value noise (scripts/sim/noise.ts) on this file's faster two-integer hash. */
+function smoothNoise(seed: number, t: number, periodMs: number): number {
+  const x = t / periodMs, i = Math.floor(x), f = x - i;
+  const a = hash01(seed, i) * 2 - 1, c = hash01(seed, i + 1) * 2 - 1;
+  return a + (c - a) * (1 - Math.cos(Math.PI * f)) / 2;
+}
+
+/**
+ * Observations per slot: the tick's reading and one a minute between ticks (the daemon's background
+ * refresh). BENCH_OBSERVE=0 stores the tick's reading alone (min = max = avg, as a box that only
+ * reads at the sample tick).
+ */
+const OBSERVE = process.env.BENCH_OBSERVE !== '0';
+const OBS_PER_SLOT = 15;
+const MINUTE_MS = 60_000, GRID_SEED = 0x5eed;
+const STAT_KEYS = ['voltageL1V', 'currentL1A', 'activePowerW', 'reactivePowerVar', 'powerFactor', 'frequencyHz'] as const;
+
+/** The grid at one instant (shared by every meter, like one supply): voltage wander, frequency. */
+function gridAt(t: number): { wander: number; frequencyHz: number } {
+  return {
+    wander: 0.012 * smoothNoise(GRID_SEED, t, 7 * MINUTE_MS) + 0.003 * smoothNoise(GRID_SEED + 10, t, 20_000),
+    frequencyHz: 50 + 0.03 * smoothNoise(GRID_SEED + 99, t, MINUTE_MS) + 0.01 * smoothNoise(GRID_SEED + 98, t, 5_000),
+  };
+}
+
+/**
+ * Deterministic meter `id`: an office-like load (working hours, weekends) on a shared grid, with
+ * the simulator's physics (scripts/sim/physics.ts, profiles.ts): load jitter ±12 % on 15-minute
+ * knots plus ±4 % on 45 s, voltage 230 V ± 1.2 % wander (7 min) ± 0.3 % (20 s) minus a load drop,
+ * frequency 50 Hz ± 0.03 (1 min) ± 0.01 (5 s), power factor 0.92 ± 0.02 (30 min), lower at light
+ * load; every 10th meter has PV behind it (exports at midday under drifting clouds). A slot's
+ * statistics come from the tick's reading and `OBS_PER_SLOT − 1` observations between ticks, its
+ * energy from their mean power.
+ */
 class Meter {
   importWh: number;
   exportWh = 0;
   readonly nominalW: number;
   readonly producer: boolean;
+  private readonly offset: number;
+  /** Per quantity: sum, min, max of the observations of the slot being built. */
+  readonly obs = STAT_KEYS.map(() => ({ sum: 0, count: 0, min: 0, max: 0 }));
+  readonly last = new Float64Array(STAT_KEYS.length);
   constructor(readonly id: number) {
     this.nominalW = 2000 + 40_000 * hash01(id, 1);
     this.producer = id % 10 === 7;
     this.importWh = Math.round(1e6 * hash01(id, 2));
+    this.offset = 0.003 * (2 * hash01(id, 50) - 1);
   }
-  /** Advances to slot k (UTC hour h) and returns its mean power (W, negative = export). */
-  step(k: number, hourUtc: number, weekday: number): number {
-    const r = hash01(this.id, k);
-    const working = weekday >= 1 && weekday <= 5 && hourUtc >= 7 && hourUtc < 18;
-    let p = this.nominalW * (working ? 0.55 : 0.12) * (0.7 + 0.6 * r);
-    if (this.producer && hourUtc >= 9 && hourUtc < 16) p -= this.nominalW * 0.9 * (0.5 + 0.5 * r);
-    const wh = Math.round(Math.abs(p) * 0.25);
-    if (p >= 0) this.importWh += wh; else this.exportWh += wh;
-    return p;
+
+  /** Instantaneous values at `t` (ms) into `out`: V, A, W, var, PF, Hz. */
+  private sample(t: number, hourUtc: number, working: boolean, grid: { wander: number; frequencyHz: number }, out: Float64Array): void {
+    const load = (working ? 0.55 : 0.12) * (1 + 0.12 * smoothNoise(this.id, t, 15 * MINUTE_MS) + 0.04 * smoothNoise(this.id + 7, t, 45_000));
+    let p = this.nominalW * load;
+    if (this.producer && hourUtc >= 9 && hourUtc < 16) p -= this.nominalW * 0.9 * (0.35 + 0.65 * (0.5 + 0.5 * smoothNoise(this.id + 3, t, 40 * MINUTE_MS)));
+    const v = 230 * (1 + grid.wander + this.offset - 0.004 * load);
+    const light = 1 - Math.min(1, load / 0.15);
+    const pf = Math.min(0.99, Math.max(0.85, 0.92 + 0.02 * smoothNoise(this.id + 30, t, 30 * MINUTE_MS) - 0.06 * light));
+    const s = Math.abs(p) / pf;
+    out[0] = v; out[1] = s / v / 3; out[2] = p; out[3] = Math.sqrt(s * s - p * p); out[4] = p < 0 ? -pf : pf; out[5] = grid.frequencyHz;
   }
+
+  /**
+   * Builds slot `slotMs`: observations at its minutes 1…14 (statistics only), the reading at
+   * minute 0 of the next slot as the tick's values (`last`); energy from the mean power.
+   */
+  step(slotMs: number, grids: ReadonlyArray<{ wander: number; frequencyHz: number }>): void {
+    const d = new Date(slotMs), h = d.getUTCHours(), wd = d.getUTCDay();
+    const working = wd >= 1 && wd <= 5 && h >= 7 && h < 18;
+    const x = this.last;
+    let pSum = 0;
+    for (let j = 1; j <= OBS_PER_SLOT; j++) {
+      this.sample(slotMs + j * MINUTE_MS, h, working, grids[j], x);
+      pSum += x[2];
+      if (j === OBS_PER_SLOT) break; // the tick's own reading
+      for (let k = 0; k < x.length; k++) {
+        const o = this.obs[k];
+        if (j === 1) { o.sum = x[k]; o.count = 1; o.min = x[k]; o.max = x[k]; }
+        else { o.sum += x[k]; o.count++; if (x[k] < o.min) o.min = x[k]; if (x[k] > o.max) o.max = x[k]; }
+      }
+    }
+    const wh = Math.round(Math.abs(pSum / OBS_PER_SLOT) * 0.25);
+    if (pSum >= 0) this.importWh += wh; else this.exportWh += wh;
+  }
+
+  /** Kept for the SQLite baseline: the counters only (same energy as `step`). */
+  stepEnergy(slotMs: number): void { this.step(slotMs, gridsOf(slotMs)); }
 }
+
+function gridsOf(slotMs: number): Array<{ wander: number; frequencyHz: number }> {
+  return Array.from({ length: OBS_PER_SLOT + 1 }, (_, j) => gridAt(slotMs + j * MINUTE_MS));
+}
+
+/** Register values as the meter's registers give them (their own resolution). */
+const REG_ROUND = [100, 1000, 1, 1, 1000, 100];
 
 /** The ticks of one day, generated lazily one tick at a time into shared reading objects. */
 function dayTicks(meters: Meter[], day0: number): Tick[] {
   const readings = meters.map((m) => ({ deviceId: m.id, ok: true, values: Object.fromEntries(BENCH_REGISTERS.map((r) => [r.key, { value: 0 }])) as Record<string, { value: number }> }));
+  const byId = new Map(meters.map((m) => [m.id, m]));
   const ticks: Tick[] = [];
   for (let i = 0; i < 96; i++) {
     const slotMs = day0 + i * SLOT_MS;
     ticks.push({
       slotMs,
       get readings() {
-        const k = slotMs / SLOT_MS, d = new Date(slotMs), h = d.getUTCHours(), wd = d.getUTCDay();
+        const grids = gridsOf(slotMs);
         meters.forEach((m, j) => {
-          const p = m.step(k, h, wd), v = readings[j].values, r = hash01(m.id + 7, k);
-          const volts = Math.round((229 + 4 * r) * 100) / 100, pf = Math.round((0.9 + 0.09 * r) * 1000) / 1000;
+          m.step(slotMs, grids);
+          const v = readings[j].values;
           v.activeEnergyImportWh.value = m.importWh; v.activeEnergyExportWh.value = m.exportWh;
-          v.voltageL1V.value = volts; v.currentL1A.value = Math.round((Math.abs(p) / volts / 3) * 1000) / 1000;
-          v.activePowerW.value = Math.round(p); v.reactivePowerVar.value = Math.round(p * Math.tan(Math.acos(pf)));
-          v.powerFactor.value = pf; v.frequencyHz.value = Math.round((49.95 + 0.1 * r) * 100) / 100;
+          STAT_KEYS.forEach((k, q) => { v[k].value = Math.round(m.last[q] * REG_ROUND[q]) / REG_ROUND[q]; });
         });
         return readings;
       },
+      ...(OBSERVE ? { observed: (deviceId: number, key: string) => {
+        const q = STAT_KEYS.indexOf(key as (typeof STAT_KEYS)[number]);
+        return q < 0 ? undefined : byId.get(deviceId)?.obs[q];
+      } } : {}),
     });
   }
   return ticks;
@@ -174,8 +252,8 @@ export function buildSqlite(Sqlite: typeof Database, path: string, spec: BenchSp
     const m = new Meter(id);
     db.transaction(() => {
       for (let i = 0; i < slots; i++) {
-        const slotMs = spec.fromMs + i * SLOT_MS, d = new Date(slotMs);
-        m.step(slotMs / SLOT_MS, d.getUTCHours(), d.getUTCDay());
+        const slotMs = spec.fromMs + i * SLOT_MS;
+        m.stepEnergy(slotMs);
         insert.run(id, slotMs / SLOT_MS, m.importWh, m.exportWh);
       }
     })();
@@ -241,7 +319,8 @@ export function benchQueries(spec: BenchSpec, n: number): BenchQuery[][] {
     idx.map((i) => ({ name: 'total-year-by-load', scope: 'total', period: 'year' as const, date: date(i, 11) })),
     idx.map(() => ({ name: 'total-decade', scope: 'total', period: 'decade' as const, date: lastYear, byLoad: false })),
     idx.map((i) => ({ name: 'device-day', scope: `device:${1 + Math.floor(hash01(i, 13) * spec.devices)}`, period: 'day' as const, date: date(i, 14) })),
-    idx.map((i) => ({ name: 'group-month', scope: `group:g${Math.floor(hash01(i, 15) * 20)}`, period: 'month' as const, date: date(i, 16) })),
+    // groups that exist: all 20 from 20 devices on (benchScope), else those of the devices there are
+    idx.map((i) => ({ name: 'group-month', scope: `group:g${spec.devices >= 20 ? Math.floor(hash01(i, 15) * 20) : (1 + Math.floor(hash01(i, 15) * spec.devices)) % 20}`, period: 'month' as const, date: date(i, 16) })),
   ];
 }
 
@@ -250,7 +329,9 @@ export function liveIngest(b: BenchStore, ticks: number): { meanMs: number; p95M
   const all = dayTicks(b.meters, start).slice(0, ticks);
   const ms: number[] = [];
   for (const t of all) {
-    const tick = { slotMs: t.slotMs, readings: t.readings.map((r) => ({ ...r, values: Object.fromEntries(Object.entries(r.values ?? {}).map(([k, v]) => [k, { ...v }])) })) };
+    const readings = t.readings.map((r) => ({ ...r, values: Object.fromEntries(Object.entries(r.values ?? {}).map(([k, v]) => [k, { ...v }])) }));
+    const seen = new Map(b.meters.map((m) => [m.id, new Map(STAT_KEYS.map((k) => [k as string, { ...m.obs[STAT_KEYS.indexOf(k)] }]))]));
+    const tick: Tick = { slotMs: t.slotMs, readings, ...(OBSERVE ? { observed: (id: number, key: string) => seen.get(id)?.get(key) } : {}) };
     const t0 = performance.now();
     b.store.ingest(tick, () => BENCH_REGISTERS);
     ms.push(performance.now() - t0);
@@ -268,6 +349,24 @@ function storedSamples(b: BenchStore): { counter: number; statistic: number } {
   };
   const counterSlots = (v: Uint8Array) => v[5] | (v[6] << 8);
   return { counter: count(b.dbs.history.counters, counterSlots), statistic: count(b.dbs.history.stats, statSlotCount) + count(b.dbs.history.statsHourly, statSlotCount) };
+}
+
+/** Value bytes (without LMDB's key, node and page overhead) per slot, per quantity, at 15 min and hourly. */
+function statBreakdown(b: BenchStore): Array<{ quantity: string; rate: string; valueBytesPerSlot: number; bytesPerValue: number }> {
+  const keyOf = new Map<number, string>();
+  for (const m of b.meters) for (const k of STAT_KEYS) { const s = b.store.statisticSeries(m.id, k); if (s) keyOf.set(s.id, k); }
+  const out: Array<{ quantity: string; rate: string; valueBytesPerSlot: number; bytesPerValue: number }> = [];
+  for (const [rate, db] of [['15min', b.dbs.history.stats], ['hourly', b.dbs.history.statsHourly]] as const) {
+    const acc = new Map<string, { bytes: number; slots: number; values: number }>();
+    for (const { key, value } of db.getRange({})) {
+      const q = keyOf.get((key as number) % 0x10000) ?? '?';
+      const e = acc.get(q) ?? { bytes: 0, slots: 0, values: 0 };
+      e.bytes += value.length; e.slots += statSlotCount(value); e.values++;
+      acc.set(q, e);
+    }
+    for (const [quantity, e] of acc) out.push({ quantity, rate, valueBytesPerSlot: Math.round((e.bytes / e.slots) * 1000) / 1000, bytesPerValue: Math.round(e.bytes / e.values) });
+  }
+  return out;
 }
 
 /** Bytes the store's files take on disk (the LMDB data files, free pages included). */
@@ -327,9 +426,10 @@ async function main(): Promise<void> {
   const samples = storedSamples(b);
   print({ metric: 'bytesPerSample', kind: 'counter', value: Math.round((sizes.counters.bytes / samples.counter) * 100) / 100, bytes: sizes.counters.bytes, samples: samples.counter });
   const statBytes = sizes.stats.bytes + sizes.statsHourly.bytes;
-  print({ metric: 'bytesPerSample', kind: 'statistic', value: Math.round((statBytes / samples.statistic) * 100) / 100, bytes: statBytes, samples: samples.statistic, note: 'per slot of one quantity (avg+min+max)' });
+  print({ metric: 'bytesPerSample', kind: 'statistic', observed: OBSERVE, value: Math.round((statBytes / samples.statistic) * 100) / 100, bytes: statBytes, samples: samples.statistic, note: 'per slot of one quantity (avg+min+max)' });
+  for (const x of statBreakdown(b)) print({ metric: 'statisticBytes', ...x });
   const pagesBytes = Object.values(sizes).reduce((a, s) => a + s.bytes, 0);
-  print({ metric: 'storeBytes', devices, years, value: filesBytes(join(dir, 'lmdb')), usedPagesBytes: pagesBytes, note: 'ews.lmdb + ews-stats.lmdb on disk; usedPagesBytes: pages of the history databases' });
+  print({ metric: 'storeBytes', devices, years, observed: OBSERVE, value: filesBytes(join(dir, 'lmdb')), usedPagesBytes: pagesBytes, note: 'ews.lmdb + ews-stats.lmdb on disk; usedPagesBytes: pages of the history databases' });
   const sqlite = loadSqlite();
   let sql: Database.Database | undefined;
   if ('missing' in sqlite) {

@@ -132,6 +132,7 @@ test('sealed statistics round-trip exactly: dense, sparse, spread, negative, hug
   make('huge values and jumps', 5, 1, (d, i) => { const a = (i % 7 === 0 ? 2 ** 49 : -(2 ** 40)) * rnd(); assert.ok(setStat(d, i, a, a - 2 ** 45 * rnd(), a + 3)); });
   make('a quantum that is not a power of ten', 60, 0.25, (d, i) => setStat(d, i, 12 + rnd(), 11, 14));
   make('one minute, constant', 1, 0.01, (d, i) => setStat(d, i, 49.99, 49.99, 49.99));
+  make('spread around a level (moving-mean predictor of min and max)', 15, 0.01, (d, i) => { const a = 50 + (rnd() - 0.5) * 0.02; setStat(d, i, a, a - 0.04 - rnd() * 0.01, a + 0.04 + rnd() * 0.01); });
   make('empty', 15, 0.1, () => {});
   make('one slot', 15, 0.1, (d, i) => { if (i === 40) setStat(d, i, 1, 0.5, 2); });
   for (const [name, d] of cases) {
@@ -143,8 +144,28 @@ test('sealed statistics round-trip exactly: dense, sparse, spread, negative, hug
     assert.equal(statSlotCount(sealed), d.avg.filter((a) => !Number.isNaN(a)).length, name);
     for (const k of ['avg', 'min', 'max'] as const) assert.deepEqual([...back[k]], [...d[k]], `${name}: ${k}`);
   }
+  const level = cases.find(([name]) => name.startsWith('spread around a level'))![1];
+  assert.equal(sealStat(level)[3] & 48, 48, 'min and max against their moving mean');
   const [, read] = cases[0];
   assert.ok(sealStat(read).length < 96 * 1.2, `${sealStat(read).length} bytes for a day of 0.1 V read once per slot`);
+});
+
+test('a load-dependent quantity is sealed at 0.1 % of the bucket\'s peak (1-2-5 steps), within half a quantum, and sealing again keeps it', () => {
+  const week = emptyStatDay(60, 1, 7, true);
+  for (let i = 0; i < week.avg.length; i++) { const a = 15_000 + 5000 * Math.sin(i / 4); setStat(week, i, a, a - 800 * ((i * 37) % 11) / 10, a + 900 * ((i * 53) % 7) / 6); }
+  const back = decodeStat(sealStat(week));
+  assert.equal(back.quantum, 20, 'peak ≈ 20.9 kW');
+  assert.equal(back.relative, true);
+  assert.equal(back.avg.length, 7 * 24);
+  for (const k of ['avg', 'min', 'max'] as const) week[k].forEach((v, i) => assert.ok(Math.abs(back[k][i] * 20 - v) <= 10, `${k} ${i}`));
+  assert.deepEqual(sealStat(back), sealStat(decodeStat(sealStat(back))), 'stable');
+  // small loads keep their quantum (1 W up to a 2.5 kW peak); other units are never coarsened
+  const small = emptyStatDay(15, 1, 1, true);
+  setStat(small, 3, 2400, 2300, 2490);
+  assert.equal(decodeStat(sealStat(small)).quantum, 1);
+  const volts = emptyStatDay(15, 0.1);
+  setStat(volts, 3, 230, 228, 233);
+  assert.equal(decodeStat(sealStat(volts)).quantum, 0.1);
 });
 
 test('the stored resolution is the unit\'s, or the register\'s when coarser', () => {

@@ -98,12 +98,13 @@ export class BucketCache {
     return day;
   }
 
-  writeStat(e: Entry, msInDay: number, rateMin: number, quantum: number, avg: number, min: number, max: number): void {
+  /** `relative`: a load-dependent quantity (stat-bucket's `RELATIVE_UNITS`), marked in a new bucket. */
+  writeStat(e: Entry, msInDay: number, rateMin: number, quantum: number, avg: number, min: number, max: number, relative = false): void {
     if (e.w && !e.stat) {
       const rate = e.w.buf[1];
       if (msInDay % (rate * MINUTE_MS) === 0 && appendStat(e.w, msInDay / (rate * MINUTE_MS), quantum, avg, min, max)) { e.dirty = true; return; }
     }
-    if (!e.stat) { e.stat = e.w ? decodeStat(e.w.bytes()) : emptyStatDay(rateMin, quantum); e.w = null; }
+    if (!e.stat) { e.stat = e.w ? decodeStat(e.w.bytes()) : emptyStatDay(rateMin, quantum, 1, relative); e.w = null; }
     if (msInDay % (e.stat.rateMin * MINUTE_MS) !== 0) e.stat = regridStat(e.stat, gcd(e.stat.rateMin, rateMin));
     e.dirty = true;
     setStat(e.stat, msInDay / (e.stat.rateMin * MINUTE_MS), avg, min, max);

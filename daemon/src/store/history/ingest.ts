@@ -12,7 +12,7 @@ import { counterAt } from './read';
 import { counterSeriesName, statSeriesName, type CounterStates, type SeriesInfo, type SeriesRegistry } from './series';
 import type { BucketCache, Entry } from './buckets';
 import { bucketKey, dayOf } from './keys';
-import { statQuantum } from './stat-bucket';
+import { RELATIVE_UNITS, statQuantum } from './stat-bucket';
 
 // Local copies: hot loops should not go through module bindings.
 const DAY_MS = 86_400_000, MINUTE_MS = 60_000;
@@ -35,6 +35,11 @@ export type ScopesOf = (deviceId: number, counter: CounterKind) => readonly stri
 export interface Tick {
   slotMs: number;
   readings: ReadonlyArray<{ deviceId: number; ok: boolean; values?: Record<string, { value: number | string }> }>;
+  /**
+   * Values observed during the slot before this tick (avg/min/max widening, like
+   * `HistoryStore.observe` live), for batches that carry them (a back-fill, a benchmark).
+   */
+  observed?: (deviceId: number, key: string) => { sum: number; count: number; min: number; max: number } | undefined;
 }
 
 export interface IngestReport {
@@ -53,7 +58,7 @@ export const counterUnit = (kind: CounterKind): 'Wh' | 'dm3' => (kind === 'water
 /** Where a series' current bucket sits in the cache (re-fetched when the day or cache changes). */
 interface Slot { entry: Entry | null; key: number; gen: number; /** series id, −1 until known */ sid: number; hasRaw: boolean }
 interface CounterPlan extends Slot { key0: string; kind: CounterKind; width: RegisterWidth; series: SeriesInfo | undefined; state: CounterState | undefined; stateBatch: number; scopes: number[] }
-interface StatPlan extends Slot { key0: string; unit: string; quantum: number; series: SeriesInfo | undefined }
+interface StatPlan extends Slot { key0: string; unit: string; quantum: number; relative: boolean; series: SeriesInfo | undefined }
 interface ScopeSlot extends Slot { series: SeriesInfo; delta: number; tick: number }
 /** A device's registers resolved to series once per batch (no per-value name building). */
 interface DevicePlan { regs: readonly IngestRegister[]; counters: CounterPlan[]; stats: StatPlan[] }
@@ -129,7 +134,7 @@ export class TickApplier {
         p.counters.push({ entry: null, key: -1, gen: -1, sid: series?.id ?? -1, hasRaw: true, key0: r.key, kind, width: registerWidth(r.type, r.scale), series, state: undefined, stateBatch: -1, scopes });
       } else if (r.statistic) {
         const series = this.ctx.registry.get(statSeriesName(deviceId, r.key));
-        p.stats.push({ entry: null, key: -1, gen: -1, sid: series?.id ?? -1, hasRaw: false, key0: r.key, unit: r.unit, quantum: series?.quantum ?? statQuantum(r.unit, r.type, r.scale), series });
+        p.stats.push({ entry: null, key: -1, gen: -1, sid: series?.id ?? -1, hasRaw: false, key0: r.key, unit: r.unit, quantum: series?.quantum ?? statQuantum(r.unit, r.type, r.scale), relative: RELATIVE_UNITS.has(r.unit), series });
       }
     }
     this.plans.set(deviceId, p);
@@ -220,7 +225,7 @@ export class TickApplier {
         k.sid = k.series.id;
         k.quantum = k.series.quantum!;
       }
-      cache.writeStat(this.entryOf(cache, k, s), inDay, this.rateMin, k.quantum, avg, min, max);
+      cache.writeStat(this.entryOf(cache, k, s), inDay, this.rateMin, k.quantum, avg, min, max, k.relative);
     }
   }
 

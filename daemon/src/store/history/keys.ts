@@ -12,6 +12,14 @@ export const DAY_MS = 86_400_000;
 export const MAX_SERIES = 0xffff;
 
 export const dayOf = (ms: number): number => Math.floor(ms / DAY_MS);
+/**
+ * Statistics thinned to hourly are kept in blocks of this many days (one LMDB value per series
+ * and block, keyed by the block's first day): a day alone (24 slots) paid as much in key, node and
+ * header bytes as in data. A week of hourly slots (≈ 0.3–0.7 KB sealed) stays well inside a page.
+ */
+export const HOURLY_BLOCK_DAYS = 7;
+/** First day of the hourly block holding `day`. */
+export const hourlyBlockDay = (day: number): number => day - (((day % HOURLY_BLOCK_DAYS) + HOURLY_BLOCK_DAYS) % HOURLY_BLOCK_DAYS);
 export const bucketKey = (day: number, seriesId: number): number => day * 0x10000 + seriesId;
 export const keyDay = (key: number): number => Math.floor(key / 0x10000);
 export const keySeries = (key: number): number => key % 0x10000;

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabases } from '../db';
 import { SeriesRegistry, statSeriesName } from './series';
-import { emptyStatDay, encodeStat, isSealed, setStat, STAT_MAGIC } from './stat-bucket';
-import { bucketKey } from './keys';
+import { decodeStat, emptyStatDay, encodeStat, isSealed, sealStat, setStat, statDays, STAT_MAGIC } from './stat-bucket';
+import { bucketKey, hourlyBlockDay, HOURLY_BLOCK_DAYS, keyDay } from './keys';
 import { STAT_FORMAT, STAT_FORMAT_KEY } from './migrate';
 import { HistoryStore } from './store';
 import type { IngestRegister } from './ingest';
@@ -52,12 +52,13 @@ test('a store written before format 2 is migrated at open: coarser quanta, seale
     assert.equal(dbs.history.meta.get(STAT_FORMAT_KEY), STAT_FORMAT);
     const s = store.statisticSeries(1, 'voltageL1V')!;
     assert.equal(s.quantum, 0.1);
-    for (let d = 0; d < 3; d++) assert.ok(isSealed(dbs.history[d === 0 ? 'statsHourly' : 'stats'].getBinary(bucketKey(DAY0 + d, s.id))!), `day ${d} sealed`);
+    for (let d = 0; d < 3; d++) assert.ok(isSealed(dbs.history[d === 0 ? 'statsHourly' : 'stats'].getBinary(bucketKey(d === 0 ? hourlyBlockDay(DAY0) : DAY0 + d, s.id))!), `day ${d} sealed`);
     assert.equal(dbs.history.stats.getBinary(bucketKey(DAY0 + 3, s.id))![0], STAT_MAGIC, 'the open day stays appendable');
     const slots = store.statistics(1, 'voltageL1V', DAY0 * DAY, (DAY0 + 4) * DAY);
-    assert.equal(slots.length, 96 * 3 + 11);
+    assert.equal(slots.length, 24 + 96 * 2 + 11);
     for (const x of slots) {
       const d = Math.floor(x.slotMs / DAY) - DAY0, i = (x.slotMs % DAY) / (15 * MIN);
+      if (d === 0) continue; // thinned to hourly (see the format 3 test)
       // stored at 0.01 V before, requantized to 0.1 V
       const r = (v: number) => Math.round(Math.round(Math.round(v / 0.01) * 0.01 / 0.1) * 0.1 * 1e9) / 1e9;
       assert.deepEqual([x.avg, x.min, x.max], [r(volts(d, i)), r(volts(d, i) - 0.37), r(volts(d, i) + 1.04)], `day ${d} slot ${i}`);
@@ -72,7 +73,7 @@ test('a store written before format 2 is migrated at open: coarser quanta, seale
     const again = openDatabases(dir);
     const reopened = new HistoryStore({ dbs: again.history, sampleIntervalMs: 15 * MIN });
     assert.equal(reopened.migration, undefined);
-    assert.equal(reopened.statistics(1, 'voltageL1V', DAY0 * DAY, (DAY0 + 4) * DAY).length, 96 * 3 + 12);
+    assert.equal(reopened.statistics(1, 'voltageL1V', DAY0 * DAY, (DAY0 + 4) * DAY).length, 24 + 96 * 2 + 12);
     reopened.close();
     await again.close();
   } finally { rmSync(dir, { recursive: true, force: true }); }
@@ -95,5 +96,62 @@ test('past days are sealed by the retention rings once the day is over', async (
     assert.deepEqual(got, Array.from({ length: 96 * 2 + 3 }, (_, k) => 1000 + ((k * 37) % 200)));
     store.close();
     await dbs.close();
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+const watts = (d: number, h: number) => 18_000 + 1500 * Math.sin((d * 24 + h) / 5) + ((d * 13 + h * 7) % 11);
+
+test('a format 2 store (one-day hourly buckets, power at 1 W) is migrated to format 3: weekly blocks, power at 0.1 % of its peak', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ews-migrate3-'));
+  const FIRST = hourlyBlockDay(DAY0) - 5; // 12 days over two blocks
+  try {
+    {
+      const dbs = openDatabases(dir);
+      const h = dbs.history;
+      const registry = new SeriesRegistry(h.meta);
+      let id = 0;
+      h.root.transactionSync(() => {
+        id = registry.ensure({ name: statSeriesName(1, 'activePowerW'), kind: 'statistic', scope: 'device:1', key: 'activePowerW', unit: 'W', quantum: 1 }).id;
+        h.meta.putSync('latestSlotMs', (FIRST + 14) * DAY);
+        h.meta.putSync(STAT_FORMAT_KEY, 2);
+      });
+      h.statsRoot.transactionSync(() => {
+        for (let d = 0; d < 12; d++) {
+          const day = emptyStatDay(60, 1);
+          for (let i = 0; i < 24; i++) setStat(day, i, watts(d, i), watts(d, i) - 900, watts(d, i) + 1200);
+          h.statsHourly.putSync(bucketKey(FIRST + d, id), sealStat(day));
+        }
+        const day = emptyStatDay(15, 1);
+        for (let i = 0; i < 96; i++) setStat(day, i, watts(12, i / 4), watts(12, i / 4) - 300, watts(12, i / 4) + 400);
+        h.stats.putSync(bucketKey(FIRST + 12, id), sealStat(day));
+      });
+      await dbs.close();
+    }
+    const dbs = openDatabases(dir);
+    const store = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: 15 * MIN });
+    assert.deepEqual(store.migration, { from: 2, to: 3, buckets: 1 });
+    const id = store.statisticSeries(1, 'activePowerW')!.id;
+    const keys = [...dbs.history.statsHourly.getKeys({})] as number[];
+    assert.deepEqual(keys.map(keyDay), [hourlyBlockDay(DAY0) - HOURLY_BLOCK_DAYS, hourlyBlockDay(DAY0)]);
+    for (const k of keys) assert.equal(statDays(decodeStat(dbs.history.statsHourly.getBinary(k)!)), HOURLY_BLOCK_DAYS);
+    // 0.1 % of the peak as a 1-2-5 step: the day at 15 min peaks at ≈ 19.9 kW (10 W), the hourly blocks ≈ 20.7 kW (20 W)
+    assert.equal(decodeStat(dbs.history.stats.getBinary(bucketKey(FIRST + 12, id))!).quantum, 10);
+    for (const k of keys) assert.equal(decodeStat(dbs.history.statsHourly.getBinary(k)!).quantum, 20);
+    const slots = store.statistics(1, 'activePowerW', FIRST * DAY, (FIRST + 13) * DAY);
+    assert.equal(slots.length, 12 * 24 + 96);
+    for (const x of slots) {
+      const d = Math.floor(x.slotMs / DAY) - FIRST, h = (x.slotMs % DAY) / (60 * MIN);
+      const w = Math.round(watts(d, h));
+      assert.ok(Math.abs(x.avg - w) <= 10 && Math.abs(x.min - (w - (d < 12 ? 900 : 300))) <= 10 && Math.abs(x.max - (w + (d < 12 ? 1200 : 400))) <= 10, `day ${d} hour ${h}: ${JSON.stringify(x)}`);
+      assert.equal(x.avg % (d < 12 ? 20 : 10), 0);
+    }
+    store.close();
+    await dbs.close();
+    const again = openDatabases(dir);
+    const reopened = new HistoryStore({ dbs: again.history, sampleIntervalMs: 15 * MIN });
+    assert.equal(reopened.migration, undefined);
+    assert.equal(reopened.statistics(1, 'activePowerW', FIRST * DAY, (FIRST + 13) * DAY).length, 12 * 24 + 96);
+    reopened.close();
+    await again.close();
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });

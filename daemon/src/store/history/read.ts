@@ -5,10 +5,10 @@
  * register and flags, and statistics (sample-rate buckets where kept, hourly ones before).
  */
 import { counterAtOrBefore, decodeCounter, offsetAt, type CounterDay } from './counter-bucket';
-import { decodeStat } from './stat-bucket';
+import { decodeStat, statDays, type StatDay } from './stat-bucket';
 import type { CounterState } from './correction';
 import type { BucketDb } from './buckets';
-import { DAY_MS, MINUTE_MS, bucketKey, dayOf } from './keys';
+import { DAY_MS, MINUTE_MS, bucketKey, dayOf, hourlyBlockDay } from './keys';
 
 export type BucketSource = (key: number) => CounterDay | Uint8Array | undefined;
 
@@ -68,21 +68,38 @@ export function counterSlots(db: BucketDb, id: number, fromMs: number, toMs: num
 
 export interface StatSlot { slotMs: number; rateMin: number; avg: number; min: number; max: number }
 
-/** Statistic slots in [fromMs, toMs): at the sample rate where kept, hourly where thinned. */
+/** Statistic slots in [fromMs, toMs): at the sample rate where kept, hourly (weekly blocks) before. */
 export function statSlots(stats: BucketDb, hourly: BucketDb, id: number, fromMs: number, toMs: number): StatSlot[] {
   const out: StatSlot[] = [];
+  let block: { day0: number; d: StatDay | undefined } | undefined;
   for (let day = dayOf(fromMs); day * DAY_MS < toMs; day++) {
-    const bytes = stats.getBinary(bucketKey(day, id)) ?? hourly.getBinary(bucketKey(day, id));
-    if (!bytes) continue;
-    const d = decodeStat(bytes);
+    const own = stats.getBinary(bucketKey(day, id));
+    let d: StatDay | undefined, offset = 0;
+    if (own) d = decodeStat(own);
+    else {
+      const day0 = hourlyBlockDay(day);
+      if (block?.day0 !== day0) {
+        const bytes = hourly.getBinary(bucketKey(day0, id));
+        block = { day0, d: bytes ? decodeStat(bytes) : undefined };
+      }
+      if (block.d && day - day0 < statDays(block.d)) { d = block.d; offset = day - day0; }
+      else {
+        // a bucket of one day (stores written before the weekly blocks, until migrated)
+        const bytes = day === day0 ? undefined : hourly.getBinary(bucketKey(day, id));
+        if (bytes) d = decodeStat(bytes);
+      }
+    }
+    if (!d) continue;
     const R = d.rateMin * MINUTE_MS;
     const q = d.quantum;
     const round = (x: number) => Math.round(x * q * 1e9) / 1e9;
-    d.avg.forEach((a, i) => {
-      const t = day * DAY_MS + i * R;
-      if (Number.isNaN(a) || t < fromMs || t >= toMs) return;
+    const per = 1440 / d.rateMin;
+    for (let i = offset * per; i < (offset + 1) * per && i < d.avg.length; i++) {
+      const a = d.avg[i];
+      const t = day * DAY_MS + (i - offset * per) * R;
+      if (Number.isNaN(a) || t < fromMs || t >= toMs) continue;
       out.push({ slotMs: t, rateMin: d.rateMin, avg: round(a), min: round(d.min[i]), max: round(d.max[i]) });
-    });
+    }
   }
   return out;
 }

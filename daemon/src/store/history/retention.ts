@@ -1,15 +1,17 @@
 /**
  * @module store/history/retention
  * Retention rings (STO-3): counters at the sample rate are kept `counterDays` (≥ 10 years),
- * statistics at the sample rate `statDays` (2 years) and then thinned to hourly buckets kept
- * `hourlyStatDays`. Statistics of a day that is over are sealed (re-encoded bit-packed, see
+ * statistics at the sample rate `statDays` (2 years, up to a week more: a week is thinned to hourly
+ * once all its days are past) and then hourly, in weekly blocks (`HOURLY_BLOCK_DAYS`) kept
+ * `hourlyStatDays` (until the block's last day is past). Statistics of a day that is over are sealed (re-encoded bit-packed, see
  * stat-bucket) the ticks after it ends. Work is bounded per call so that it rides along in each tick's transaction
  * without ever making one tick slow; relative to the newest stored day, never the wall clock.
  */
 import type { Database } from 'lmdb';
 import { decodeStat, isSealed, sealStat, thinToHourly } from './stat-bucket';
 import type { BucketDb } from './buckets';
-import { bucketKey } from './keys';
+import { bucketKey, HOURLY_BLOCK_DAYS, hourlyBlockDay, keyDay, keySeries } from './keys';
+import { mergeHourly } from './hourly-block';
 
 export interface Retention {
   counterDays: number;
@@ -43,20 +45,47 @@ export class RetentionRings {
     left -= this.drop(counters, fromDay, left);
     if (this.dbs.tariffs) left -= this.drop(this.dbs.tariffs, fromDay, left);
     if (fromDay > this.counterFromDay()) meta.putSync(RING_FROM_DAY, fromDay);
-    if (left > 0) {
-      const end = bucketKey(latestDay - this.retention.statDays + 1, 0);
-      const batch = [...stats.getRange({ start: 0, end, limit: left })].map(({ key, value }) => ({ key: key as number, day: decodeStat(value) }));
-      for (const { key, day } of batch) {
-        const bytes = sealStat(thinToHourly(day));
-        if (key > this.hourlyLastKey) { statsHourly.putSync(key, bytes, { append: true }); this.hourlyLastKey = key; }
-        else statsHourly.putSync(key, bytes);
-        stats.removeSync(key);
-      }
-      left -= batch.length;
-    }
-    if (left > 0) left -= this.drop(statsHourly, latestDay - this.retention.hourlyStatDays + 1, left);
+    if (left > 0) left -= this.thin(hourlyBlockDay(latestDay - this.retention.statDays + 1), left);
+    // a weekly block goes once all its days are past retention
+    if (left > 0) left -= this.drop(statsHourly, hourlyBlockDay(latestDay - this.retention.hourlyStatDays + 1), left);
     if (left > 0) left -= this.seal(latestDay, left);
     return budget - left;
+  }
+
+  /**
+   * Thins the statistics of the weeks before `beforeDay` (a block's first day) to hourly: per
+   * series, the days of its oldest week join one weekly block written once (series in key order, so
+   * blocks are appended and pages stay full); a block found already there (a week cut by the
+   * budget) is merged. At most about `limit` bucket operations.
+   */
+  private thin(beforeDay: number, limit: number): number {
+    const { stats, statsHourly } = this.dbs;
+    const end = bucketKey(beforeDay, 0);
+    let done = 0;
+    while (done < limit) {
+      const first = [...stats.getKeys({ start: 0, end, limit: 1 })][0] as number | undefined;
+      if (first === undefined) break;
+      const day0 = hourlyBlockDay(keyDay(first));
+      const sids = [...stats.getKeys({ start: first, end: Math.min(end, bucketKey(keyDay(first) + 1, 0)), limit: Math.max(1, Math.floor((limit - done) / HOURLY_BLOCK_DAYS)) })] as number[];
+      for (const k of sids) {
+        const sid = keySeries(k), blockKey = bucketKey(day0, sid);
+        const old = statsHourly.getBinary(blockKey);
+        let block = old ? decodeStat(old) : undefined;
+        for (let d = day0; d < day0 + HOURLY_BLOCK_DAYS && d < beforeDay; d++) {
+          const bytes = stats.getBinary(bucketKey(d, sid));
+          if (!bytes) continue;
+          block = mergeHourly(block, decodeStat(bytes), d - day0);
+          stats.removeSync(bucketKey(d, sid));
+          done++;
+        }
+        if (!block) continue;
+        const sealed = sealStat(block);
+        if (blockKey > this.hourlyLastKey) { statsHourly.putSync(blockKey, sealed, { append: true }); this.hourlyLastKey = blockKey; }
+        else statsHourly.putSync(blockKey, sealed);
+        done++;
+      }
+    }
+    return done;
   }
 
   /** Seals the statistics buckets of the days before `latestDay`, at most `limit` of them. */

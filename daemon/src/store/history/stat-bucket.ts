@@ -5,14 +5,22 @@
  * 0.01 A, 1 W…, or the register's own when coarser). Two layouts:
  *
  * - open (0x5A): the day being written, appended in place at each tick (`appendStat`);
- * - sealed (0x5B, `sealStat`): a past day, or a block of `days` days thinned to hourly,
- *   bit-packed with adaptive Rice codes; written by the retention rings once the day is over.
+ * - sealed (0x5B, `sealStat`): a past day, or a weekly block of days thinned to hourly
+ *   (`HOURLY_BLOCK_DAYS`), bit-packed with adaptive Rice codes; written once the day is over.
+ *
+ * Resolution. Voltage, frequency, power factor, THD and temperature keep their unit's absolute
+ * resolution (`UNIT_RESOLUTION`). A load-dependent quantity (`RELATIVE_UNITS`: W, var, VA, A) is
+ * measured by its meter to a share of the reading (class 1: ±1 %, from 10 % of the base current),
+ * so 1 W at 20 kW is 200 times finer than the meter knows it: a sealed bucket of one stores it at
+ * `RELATIVE_RESOLUTION` (0.1 %) of the bucket's own peak |value|, a 1-2-5 step (20 W for a 20 kW
+ * peak; 1 W up to 2.5 kW). The rounding error, ≤ 0.05 % of the peak, stays within half the class-1
+ * limit for every reading down to 10 % of the peak. The open day keeps the series' quantum.
  *
  * Open layout (little-endian):
  *
  *   0  u8   magic 0x5A
  *   1  u8   rate (minutes per slot)
- *   2  u8   bits: 2 dense
+ *   2  u8   bits: 4 dense, 8 load-dependent (relative quantum once sealed)
  *   3  u16  first present slot
  *   5  u16  n
  *   7  f64  quantum
@@ -25,14 +33,17 @@
  *  0  u8   magic 0x5B
  *  1  u8   rate (minutes per slot)
  *  2  u8   days covered (1, or the hourly block's length)
- *  3  u8   bits: 1 dense, 2 spread (some min or max differs from the average), 4 EMA predictor
- *  4  u8   quantum as 10^(code − 127), 10^−12…10^12, or 0xFF followed by f64
+ *  3  u8   bits: 1 dense, 2 spread (some min or max differs from the average), 4 EMA predictor,
+ *           8 load-dependent, 16 and 32: avg − min, max − avg against a moving mean
+ *  4  u8   quantum: 115 + k → 10^(k − 12), 140 + k → 2 × 10^(k − 12), 165 + k → 5 × 10^(k − 12)
+ *           (k = 0…24), or 0xFF followed by f64
  *     varint first present slot, varint n, [bitmap when not dense]
  *     zigzag varint first average; u8 starting Rice parameter of the averages (and, with spread,
  *     of avg − min and of max − avg)
  *     bit stream, per present slot: the average's residual (zigzag; none for the first)
  *     against the previous average or a moving mean (whichever is shorter for this bucket),
- *     then, with spread, avg − min and max − avg
+ *     then, with spread, avg − min and max − avg (each as is, or as its zigzag residual against a
+ *     moving mean, whichever is shorter for this bucket)
  *
  * A quantity that moves a little between slots and is read once per slot takes about a byte.
  */
@@ -42,8 +53,8 @@ import { HistoryError } from './errors';
 
 export const STAT_MAGIC = 0x5a;
 export const SEALED_MAGIC = 0x5b;
-const S_DENSE = 1, S_SPREAD = 2, S_EMA = 4;
-const BIT_DENSE = 4;
+const S_DENSE = 1, S_SPREAD = 2, S_EMA = 4, S_RELATIVE = 8, S_LO_EMA = 16, S_HI_EMA = 32;
+const BIT_DENSE = 4, BIT_RELATIVE = 8;
 const MAX_Q = 2 ** 50;
 
 /**
@@ -53,6 +64,21 @@ const MAX_Q = 2 ** 50;
 export const UNIT_RESOLUTION: Readonly<Record<string, number>> = {
   V: 0.1, A: 0.01, W: 1, var: 1, VA: 1, Hz: 0.01, '%': 0.1, '': 0.001, degC: 0.1,
 };
+
+/**
+ * Units of quantities that scale with the load (a power, a current): their accuracy is a share of
+ * the reading (class 1: ±1 %, class 0.5: ±0.5 %, from 10 % of the base current up), so a sealed
+ * bucket may store them at a quantum relative to its own peak (`sealQuantum`). Voltage, frequency,
+ * power factor, THD and temperature keep their absolute resolution.
+ */
+export const RELATIVE_UNITS: ReadonlySet<string> = new Set(['W', 'var', 'VA', 'A']);
+
+/**
+ * Share of a sealed bucket's peak |value| its load-dependent quantity is stored at: the rounding
+ * error (half a quantum, ≤ 0.05 % of the peak) stays at or below half the class-1 limit (±1 % of the
+ * reading) for every reading down to 10 % of the peak, where class limits start to apply.
+ */
+export const RELATIVE_RESOLUTION = 0.001;
 
 /** The quantum a statistic is stored at: the unit's resolution, or the register's when coarser. */
 export function statQuantum(unit: string, type: string, scale: number): number {
@@ -69,12 +95,41 @@ export interface StatDay {
   avg: Float64Array;
   min: Float64Array;
   max: Float64Array;
+  /** A load-dependent quantity (`RELATIVE_UNITS`): sealed at a quantum relative to its peak. */
+  relative?: boolean;
 }
 
-export function emptyStatDay(rateMin: number, quantum: number, days = 1): StatDay {
+export function emptyStatDay(rateMin: number, quantum: number, days = 1, relative = false): StatDay {
   const n = (days * 1440) / rateMin;
   const nan = () => new Float64Array(n).fill(NaN);
-  return { rateMin, quantum, avg: nan(), min: nan(), max: nan() };
+  return { rateMin, quantum, avg: nan(), min: nan(), max: nan(), ...(relative ? { relative } : {}) };
+}
+
+/** Days a bucket covers (1, or an hourly block's length). */
+export const statDays = (day: StatDay): number => Math.round((day.avg.length * day.rateMin) / 1440);
+
+/** The largest 1, 2 or 5 × 10^e not above x. */
+function step125(x: number): number {
+  const b = 10 ** Math.floor(Math.log10(x));
+  for (const m of [5, 2]) if (m * b <= x * (1 + 1e-9)) return Number((m * b).toPrecision(1));
+  return Number(b.toPrecision(1));
+}
+
+/**
+ * The quantum a bucket is sealed at: its own, or for a load-dependent quantity
+ * `RELATIVE_RESOLUTION` of the bucket's peak (a 1-2-5 step) when that is more than 2.5 times
+ * coarser, so that sealing a sealed bucket again keeps its quantum.
+ */
+export function sealQuantum(day: StatDay): number {
+  if (!day.relative) return day.quantum;
+  let peak = 0;
+  for (let i = 0; i < day.avg.length; i++) {
+    if (Number.isNaN(day.avg[i])) continue;
+    peak = Math.max(peak, Math.abs(day.min[i]), Math.abs(day.max[i]));
+  }
+  if (!(peak > 0)) return day.quantum;
+  const q = step125(RELATIVE_RESOLUTION * peak * day.quantum);
+  return q > 2.5 * day.quantum ? q : day.quantum;
 }
 
 /** Quantizes one slot; false if the values cannot be represented (non-finite, huge). */
@@ -100,7 +155,7 @@ export function encodeStat(day: StatDay, w = new ByteWriter(256)): Uint8Array {
   for (let k = 1; k < n; k++) if (present[k] !== present[k - 1] + 1) { dense = false; break; }
   w.u8(STAT_MAGIC);
   w.u8(day.rateMin);
-  w.u8(dense ? BIT_DENSE : 0);
+  w.u8((dense ? BIT_DENSE : 0) | (day.relative ? BIT_RELATIVE : 0));
   w.u16(n > 0 ? present[0] : 0);
   w.u16(n);
   w.f64(day.quantum);
@@ -134,7 +189,7 @@ export function decodeStat(bytes: Uint8Array): StatDay {
   const n = r.u16();
   const quantum = r.f64();
   r.f64();
-  const day = emptyStatDay(rateMin, quantum);
+  const day = emptyStatDay(rateMin, quantum, 1, (bits & BIT_RELATIVE) !== 0);
   const slots = day.avg.length;
   const present: number[] = [];
   if (bits & BIT_DENSE) for (let k = 0; k < n; k++) present.push(first + k);
@@ -175,7 +230,7 @@ export function appendStat(w: ByteWriter, slot: number, quantum: number, avg: nu
 /** Re-grids to a finer rate (a divisor of the day's own). */
 export function regridStat(day: StatDay, rateMin: number): StatDay {
   const f = day.rateMin / rateMin;
-  const out = emptyStatDay(rateMin, day.quantum);
+  const out = emptyStatDay(rateMin, day.quantum, 1, day.relative);
   day.avg.forEach((a, i) => { out.avg[i * f] = a; out.min[i * f] = day.min[i]; out.max[i * f] = day.max[i]; });
   return out;
 }
@@ -184,7 +239,7 @@ export function regridStat(day: StatDay, rateMin: number): StatDay {
 export function thinToHourly(day: StatDay): StatDay {
   if (day.rateMin >= 60) return day;
   const per = 60 / day.rateMin;
-  const out = emptyStatDay(60, day.quantum);
+  const out = emptyStatDay(60, day.quantum, 1, day.relative);
   for (let h = 0; h < 24; h++) {
     let sum = 0, count = 0, lo = Infinity, hi = -Infinity;
     for (let i = h * per; i < (h + 1) * per; i++) {
@@ -200,7 +255,8 @@ export function thinToHourly(day: StatDay): StatDay {
 
 // #region sealed layout
 
-const QUANTUM_CODES = new Map<number, number>(Array.from({ length: 25 }, (_, k) => [Number(`1e${k - 12}`), k + 115]));
+/** 10^(k−12) → 115 + k; 2 × 10^(k−12) → 140 + k; 5 × 10^(k−12) → 165 + k (k = 0…24). */
+const QUANTUM_CODES = new Map<number, number>([1, 2, 5].flatMap((m, j) => Array.from({ length: 25 }, (_, k): [number, number] => [Number(`${m}e${k - 12}`), 115 + 25 * j + k])));
 const CODE_QUANTA = new Map<number, number>([...QUANTUM_CODES].map(([q, c]) => [c, q]));
 
 const emaNext = (pred: number, a: number): number => Math.floor((3 * pred + a + 2) / 4);
@@ -215,6 +271,26 @@ function residuals(avg: Float64Array, present: number[], ema: boolean): Float64A
     pred = ema ? emaNext(pred, a) : a;
   }
   return out;
+}
+
+/**
+ * A spread stream (avg − min or max − avg) as stored: itself, or with `ema` its zigzag residuals
+ * against a moving mean (shorter when the spread hovers around a level, like a frequency's).
+ */
+function spreadStream(xs: Float64Array, ema: boolean): Float64Array {
+  if (!ema) return xs;
+  const out = new Float64Array(xs.length);
+  let pred = 0;
+  for (let k = 0; k < xs.length; k++) { out[k] = zigzag(xs[k] - pred); pred = emaNext(pred, xs[k]); }
+  return out;
+}
+
+/** Bytes one stream takes alone (to choose its predictor). */
+function streamBytes(xs: Float64Array): number {
+  const w = new BitWriter(xs.length * 2 + 16);
+  const st = new RiceState(riceK0(mean(xs)));
+  for (let k = 0; k < xs.length; k++) st.write(w, xs[k]);
+  return w.finish().length;
 }
 
 function mean(xs: Float64Array): number {
@@ -234,22 +310,32 @@ function packStream(res: Float64Array, lo: Float64Array, hi: Float64Array, sprea
   return w.finish();
 }
 
-/** Encodes a bucket (one day, or a block of days) in the sealed, bit-packed layout. */
-export function sealStat(day: StatDay): Uint8Array {
+/**
+ * Encodes a bucket (one day, or a block of days) in the sealed, bit-packed layout, at
+ * `sealQuantum` (a load-dependent quantity may get coarser).
+ */
+export function sealStat(input: StatDay): Uint8Array {
+  const day = requantize(input, sealQuantum(input));
   const slots = day.avg.length;
   const days = Math.round((slots * day.rateMin) / 1440);
   const present: number[] = [];
   for (let i = 0; i < slots; i++) if (!Number.isNaN(day.avg[i])) present.push(i);
   const n = present.length;
   let dense = true, spread = false;
-  const lo = new Float64Array(n), hi = new Float64Array(n);
+  let lo: Float64Array = new Float64Array(n), hi: Float64Array = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const i = present[k];
     if (k > 0 && i !== present[k - 1] + 1) dense = false;
     lo[k] = day.avg[i] - day.min[i]; hi[k] = day.max[i] - day.avg[i];
     if (lo[k] !== 0 || hi[k] !== 0) spread = true;
   }
-  let ema = false, stream: Uint8Array = new Uint8Array(0), ka = 0;
+  let ema = false, stream: Uint8Array = new Uint8Array(0), ka = 0, loEma = false, hiEma = false;
+  if (spread) {
+    const le = spreadStream(lo, true), he = spreadStream(hi, true);
+    loEma = streamBytes(le) < streamBytes(lo); hiEma = streamBytes(he) < streamBytes(hi);
+    if (loEma) lo = le;
+    if (hiEma) hi = he;
+  }
   const kl = spread ? riceK0(mean(lo)) : 0, kh = spread ? riceK0(mean(hi)) : 0;
   if (n > 0) {
     const rd = residuals(day.avg, present, false), re = residuals(day.avg, present, true);
@@ -262,7 +348,7 @@ export function sealStat(day: StatDay): Uint8Array {
   const w = new ByteWriter(64 + stream.length);
   const code = QUANTUM_CODES.get(day.quantum) ?? 0xff;
   w.u8(SEALED_MAGIC); w.u8(day.rateMin); w.u8(days);
-  w.u8((dense ? S_DENSE : 0) | (spread ? S_SPREAD : 0) | (ema ? S_EMA : 0));
+  w.u8((dense ? S_DENSE : 0) | (spread ? S_SPREAD : 0) | (ema ? S_EMA : 0) | (day.relative ? S_RELATIVE : 0) | (loEma ? S_LO_EMA : 0) | (hiEma ? S_HI_EMA : 0));
   w.u8(code);
   if (code === 0xff) w.f64(day.quantum);
   w.varint(n > 0 ? present[0] : 0);
@@ -291,7 +377,7 @@ function unsealStat(bytes: Uint8Array): StatDay {
   const quantum = code === 0xff ? r.f64() : CODE_QUANTA.get(code) ?? NaN;
   if (!(quantum > 0)) throw new HistoryError('bad-bucket', 'statistics bucket with a bad quantum');
   const first = r.varint(), n = r.varint();
-  const day = emptyStatDay(rateMin, quantum, days);
+  const day = emptyStatDay(rateMin, quantum, days, (bits & S_RELATIVE) !== 0);
   const slots = day.avg.length;
   const present: number[] = [];
   if (bits & S_DENSE) for (let k = 0; k < n; k++) present.push(first + k);
@@ -305,13 +391,19 @@ function unsealStat(bytes: Uint8Array): StatDay {
   const sa = new RiceState(r.u8());
   const sl = new RiceState(spread ? r.u8() : 0), sh = new RiceState(spread ? r.u8() : 0);
   const br = new BitReader(bytes, r.pos);
+  const loEma = (bits & S_LO_EMA) !== 0, hiEma = (bits & S_HI_EMA) !== 0;
+  let pl = 0, ph = 0;
   for (let k = 0; k < n; k++) {
     const i = present[k];
     let a = pred;
     if (k > 0) { a = pred + unzigzag(sa.read(br)); pred = ema ? emaNext(pred, a) : a; }
     day.avg[i] = a;
-    day.min[i] = spread ? a - sl.read(br) : a;
-    day.max[i] = spread ? a + sh.read(br) : a;
+    if (!spread) { day.min[i] = a; day.max[i] = a; continue; }
+    let l = sl.read(br), h = sh.read(br);
+    if (loEma) { l = pl + unzigzag(l); pl = emaNext(pl, l); }
+    if (hiEma) { h = ph + unzigzag(h); ph = emaNext(ph, h); }
+    day.min[i] = a - l;
+    day.max[i] = a + h;
   }
   return day;
 }
@@ -332,7 +424,7 @@ export const isSealed = (bytes: Uint8Array): boolean => bytes[0] === SEALED_MAGI
 /** Requantizes a bucket to a coarser (or equal) quantum. */
 export function requantize(day: StatDay, quantum: number): StatDay {
   if (day.quantum === quantum) return day;
-  const out = emptyStatDay(day.rateMin, quantum, Math.round((day.avg.length * day.rateMin) / 1440));
+  const out = emptyStatDay(day.rateMin, quantum, statDays(day), day.relative);
   day.avg.forEach((a, i) => {
     if (!Number.isNaN(a)) setStat(out, i, a * day.quantum, day.min[i] * day.quantum, day.max[i] * day.quantum);
   });

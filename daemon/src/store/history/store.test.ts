@@ -59,13 +59,23 @@ test('retention: counters beyond their ring are dropped; statistics are thinned 
     const id = t.store.series('device:1', 'activeEnergyImport')!.id;
     assert.equal(t.store.counterAt(id, T0 + DAY), undefined, 'outside the counter ring');
     assert.equal(t.store.counterAt(id, T0 + 4 * DAY), (T0 + 4 * DAY) / 1000);
-    const thinned = t.store.statistics(1, 'voltageV', T0 + 3 * DAY, T0 + 4 * DAY);
+    // a week is thinned once all its days are past the ring (T0 + 3 starts a week)
+    assert.equal(t.store.statistics(1, 'voltageV', T0 + 3 * DAY, T0 + 4 * DAY).length, 96);
+    const thinned = t.store.statistics(1, 'voltageV', T0 + 2 * DAY, T0 + 3 * DAY);
     assert.equal(thinned.length, 24);
     assert.deepEqual([thinned[0].rateMin, thinned[0].min, thinned[0].max], [60, 230, 233]);
     assert.ok(Math.abs(thinned[0].avg - 231.5) <= 0.01);
     const recent = t.store.statistics(1, 'voltageV', T0 + 5 * DAY, T0 + 6 * DAY);
     assert.equal(recent.length, 96);
+    // hourly statistics go by weekly blocks (HOURLY_BLOCK_DAYS), once every day of the block is past the ring
+    assert.equal(t.store.statistics(1, 'voltageV', T0, T0 + DAY).length, 24, 'its block still has days in the ring');
+    const more = [];
+    for (let ms = T0 + 6 * DAY; ms < T0 + 13 * DAY; ms += 15 * MIN) {
+      more.push({ slotMs: ms, readings: [{ deviceId: 1, ok: true, values: { e: { value: ms / 1000 }, voltageV: { value: 230 } } }] });
+    }
+    for (const day of byDay(more)) t.store.ingestBatch(day, () => [...regs, stat]);
     assert.equal(t.store.statistics(1, 'voltageV', T0, T0 + DAY).length, 0, 'hourly ring dropped too');
+    assert.equal(t.store.statistics(1, 'voltageV', T0 + 9 * DAY, T0 + 10 * DAY).length, 24);
   } finally { await t.dispose(); }
 });
 

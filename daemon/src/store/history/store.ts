@@ -104,12 +104,17 @@ export class HistoryStore {
       // failure rolls both back; the main one (counters, ledger) commits first
       this.dbs.statsRoot.transactionSync(() => this.dbs.root.transactionSync(() => {
         const applier = this.applier;
+        let current: Tick | undefined;
+        const live = this.observed;
         applier.begin({
           registersOf, intervalMs: I, report,
-          ...(this.observed.size ? { takeObserved: (id: number, key: string) => this.observed.get(id)?.get(key) } : {}),
+          ...(live.size || ticks.some((t) => t.observed)
+            ? { takeObserved: (id: number, key: string) => (current?.observed ? current.observed(id, key) : live.get(id)?.get(key)) }
+            : {}),
         });
         let day = NaN;
         for (const tick of ticks) {
+          current = tick;
           const slotMs = Math.floor(tick.slotMs / I) * I;
           if (slotMs <= latest) { report.skipped++; continue; }
           if (dayOf(slotMs) !== day) { report.puts += this.counters.flush() + this.stats.flush(dayOf(latest + I)) + this.tariffCache.flush(); day = dayOf(slotMs); }
