@@ -507,6 +507,8 @@ export async function runHistoryFolderJob(opts: { dataDir: string; historyDir?: 
     folder.addSettingsFiles('greenup', greenupSettingsFile(() => storedGreenupSettings(dbs.root) ?? DEFAULT_GREENUP_SETTINGS, () => config.devices()));
     const result = opts.job === 'catch-up'
       ? await folder.catchUp(opts.onProgress).then(() => undefined)
+      : opts.job.startsWith('replay:')
+        ? await folder.replayFrom(opts.job.slice('replay:'.length), opts.onProgress).then(() => undefined)
       : await folder.rebuild({ ...(opts.job === 'rebuild-fresh' ? { fresh: true } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     history.close();
     return result;

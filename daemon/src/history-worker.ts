@@ -1,8 +1,9 @@
 /**
  * The worker process of the jobs that read the whole store, run apart from the daemon so that
  * the store's pages they touch do not stay in the daemon's memory (see history-jobs.ts):
- * - `node history-worker.js <catch-up|rebuild|rebuild-fresh> <dataDir> <historyDir>`: a catch-up
- *   or a rebuild of the history folder (files/folder, `HistoryWorker`);
+ * - `node history-worker.js <catch-up|rebuild|rebuild-fresh|replay:YYYY-MM> <dataDir> <historyDir>`:
+ *   a catch-up, a rebuild, or a correction's rewrite of the months from YYYY-MM of the history
+ *   folder (files/folder, `HistoryWorker`);
  * - `node history-worker.js export <dataDir> <zipPath> <request JSON>`: a data download's
  *   `reportdata.zip` (reports/export), read from the store opened read-only, with the
  *   configuration (devices, groups, loads, tariffs, CSV separators, currency, time zone) the
@@ -26,8 +27,8 @@ const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 process.on('disconnect', () => process.exit(2));
 
 async function main(): Promise<void> {
-  if (!JOBS.includes(job) || !dataDir || !target || (job === 'export' && !request)) {
-    throw new Error(`usage: history-worker <catch-up|rebuild|rebuild-fresh> <dataDir> <historyDir> | export <dataDir> <zipPath> <request JSON>`);
+  if (!(JOBS.includes(job) || /^replay:\d{4}-\d{2}$/.test(job)) || !dataDir || !target || (job === 'export' && !request)) {
+    throw new Error(`usage: history-worker <catch-up|rebuild|rebuild-fresh|replay:YYYY-MM> <dataDir> <historyDir> | export <dataDir> <zipPath> <request JSON>`);
   }
   setTimeZoneLookup(knowsTimeZone);
   let last = -1;

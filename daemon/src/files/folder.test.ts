@@ -15,7 +15,7 @@ import { ConfigStore } from '../config/index';
 import { loadCatalog } from '../catalog/index';
 import { Energy, scopeProvider } from '../energy/index';
 import { Costs } from '../costs/index';
-import { HistoryFolder, folderStructure, settingsFiles, slotCosts, resolveInside, listFolder, FilesError } from './index';
+import { HistoryFolder, type HistoryFolderOptions, folderStructure, settingsFiles, slotCosts, resolveInside, listFolder, FilesError } from './index';
 import { greenupSettingsFile } from '../greenup/index';
 import { DEFAULT_GREENUP_SETTINGS } from '@ews/shared';
 
@@ -34,6 +34,7 @@ let config: ConfigStore;
 let folder: HistoryFolder;
 let energy: Energy;
 let root: string;
+let folderOpts: HistoryFolderOptions;
 const clock = { now: () => TO + SLOT, monotonic: () => 0 };
 
 function tree(dir: string): Record<string, Buffer> {
@@ -67,11 +68,12 @@ before(async () => {
   const costs = new Costs({ config, store: t.store, clock: clock as never });
   await costs.start();
   root = join(t.dir, 'history');
-  folder = new HistoryFolder({
+  folderOpts = {
     root, stateDir: join(t.dir, 'history-state'), store: t.store, timezone: () => 'Europe/Paris',
     format: () => ({ decimalSeparator: config.csv().decimalSeparator, fieldSeparator: config.csv().fieldSeparator }),
     structure: () => folderStructure(config, catalog), costs: slotCosts(config, t.store), settingsFiles: settingsFiles(config, catalog),
-  });
+  };
+  folder = new HistoryFolder(folderOpts);
   // Green'Up set up (management on, the main meter): settings/GreenUpSettings.csv is written beside the others
   folder.addSettingsFiles('greenup', greenupSettingsFile(() => ({ ...DEFAULT_GREENUP_SETTINGS, enabled: true, meterDeviceId: ids[0], failSafeCurrentA: 10 }), () => config.devices()));
   await folder.writeSettings();
@@ -192,4 +194,33 @@ test('HIST-4: paths outside the folder are refused (.., absolute, symlinks, NUL,
   const names = listFolder(root, '').map((e) => e.name);
   assert.ok(names.includes('energy') && names.includes('settings'));
   assert.ok(!existsSync(join(root, 'history-state')));
+});
+
+test('a correction is rewritten in the worker; corrections queued meanwhile make one replay from the earliest month', async () => {
+  const generated = () => Object.fromEntries(['devices', 'energy', 'overallTotal', 'water']
+    .flatMap((d) => Object.entries(tree(join(root, d))).map(([rel, b]) => [`${d}/${rel}`, b] as const)));
+  const before = generated();
+  const jobs: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => { release = r; });
+  // the worker is another HistoryFolder on the same folder and record, as in the worker process
+  const viaWorker = new HistoryFolder({
+    ...folderOpts,
+    worker: async (job) => {
+      jobs.push(job);
+      await gate;
+      if (job.startsWith('replay:')) await new HistoryFolder(folderOpts).replayFrom(job.slice('replay:'.length));
+      return undefined;
+    },
+  });
+  const feb = viaWorker.update({ correctedFromMs: Date.UTC(2026, 1, 1, 6) });
+  const jan = viaWorker.update({ correctedFromMs: Date.UTC(2026, 0, 31, 12) });
+  release();
+  await Promise.all([feb, jan]);
+  assert.deepEqual(jobs, ['replay:2026-01']);
+  const after = generated();
+  assert.ok(Object.keys(before).length >= 18);
+  assert.deepEqual(Object.keys(after).sort(), Object.keys(before).sort());
+  for (const rel of Object.keys(before)) assert.ok(after[rel].equals(before[rel]), `${rel} changed by the replay`);
+  viaWorker.close();
 });

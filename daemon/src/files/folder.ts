@@ -43,7 +43,8 @@ export interface HistoryFolderOptions {
   worker?: HistoryWorker;
 }
 
-export type HistoryJob = 'catch-up' | 'rebuild' | 'rebuild-fresh';
+/** `replay:<YYYY-MM>`: the recorded files of that month and later rewritten (a correction). */
+export type HistoryJob = 'catch-up' | 'rebuild' | 'rebuild-fresh' | `replay:${string}`;
 /** Runs `job` elsewhere; resolves when the folder and its record are written (the result of a rebuild). */
 export type HistoryWorker = (job: HistoryJob, onProgress: (percent: number) => void) => Promise<RebuildResult | undefined>;
 
@@ -60,6 +61,8 @@ export class HistoryFolder {
   private readonly opts: HistoryFolderOptions;
   private state: FolderState;
   private chain: Promise<unknown> = Promise.resolve();
+  /** The earliest month a correction asked to rewrite, until the queue gets to it. */
+  private replayFromMonth: string | undefined;
   private rebuilding: RebuildProgress | null = null;
   private extraSettings = new Map<string, SettingsFiles>();
   private closed = false;
@@ -81,8 +84,20 @@ export class HistoryFolder {
    * folder stays what a rebuild would give.
    */
   update(opts: { correctedFromMs?: number } = {}): Promise<void> {
+    if (opts.correctedFromMs !== undefined) {
+      const month = monthOf(this.opts.timezone(), opts.correctedFromMs);
+      if (this.replayFromMonth === undefined || month < this.replayFromMonth) this.replayFromMonth = month;
+    }
     return this.serial(async () => {
-      if (opts.correctedFromMs !== undefined) await this.replay(this.root, () => {}, monthOf(this.opts.timezone(), opts.correctedFromMs));
+      // corrections queued meanwhile (while a worker ran) make one replay, from the earliest month
+      const fromMonth = this.replayFromMonth;
+      this.replayFromMonth = undefined;
+      if (fromMonth !== undefined) {
+        // a month of rows of every file: in the worker, like a catch-up (its garbage and the
+        // store's pages would otherwise stay in the daemon: +20 MB heap for a few seconds)
+        if (this.opts.worker) await this.inWorker(`replay:${fromMonth}`, () => {});
+        else await this.replay(this.root, () => {}, fromMonth);
+      }
       if (this.opts.worker && this.pendingMs() > WORKER_CATCH_UP_MS) await this.inWorker('catch-up', () => {});
       await this.advance(this.root, this.state);
     }).catch((err) => this.opts.log?.error('writing the history folder failed', { err }));
@@ -91,6 +106,11 @@ export class HistoryFolder {
   /** Catches up in this process (the worker's own job); rejects on failure. */
   catchUp(onProgress?: (p: number) => void): Promise<void> {
     return this.serial(() => this.advance(this.root, this.state, onProgress));
+  }
+
+  /** Rewrites the recorded files of `fromMonth` (YYYY-MM) and later in this process (the worker's `replay:` job). */
+  replayFrom(fromMonth: string, onProgress?: (p: number) => void): Promise<void> {
+    return this.serial(() => this.replay(this.root, onProgress ?? (() => {}), fromMonth));
   }
 
   /** How much stored history the folder has not written yet. */
