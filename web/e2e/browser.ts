@@ -2,7 +2,7 @@
  * Launches Debian's Chromium through playwright-core (no bundled browser download), plus small
  * polling helpers the browser tests share.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -88,4 +88,51 @@ export async function login(page: Page, pin: string, puk?: string, opts: { codes
     await page.waitForSelector('#home-page', { timeout: 10_000 });
   }
   return first;
+}
+
+/**
+ * Makes the pages of `context` track their activity for `settled`: requests in flight (fetch, and
+ * the reading of their bodies), and the time of the last request, answer, DOM change or route change.
+ */
+export async function trackActivity(context: BrowserContext): Promise<void> {
+  // Plain script text: the test runner's transform would wrap named functions in a helper the page does not have.
+  await context.addInitScript({ content: ACTIVITY_SCRIPT });
+}
+
+const ACTIVITY_SCRIPT = `(() => {
+  const q = { inflight: 0, last: performance.now() };
+  window.__ewsActivity = q;
+  const bump = () => { q.last = performance.now(); };
+  const counted = (p) => { q.inflight++; bump(); return p.finally(() => { q.inflight--; bump(); }); };
+  const fetch0 = window.fetch.bind(window);
+  window.fetch = (...a) => counted(fetch0(...a));
+  for (const m of ['json', 'text', 'arrayBuffer', 'blob']) {
+    const read = Response.prototype[m];
+    Object.defineProperty(Response.prototype, m, { configurable: true, writable: true, value() { return counted(read.call(this)); } });
+  }
+  new MutationObserver(bump).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  window.addEventListener('hashchange', bump);
+})();`;
+
+/**
+ * Waits until a page of a `trackActivity` context has settled: at `hash` (when given), no request
+ * in flight, nothing changed for `quietMs`, no lazy module still loading and none of `busyTexts`
+ * shown. Throws after `timeoutMs` saying what was still going on.
+ */
+export async function settled(page: Page, opts: { hash?: string; quietMs?: number; timeoutMs?: number; busyTexts?: string[] } = {}): Promise<void> {
+  const arg = { hash: opts.hash ?? null, quietMs: opts.quietMs ?? 120, busy: opts.busyTexts ?? [] };
+  try {
+    await page.waitForFunction(({ hash, quietMs, busy }) => {
+      const q = (window as unknown as { __ewsActivity?: { inflight: number; last: number } }).__ewsActivity;
+      if (!q) throw new Error('settled() needs trackActivity(context)');
+      if (hash !== null && location.hash !== hash) return false;
+      if (q.inflight > 0 || performance.now() - q.last < quietMs) return false;
+      if (document.querySelector('[data-testid=lazy-loading]')) return false;
+      const text = document.body.innerText;
+      return !busy.some((b) => text.includes(b));
+    }, arg, { polling: 50, timeout: opts.timeoutMs ?? 15_000 });
+  } catch (err) {
+    const state = await page.evaluate(() => ({ hash: location.hash, activity: (window as unknown as { __ewsActivity?: unknown }).__ewsActivity, text: document.body.innerText.slice(0, 200) })).catch(() => null);
+    throw new Error(`the page did not settle (${JSON.stringify(arg)}): ${JSON.stringify(state)}; ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
