@@ -2,24 +2,29 @@
  * @module modbus/serial-link
  * The RS485 port through `serialport`. Every `error` and `close` of the port becomes a link
  * event (serialport/modbus-serial crash on unplug: modbus-serial #379, #587).
+ *
+ * The port is `@serialport/stream` over the native `@serialport/bindings-cpp`, loaded at the first
+ * open: not the `serialport` umbrella package, which also loads ten parsers and a mock binding the
+ * daemon never uses (~3 MB resident), and nothing at all on a box that only has TCP gateways.
  */
-import { SerialPort } from 'serialport';
+import type { SerialPortStream } from '@serialport/stream';
 import { Emitter } from '../util/events';
 import type { Link, LinkEvents } from './link';
 import type { LineSettings } from './timing';
 
 export class SerialLink implements Link {
   readonly events = new Emitter<LinkEvents>();
-  private port: SerialPort | undefined;
+  private port: SerialPortStream | undefined;
 
   constructor(readonly name: string, private readonly line: LineSettings) {}
 
   get isOpen(): boolean { return this.port?.isOpen ?? false; }
 
-  open(): Promise<void> {
+  async open(): Promise<void> {
+    const { SerialPortStream: Port, binding } = await serialPort();
     return new Promise((resolve, reject) => {
-      const port = new SerialPort({
-        path: this.name, baudRate: this.line.baudRate, parity: this.line.parity, stopBits: this.line.stopBits,
+      const port = new Port({
+        binding, path: this.name, baudRate: this.line.baudRate, parity: this.line.parity, stopBits: this.line.stopBits,
         dataBits: 8, autoOpen: false, lock: true,
       });
       port.on('error', (err) => {
@@ -40,7 +45,7 @@ export class SerialLink implements Link {
     });
   }
 
-  private drop(port: SerialPort, reason: string): void {
+  private drop(port: SerialPortStream, reason: string): void {
     this.port = undefined;
     port.removeAllListeners('data');
     if (port.isOpen) port.close(() => {});
@@ -68,11 +73,25 @@ export class SerialLink implements Link {
   }
 }
 
-/** Lists serial ports; `SerialPort.list()` shells out to udevadm, absent in containers. */
+let loaded: Promise<{ SerialPortStream: typeof SerialPortStream; binding: Awaited<ReturnType<typeof detectBinding>> }> | undefined;
+
+async function detectBinding() {
+  const { autoDetect } = await import('@serialport/bindings-cpp');
+  return autoDetect();
+}
+
+function serialPort() {
+  loaded ??= Promise.all([import('@serialport/stream'), detectBinding()])
+    .then(([stream, binding]) => ({ SerialPortStream: stream.SerialPortStream, binding }))
+    .catch((err: unknown) => { loaded = undefined; throw err; });
+  return loaded;
+}
+
+/** Lists serial ports; the binding's `list()` shells out to udevadm, absent in containers. */
 export async function listSerialPorts(): Promise<Array<{ path: string; manufacturer?: string }>> {
   try {
-    const ports = await SerialPort.list();
-    return ports.map((p) => ({ path: p.path, ...(p.manufacturer ? { manufacturer: p.manufacturer } : {}) }));
+    const ports = await (await serialPort()).binding.list();
+    return ports.map((p: { path: string; manufacturer?: string }) => ({ path: p.path, ...(p.manufacturer ? { manufacturer: p.manufacturer } : {}) }));
   } catch {
     const { readdirSync } = await import('node:fs');
     try {

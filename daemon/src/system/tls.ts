@@ -8,7 +8,6 @@
  * of the box (`https.json`), outside the store: a restore does not change it.
  * node:crypto makes keys but not certificates: @peculiar/x509 builds and parses them.
  */
-import 'reflect-metadata';
 import { createHash, createPrivateKey, createPublicKey, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -24,7 +23,8 @@ import { DomainError } from '../util/errors';
  */
 let x509Module: Promise<typeof X509> | undefined;
 function x509Lib(): Promise<typeof X509> {
-  return x509Module ??= import('@peculiar/x509').then((x509) => {
+  // reflect-metadata first: the library's dependency injection (tsyringe) needs it
+  return x509Module ??= import('reflect-metadata').then(() => import('@peculiar/x509')).then((x509) => {
     // node's WebCrypto (the library's Crypto type is the DOM's, absent from the daemon's types)
     (x509.cryptoProvider.set as (crypto: unknown) => void).call(x509.cryptoProvider, webcrypto);
     return x509;
