@@ -37,6 +37,12 @@ if (name === 'e2e') {
 }
 const files = suite.dirs.flatMap((d) => walk(join(root, d))).map((f) => relative(root, f)).sort();
 if (files.length === 0) { console.error('no test files found'); process.exit(1); }
-const args = ['--import', 'tsx', '--test', `--test-concurrency=${suite.concurrency}`, `--test-timeout=${suite.timeoutMs}`, ...extra, ...files];
+// The usual reporter (spec on a terminal, TAP otherwise), and after it the time each file took
+// (scripts/test-times.mjs, ending with the line "N passed, N failed, N skipped").
+const reporters = extra.some((a) => a.startsWith('--test-reporter')) ? [] : [
+  `--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`, '--test-reporter-destination=stdout',
+  `--test-reporter=${join(root, 'scripts/test-times.mjs')}`, '--test-reporter-destination=stdout',
+];
+const args = ['--import', 'tsx', '--test', `--test-concurrency=${suite.concurrency}`, `--test-timeout=${suite.timeoutMs}`, ...reporters, ...extra, ...files];
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);

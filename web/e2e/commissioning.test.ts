@@ -11,11 +11,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { type Demo } from '../../scripts/demo/harness';
-import { login, waitFor, e2eEnvironment } from './browser';
+import { login, waitFor, e2eEnvironment, withPage, ADMIN } from './browser';
 
-
-const PIN = '99999';
-const PUK = '00000 9999 00000';
+const { pin: PIN, puk: PUK } = ADMIN;
 
 const tid = (id: string) => `[data-testid="${id}"]`;
 
@@ -60,13 +58,7 @@ function apiGet<T>(page: Page, path: string): Promise<T> {
 test('a technician commissions an empty box: gateway, test, scan, structure, My panel board', { timeout: 180_000 }, async () => {
   const gatewayPort = env.demo.simPorts.gateways['Building B'];
   assert.ok(gatewayPort, 'the simulated Building B gateway runs');
-  const context = await env.browser.newContext();
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  try {
-    await page.goto(env.demo.url);
-
+  await withPage(env, { as: null }, async ({ page }) => {
     // AUTH-5: the first administrator login leads to "Change the default codes".
     assert.equal(await login(page, PIN, PUK, { codesPage: 'stay' }), 'puk');
     await page.waitForSelector('#change-codes-page');
@@ -242,27 +234,17 @@ test('a technician commissions an empty box: gateway, test, scan, structure, My 
       (r) => r.length === 4 && r.every((d) => d.status === 'on'), 45_000, 'the 4 devices of Board B on',
     );
     assert.deepEqual(onPanel.map((d) => Number(d.id)).sort((a, b) => a - b), devices.map((d) => d.id).sort((a, b) => a - b));
-
-    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('web server configuration: field errors next to the inputs, saved values, users', { timeout: 90_000 }, async () => {
-  const context = await env.browser.newContext();
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  const openSection = async (s: string) => {
-    await backTo(page, '#settings-page');
-    await page.click(tid(`menu-${s}`));
-    await page.waitForSelector(`#${s === 'users' ? 'users' : `settings-${s}`}-page form, #users-page`);
-  };
-  const saved = () => page.waitForSelector(`${tid('form-message')}[data-ok="true"]`);
-  try {
-    await page.goto(env.demo.url);
-    await login(page, PIN, PUK);
+  await withPage(env, {}, async ({ page }) => {
+    const openSection = async (s: string) => {
+      await backTo(page, '#settings-page');
+      await page.click(tid(`menu-${s}`));
+      await page.waitForSelector(`#${s === 'users' ? 'users' : `settings-${s}`}-page form, #users-page`);
+    };
+    const saved = () => page.waitForSelector(`${tid('form-message')}[data-ok="true"]`);
     await page.click('a[data-page=webServerConfig]');
     await page.waitForSelector('#settings-page');
 
@@ -332,20 +314,11 @@ test('web server configuration: field errors next to the inputs, saved values, u
     const guard = users.find((u) => u.id === userId)!;
     assert.equal(guard.enabled, false);
     assert.deepEqual([...guard.pages].sort(), ['alarms', 'consumptions', 'myPanelBoard']);
-
-    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('logout keeps the browser known (PIN only); lock forgets it (PIN and PUK)', { timeout: 60_000 }, async () => {
-  const context = await env.browser.newContext();
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  try {
-    await page.goto(env.demo.url);
+  await withPage(env, { as: null }, async ({ page }) => {
     assert.equal(await login(page, PIN, PUK), 'puk', 'a new browser gives the PUK');
 
     await page.click('#logout');
@@ -362,9 +335,5 @@ test('logout keeps the browser known (PIN only); lock forgets it (PIN and PUK)',
     assert.ok(await page.$('#login-puk-note'));
     assert.equal(await login(page, PIN, PUK), 'puk');
     await page.waitForSelector('#home-page');
-
-    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-  } finally {
-    await context.close();
-  }
+  });
 });

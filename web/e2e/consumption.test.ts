@@ -10,10 +10,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { DeviceSummary, StatisticsResult } from '@ews/shared';
 import { type Demo } from '../../scripts/demo/harness';
-import { login, waitFor, e2eEnvironment } from './browser';
-
-const PIN = '99999';
-const PUK = '00000 9999 00000';
+import { waitFor, e2eEnvironment, withPage } from './browser';
 
 interface ChartState { bars: number; drawn: number; series: number; total: number; period: string; first: string; canvas: boolean }
 
@@ -50,13 +47,7 @@ function legendSums(page: Page, testid: string): Promise<Array<{ key: string; su
 const env = e2eEnvironment('ews-e2e-cons-', { backfillMonths: 2 });
 
 test('Consumptions: grand total, periods, CSV, full screen, overall, partials, compare, details', { timeout: 180_000 }, async () => {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  try {
-    await page.goto(env.demo.url);
-    await login(page, PIN, PUK);
+  await withPage(env, { contextOptions: { viewport: { width: 1280, height: 900 } } }, async ({ context, page }) => {
     const devices = await (await context.request.get(`${env.demo.url}/api/devices`)).json() as DeviceSummary[];
     const byName = (name: string) => {
       const d = devices.find((x) => x.name === name);
@@ -198,9 +189,5 @@ test('Consumptions: grand total, periods, CSV, full screen, overall, partials, c
       (ids) => ids.includes(byName('EV charger').id) && !ids.includes(main.id), 20_000, 'the Car park devices',
     );
     assert.ok(!inGroup.includes(main.id), 'the main meter is not in Car park');
-
-    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-  } finally {
-    await context.close();
-  }
+  });
 });

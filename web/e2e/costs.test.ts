@@ -8,10 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { ConsumptionResult, DeviceSummary } from '@ews/shared';
-import { login, waitFor, e2eEnvironment } from './browser';
-
-const PIN = '99999';
-const PUK = '00000 9999 00000';
+import { waitFor, e2eEnvironment, withPage } from './browser';
 
 const env = e2eEnvironment('ews-e2e-costs-', { backfillMonths: 2 });
 
@@ -48,14 +45,7 @@ async function addRule(page: Page, tariffName: string, from: string, to: string)
 }
 
 test('tariffs and rules entered through the pages; the Tariffs pie and the per-tariff bars are drawn from the demo', { timeout: 240_000 }, async () => {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  try {
-    await page.goto(env.demo.url);
-    await login(page, PIN, PUK);
-
+  await withPage(env, { contextOptions: { viewport: { width: 1280, height: 900 } } }, async ({ context, page }) => {
     // System configuration › Bill of consumptions, electricity
     await page.goto(`${env.demo.url}/#/system`);
     await page.click('[data-testid=menu-costs]');
@@ -110,8 +100,5 @@ test('tariffs and rules entered through the pages; the Tariffs pie and the per-t
     await page.waitForSelector('[data-testid=unit-switch]');
     await page.click('[data-testid=unit-cost]');
     await waitFor(() => attrs(page, '[data-testid=chart-total]'), (a) => !!a && a['data-unit'] === 'EUR' && Number(a['data-drawn']) > 0, 30_000, 'the grand total in currency');
-    assert.deepEqual(pageErrors, []);
-  } finally {
-    await context.close();
-  }
+  });
 });

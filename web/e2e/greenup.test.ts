@@ -7,18 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, waitFor, e2eEnvironment } from './browser';
+import { waitFor, e2eEnvironment, withPage, GREENUP } from './browser';
 
 const env = e2eEnvironment('ews-e2e-greenup-', {});
 
 test('the greenUp user sees the zone and the stations, holds a charge with Wait, reads the decision log', { timeout: 240_000 }, async () => {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  try {
-    await page.goto(env.demo.url);
-    await login(page, '88888', '00000 8888 00000');
+  await withPage(env, { as: GREENUP, contextOptions: { viewport: { width: 1280, height: 900 } } }, async ({ page }) => {
     await page.click('a[data-page=greenUp]');
     await page.waitForSelector('#greenup-page');
 
@@ -62,8 +56,5 @@ test('the greenUp user sees the zone and the stations, holds a charge with Wait,
     await page.waitForSelector('#device-list');
     const marks = await waitFor(() => page.$$eval('#device-list .gu-charge', (els) => els.map((e) => [e.getAttribute('data-charge'), e.getAttribute('data-priority')])), (x) => x.length === 6, 15_000, 'six station buttons with their charge');
     assert.ok(marks.some(([, p]) => p === 'priority'));
-    assert.deepEqual(pageErrors, []);
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -5,17 +5,21 @@
  * and no text that overflows its box (an element whose content is wider than itself without
  * being a scroll container). The "Default language" setting opens the login page in it; the
  * picker's choice wins and is remembered.
+ * The languages are checked side by side, a few tabs at a time (`EWS_E2E_I18N_TABS`, default 3),
+ * in one browser on one demo; a page is inspected once it has settled (no request in flight,
+ * nothing changed for a moment, nothing loading), not after a fixed time.
  * Run the web build first: `cd web && npx tsup` (the root `pnpm test` does).
  */
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Cookie, Page } from 'playwright-core';
 import { LANGUAGES } from '@ews/shared';
-import { en } from '../src/i18n/en';
-import { login, e2eEnvironment } from './browser';
+import { en, type PartialDictionary } from '../src/i18n/en';
+import { login, e2eEnvironment, trackActivity, settled } from './browser';
 
 const env = e2eEnvironment('ews-e2e-i18n-', { backfillMonths: 1 });
 const KEYS = Object.keys(en);
+const TABS = Math.max(1, Number(process.env.EWS_E2E_I18N_TABS ?? 3) || 3);
 
 /** Every page of the SPA an administrator reaches (ids filled in from the demo). */
 function routes(deviceId: number, evDeviceId: number | undefined): string[] {
@@ -29,6 +33,8 @@ function routes(deviceId: number, evDeviceId: number | undefined): string[] {
     '#/system/costs', '#/system/costs/electricity', '#/system/costs/gas', '#/system/costs/water',
     '#/settings', '#/settings/network', '#/settings/modbus', '#/settings/time', '#/settings/csv', '#/settings/edition',
     '#/settings/integrations', '#/settings/email', '#/settings/users', '#/settings/info', '#/settings/backup', '#/settings/update', '#/settings/https',
+    '#/reports', '#/reports/data', '#/reports/pdf', '#/consumption/details', '#/consumption/tariff-details',
+    '#/settings/telegram', '#/settings/alerts', '#/settings/autoreports', '#/settings/kiosk',
     '#/greenup/live', '#/greenup/management', '#/greenup/details', '#/greenup/priorities', '#/greenup/settings', '#/greenup/decisions', '#/greenup/sessions',
     ...(evDeviceId !== undefined ? [`#/panel/${evDeviceId}`] : []),
   ];
@@ -38,9 +44,9 @@ interface Finding { route: string; what: string }
 
 /** What is wrong with the page as shown: markers, raw keys, placeholders, overflowing text. */
 async function inspect(page: Page, route: string): Promise<Finding[]> {
-  const found = await page.evaluate((keys: string[]) => {
+  const found = await page.evaluate(() => {
     const out: string[] = [];
-    const keySet = new Set(keys);
+    const keySet = new Set((window as unknown as { __ewsKeys: string[] }).__ewsKeys);
     const texts: string[] = [document.body.innerText];
     for (const el of Array.from(document.querySelectorAll('[placeholder], [title], [aria-label], option'))) {
       for (const a of ['placeholder', 'title', 'aria-label']) { const v = el.getAttribute(a); if (v) texts.push(v); }
@@ -62,27 +68,46 @@ async function inspect(page: Page, route: string): Promise<Finding[]> {
     }
     if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${window.innerWidth} px`);
     return out;
-  }, KEYS);
+  });
   return [...new Set(found)].map((what) => ({ route, what }));
 }
 
-async function settle(page: Page): Promise<void> {
-  await page.waitForTimeout(250);
-  const loading = /Loading…|⏳/;
-  for (let i = 0; i < 20; i++) {
-    const busy = await page.evaluate(() => document.body.innerText);
-    if (!loading.test(busy)) break;
-    await page.waitForTimeout(150);
-  }
+/** "Loading…" in `lang` (its own dictionary, its parent's, English): a page showing it has not settled. */
+async function loadingText(lang: string): Promise<string> {
+  const own = lang === 'en' ? {} : ((await import(`../src/i18n/${lang}.ts`)) as { default: PartialDictionary }).default;
+  const parent = lang.includes('-') ? ((await import(`../src/i18n/${lang.split('-')[0]}.ts`)) as { default: PartialDictionary }).default : {};
+  return String(own['common.loading'] ?? parent['common.loading'] ?? en['common.loading']);
 }
 
 async function strictContext(lang: string): Promise<BrowserContext> {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript((l: string) => {
+  await context.addInitScript(({ l, keys }: { l: string; keys: string[] }) => {
     localStorage.setItem('ews.i18n.strict', '1');
     if (!localStorage.getItem('ews.lang')) localStorage.setItem('ews.lang', l);
-  }, lang);
+    (window as unknown as { __ewsKeys: string[] }).__ewsKeys = keys;
+  }, { l: lang, keys: KEYS });
+  await trackActivity(context);
   return context;
+}
+
+/**
+ * The administrator's session cookies, logged in once through the login page (scrypt makes each
+ * login take a while); each language's tab shows its login page, then resumes this session.
+ */
+let adminCookies: Promise<Cookie[]> | undefined;
+function adminSession(): Promise<Cookie[]> {
+  adminCookies ??= (async () => {
+    const context = await env.browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(env.demo.url);
+      await login(page, '99999', '00000 9999 00000');
+      return await context.cookies();
+    } finally {
+      await context.close();
+    }
+  })();
+  return adminCookies;
 }
 
 let ids: { deviceId: number; evDeviceId: number | undefined } | undefined;
@@ -126,25 +151,30 @@ test('the "Default language" setting opens the login page in it; the picker\'s c
   }
 });
 
-for (const lang of LANGUAGES) {
-  test(`every page in ${lang}: no untranslated key, no raw key or placeholder, no overflowing text`, { timeout: 240_000 }, async () => {
-    const context = await strictContext(lang);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(env.demo.url);
-    await page.waitForSelector('#login-pin');
-    assert.equal(await page.getAttribute('html', 'lang'), lang);
-    const findings = await inspect(page, '#/login');
-    await login(page, '99999', '00000 9999 00000');
-    const { deviceId, evDeviceId } = await demoIds(page);
-    for (const route of routes(deviceId, evDeviceId)) {
-      await page.evaluate((r: string) => { location.hash = r; }, route);
-      await settle(page);
-      findings.push(...await inspect(page, route));
-    }
-    await context.close();
-    assert.deepEqual(errors, [], 'no page error');
-    assert.deepEqual(findings.map((f) => `${f.route}: ${f.what}`), [], `${lang}: ${findings.length} findings`);
-  });
-}
+describe(`every page in every language (${TABS} at a time)`, { concurrency: TABS }, () => {
+  for (const lang of LANGUAGES) {
+    test(`every page in ${lang}: no untranslated key, no raw key or placeholder, no overflowing text`, { timeout: 240_000 }, async () => {
+      const busyTexts = [await loadingText(lang), '⏳'];
+      const context = await strictContext(lang);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(env.demo.url);
+      await page.waitForSelector('#login-pin');
+      assert.equal(await page.getAttribute('html', 'lang'), lang);
+      const findings = await inspect(page, '#/login');
+      await context.addCookies(await adminSession());
+      await page.reload();
+      await page.waitForSelector('#home-page');
+      const { deviceId, evDeviceId } = await demoIds(page);
+      for (const route of routes(deviceId, evDeviceId)) {
+        await page.evaluate((r: string) => { location.hash = r; }, route);
+        await settled(page, { hash: route, busyTexts });
+        findings.push(...await inspect(page, route));
+      }
+      await context.close();
+      assert.deepEqual(errors, [], 'no page error');
+      assert.deepEqual(findings.map((f) => `${f.route}: ${f.what}`), [], `${lang}: ${findings.length} findings`);
+    });
+  }
+});

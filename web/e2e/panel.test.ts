@@ -8,11 +8,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { type Demo } from '../../scripts/demo/harness';
-import { login, waitFor, e2eEnvironment } from './browser';
+import { login, waitFor, e2eEnvironment, withPage, ADMIN } from './browser';
 
-
-const PIN = '99999';
-const PUK = '00000 9999 00000';
+const { pin: PIN, puk: PUK } = ADMIN;
 
 interface DeviceRow { id: string; status: string; family: string; reason: string; text: string }
 
@@ -44,13 +42,7 @@ function shownValues(page: Page, key: string, label: RegExp): Promise<string[]> 
 const env = e2eEnvironment('ews-e2e-', {});
 
 test('login with PIN and PUK, panel board, live measures, logout', { timeout: 150_000 }, async () => {
-  const context = await env.browser.newContext();
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  try {
-    await page.goto(env.demo.url);
-
+  await withPage(env, { as: null }, async ({ page }) => {
     // AUTH-4: a fresh browser gives the PIN, is asked the PUK, then lands on the home page.
     assert.equal(await login(page, PIN, PUK), 'puk', 'a new browser must be asked the PUK');
     assert.ok(await page.$('#default-codes-warning'), 'warning while the default codes are in use');
@@ -92,9 +84,5 @@ test('login with PIN and PUK, panel board, live measures, logout', { timeout: 15
     await page.waitForSelector('#login-pin');
     assert.equal(await page.$('#login-puk'), null, 'the login page asks only the PIN');
     assert.equal(await login(page, PIN), 'home', 'no PUK needed after a logout');
-
-    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -13,10 +13,8 @@ import { readFileSync } from 'node:fs';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Download, Page } from 'playwright-core';
 import type { ConsumptionResult, DeviceSummary } from '@ews/shared';
-import { login, e2eEnvironment } from './browser';
+import { e2eEnvironment, withPage } from './browser';
 
-const PIN = '99999';
-const PUK = '00000 9999 00000';
 const env = e2eEnvironment('ews-e2e-reports-', { backfillMonths: 1 });
 const hasPdftotext = spawnSync('pdftotext', ['-v']).error === undefined;
 
@@ -40,13 +38,7 @@ async function apiJson<T>(page: Page, path: string): Promise<T> {
 }
 
 test('Reports page: history folder, data download with progress, Summary and Detailed monthly PDFs equal to the API', { timeout: 300_000 }, async () => {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  try {
-    await page.goto(env.demo.url);
-    await login(page, PIN, PUK);
+  await withPage(env, { contextOptions: { viewport: { width: 1280, height: 900 }, acceptDownloads: true } }, async ({ page }) => {
     await page.click('a.tile[data-page=reports]');
     await page.waitForSelector('#reports-page [data-testid=folder-table]');
 
@@ -143,8 +135,5 @@ test('Reports page: history folder, data download with progress, Summary and Det
       const expected = month.get(d.id)!.series.every((s) => s.values.every((v) => v === null)) ? '—' : display(apiTotal);
       assert.equal(figure?.[1], expected, `total of ${d.name}`);
     }
-    assert.deepEqual(pageErrors, []);
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -12,10 +12,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DeviceSummary, ScanState } from '@ews/shared';
 import { demoInstallation } from '../../scripts/sim/installations';
-import { login, waitFor, e2eEnvironment } from './browser';
+import { waitFor, e2eEnvironment, withPage } from './browser';
 
-const PIN = '99999';
-const PUK = '00000 9999 00000';
 const SCAN_BUDGET_MS = 20_000;
 const tid = (id: string) => `[data-testid="${id}"]`;
 
@@ -25,16 +23,10 @@ const local = demoInstallation().buses.find((b) => b.kind === 'local')!;
 const place = (d: { address: number; position?: number }) => (d.position === undefined ? String(d.address) : `${d.address}-${d.position}`);
 
 test('scan of the Local bus 1–247 within 20 s of line time; the unconfigured devices are added in one step', { timeout: 180_000 }, async (t) => {
-  const context = await env.browser.newContext();
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  // UI actions of the commissioning flow (clicks and text entries), counted from the home page
-  let actions = 0;
-  const click = async (selector: string) => { actions++; await page.click(selector); };
-  try {
-    await page.goto(env.demo.url);
-    await login(page, PIN, PUK);
+  await withPage(env, {}, async ({ page, pageErrors }) => {
+    // UI actions of the commissioning flow (clicks and text entries), counted from the home page
+    let actions = 0;
+    const click = async (selector: string) => { actions++; await page.click(selector); };
     await page.waitForSelector('#home-page');
     const before = await page.evaluate(async () => (await fetch('/api/devices')).json()) as DeviceSummary[];
 
@@ -110,8 +102,5 @@ test('scan of the Local bus 1–247 within 20 s of line time; the unconfigured d
     // plus one text entry per device the technician wants to name instead of its address)
     assert.equal(actions, 6);
     t.diagnostic(`commissioning ${newPlaces.length} devices took ${actions} UI actions from the home page; 30 devices would take the same ${actions} (+1 per custom name)`);
-    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -7,21 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DeviceDetail, DeviceSummary } from '@ews/shared';
-import { login, waitFor, e2eEnvironment } from './browser';
-
-const PIN = '99999';
-const PUK = '00000 9999 00000';
+import { waitFor, e2eEnvironment, withPage } from './browser';
 
 const env = e2eEnvironment('ews-e2e-small-');
 
 test('Test before saving, whole model names, aligned checkboxes, gateways with All gateways', { timeout: 150_000 }, async () => {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  try {
-    await page.goto(env.demo.url);
-    await login(page, PIN, PUK);
+  await withPage(env, { contextOptions: { viewport: { width: 1280, height: 900 } } }, async ({ context, page }) => {
     const devices = await (await context.request.get(`${env.demo.url}/api/devices`)).json() as DeviceSummary[];
     const main = devices.find((d) => d.name === 'Main meter')!;
     const detail = await (await context.request.get(`${env.demo.url}/api/devices/${main.id}`)).json() as DeviceDetail;
@@ -78,9 +69,5 @@ test('Test before saving, whole model names, aligned checkboxes, gateways with A
     const one = gateways[0];
     await page.selectOption('[data-testid=gateway-filter]', one.id);
     await waitFor(() => page.$$('#device-list [data-testid=device-gateway]').then((l) => l.length), (n) => n === 0, 10_000, 'no gateway name with one gateway');
-
-    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-  } finally {
-    await context.close();
-  }
+  });
 });
