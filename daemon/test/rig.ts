@@ -12,7 +12,7 @@ import { createSimSlave, type SimSlave } from '../../scripts/sim/slave';
 
 export const catalog = loadCatalog();
 
-export function slave(family: string, model: string, address: number, extra: { position?: number } = {}): SimSlave {
+export function slave(family: string, model: string, address: number, extra: { position?: number; timeScale?: number } = {}): SimSlave {
   return createSimSlave(catalog.require(family, model), { address, seed: address * 7919 + (extra.position ?? 0), ...extra });
 }
 
