@@ -58,10 +58,19 @@ test('a backup taken while the demo ingests, restored into a fresh box, answers 
   const sc = await login(source.url);
   const put = await fetch(`${source.url}/api/settings/csv`, { method: 'PUT', headers: { cookie: sc, 'content-type': 'application/json' }, body: JSON.stringify({ sampleRateMin: 1 }) });
   assert.equal(put.status, 200);
-  // start the backup as a minute's tick is read and stored (the next one when it is near; the
-  // file's whole run is bounded by the runner's 180 s)
+  // The first tick at the new rate closes the gap since the back-fill's last slot, spreading
+  // the meters' increase over the slots before it: wait until it is stored, so that every slot
+  // before the backup's cutoff is final in the source too.
+  const today0 = new Date().toISOString().slice(0, 10);
+  const totalNow = async () => JSON.stringify((await get(`${source.url}/api/consumption?scope=total&period=day&date=${today0}`, sc)).series);
+  const before = await totalNow();
+  for (const until = Date.now() + 90_000; (await totalNow()) === before;) {
+    assert.ok(Date.now() < until, 'the first tick at a 1-minute rate was stored within 90 s');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  // start the backup as the next minute's tick is read and stored
   const nextMinute = Math.ceil((Date.now() + 2000) / 60_000) * 60_000;
-  if (nextMinute - Date.now() < 30_000) await new Promise((r) => setTimeout(r, nextMinute - Date.now() + 300));
+  await new Promise((r) => setTimeout(r, nextMinute - Date.now() + 300));
   const b = await fetch(`${source.url}/api/system/backup`, { method: 'POST', headers: { cookie: sc } });
   assert.equal(b.status, 200, await b.clone().text());
   const backup = await b.json() as { createdAt: string; sizeBytes: number; tookMs: number };

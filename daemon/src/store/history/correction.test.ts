@@ -77,3 +77,21 @@ test('an explicit re-baseline takes the next reading as a new meter', () => {
   const r = correct(st, 7, 5 * I, I, registerWidth('u64', 1));
   assert.ok(r.kind === 'value' && r.flags & FLAG.REPLACED && r.delta === 100);
 });
+
+test('a sample-rate change rescales the recent increments: a re-baseline after it estimates the gap at the meter\'s real rate', () => {
+  const st = newCounterState();
+  const width = registerWidth('u32', 1);
+  // 20 readings at 15 min, 1500 Wh per slot (100 Wh a minute)
+  for (let i = 0; i < 20; i++) { correct(st, 50_000 + i * 1500, i * I, I, width); st.intervalMs = I; }
+  st.rebase = true;
+  // the rate goes to 1 min; the next reading comes 24 min after the last, from a restarted meter
+  const M = 60_000, last = 19 * I;
+  const r = correct(st, 7, last + 24 * M, M, width);
+  assert.equal(r.kind, 'value');
+  assert.equal(r.kind === 'value' && r.delta, 2400, '24 minutes at 100 Wh a minute, not 24 slots of 1500 Wh');
+  assert.equal(st.intervalMs, M);
+  // a normal increment at the new rate is not judged a spike, and 50× the 1-min rate is one
+  st.intervalMs = M;
+  assert.equal(correct(st, 107, last + 25 * M, M, width).kind, 'value');
+  assert.equal(correct(st, 107 + 100 * 60, last + 26 * M, M, width).kind, 'missing');
+});

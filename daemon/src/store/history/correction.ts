@@ -39,7 +39,10 @@ export interface CounterState {
   pendingRaw: number;
   /** The next reading starts a new baseline (an explicit meter replacement). */
   rebase: boolean;
-  /** Sample interval when the last value was taken: a rate change is not a gap. */
+  /**
+   * Sample interval when the last value was taken (0: unknown): a rate change is not a gap, and
+   * `typical`/`recentMax` (per slot) are rescaled to the new rate at its first reading.
+   */
   intervalMs: number;
 }
 
@@ -119,6 +122,13 @@ export function correct(st: CounterState, reading: number, slotMs: number, inter
     return { kind: 'value', value: st.lastValue, delta: 0, flags: 0, raw, offset: undefined };
   }
   if (slotMs <= st.lastSlotMs) return { kind: 'missing' };
+  if (st.intervalMs > 0 && st.intervalMs !== intervalMs) {
+    // the sample rate changed: the recent increments were per slot of the old rate
+    const k = intervalMs / st.intervalMs;
+    st.typical *= k;
+    st.recentMax *= k;
+    st.intervalMs = intervalMs;
+  }
   const elapsed = Math.max(1, (slotMs - st.lastSlotMs) / intervalMs);
   if (raw === 0 && st.lastRaw > 0) return { kind: 'missing', raw };
   const perSlot = Math.max(st.recentMax, st.typical, width.step, 1e-9);
