@@ -96,23 +96,28 @@ export class RiceState {
   }
 
   write(w: BitWriter, v: number): void {
-    const k = this.k();
-    const p = 2 ** k;
-    const q = Math.floor(v / p);
-    if (q < ESCAPE_Q) { w.unary(q); w.bits(v - q * p, k); }
-    else { w.unary(ESCAPE_Q); const b = bitLength(v); w.bits(b, 6); w.bits(v, b); }
+    riceWrite(w, v, this.k());
     this.update(v);
   }
 
   read(r: BitReader): number {
-    const k = this.k();
-    const q = r.unary();
-    let v: number;
-    if (q < ESCAPE_Q) v = q * 2 ** k + r.bits(k);
-    else v = r.bits(r.bits(6));
+    const v = riceRead(r, this.k());
     this.update(v);
     return v;
   }
+}
+
+/** Writes `v` as a Rice code of parameter `k` (values 2^ESCAPE_Q times 2^k and above escaped). */
+export function riceWrite(w: BitWriter, v: number, k: number): void {
+  const p = 2 ** k;
+  const q = Math.floor(v / p);
+  if (q < ESCAPE_Q) { w.unary(q); w.bits(v - q * p, k); }
+  else { w.unary(ESCAPE_Q); const b = bitLength(v); w.bits(b, 6); w.bits(v, b); }
+}
+
+export function riceRead(r: BitReader, k: number): number {
+  const q = r.unary();
+  return q < ESCAPE_Q ? q * 2 ** k + r.bits(k) : r.bits(r.bits(6));
 }
 
 /** A starting Rice parameter for values of this mean. */

@@ -135,8 +135,15 @@ test('sealed statistics round-trip exactly: dense, sparse, spread, negative, hug
   make('spread around a level (moving-mean predictor of min and max)', 15, 0.01, (d, i) => { const a = 50 + (rnd() - 0.5) * 0.02; setStat(d, i, a, a - 0.04 - rnd() * 0.01, a + 0.04 + rnd() * 0.01); });
   make('empty', 15, 0.1, () => {});
   make('one slot', 15, 0.1, (d, i) => { if (i === 40) setStat(d, i, 1, 0.5, 2); });
-  for (const [name, d] of cases) {
-    const sealed = sealStat(d);
+  let load = 8000;
+  make('a load moving inside its slots (range layout)', 15, 1, (d, i) => {
+    const next = load + (rnd() - 0.5) * 2000, lo = Math.min(load, next) - rnd() * 300, hi = Math.max(load, next) + rnd() * 300;
+    setStat(d, i, (load + next) / 2, lo, hi);
+    load = next;
+  });
+  make('ranges of 0, 1 and 2 quanta', 15, 1, (d, i) => { const r = i % 3; setStat(d, i, 100 + (i % 5), 100 + (i % 5) - (i % 2) * Math.min(r, 1), 100 + (i % 5) + r - (i % 2) * Math.min(r, 1)); });
+  for (const [name, d] of cases.flatMap(([n, d]) => [[n, d], [`${n} (format 3)`, d, true]] as Array<[string, StatDay, boolean?]>).map(([n, d, f3]) => [n, d, f3] as const)) {
+    const sealed = sealStat(d, name.endsWith('(format 3)'));
     assert.ok(isSealed(sealed), name);
     const back = decodeStat(sealed);
     assert.equal(back.rateMin, d.rateMin, name);
@@ -145,7 +152,10 @@ test('sealed statistics round-trip exactly: dense, sparse, spread, negative, hug
     for (const k of ['avg', 'min', 'max'] as const) assert.deepEqual([...back[k]], [...d[k]], `${name}: ${k}`);
   }
   const level = cases.find(([name]) => name.startsWith('spread around a level'))![1];
-  assert.equal(sealStat(level)[3] & 48, 48, 'min and max against their moving mean');
+  assert.equal(sealStat(level, true)[3] & 48, 48, 'min and max against their moving mean');
+  const moving = cases.find(([name]) => name.startsWith('a load moving'))![1];
+  assert.equal(sealStat(moving)[3] & 64, 64, 'range layout');
+  assert.ok(sealStat(moving).length < sealStat(moving, true).length, `${sealStat(moving).length} vs ${sealStat(moving, true).length} bytes`);
   const [, read] = cases[0];
   assert.ok(sealStat(read).length < 96 * 1.2, `${sealStat(read).length} bytes for a day of 0.1 V read once per slot`);
 });

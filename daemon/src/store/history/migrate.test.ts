@@ -101,7 +101,7 @@ test('past days are sealed by the retention rings once the day is over', async (
 
 const watts = (d: number, h: number) => 18_000 + 1500 * Math.sin((d * 24 + h) / 5) + ((d * 13 + h * 7) % 11);
 
-test('a format 2 store (one-day hourly buckets, power at 1 W) is migrated to format 3: weekly blocks, power at 0.1 % of its peak', async () => {
+test('a format 2 store (one-day hourly buckets, power at 1 W) is migrated: weekly blocks, power at 0.1 % of its peak', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ews-migrate3-'));
   const FIRST = hourlyBlockDay(DAY0) - 5; // 12 days over two blocks
   try {
@@ -129,7 +129,7 @@ test('a format 2 store (one-day hourly buckets, power at 1 W) is migrated to for
     }
     const dbs = openDatabases(dir);
     const store = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: 15 * MIN });
-    assert.deepEqual(store.migration, { from: 2, to: 3, buckets: 1 });
+    assert.deepEqual(store.migration, { from: 2, to: STAT_FORMAT, buckets: 1 });
     const id = store.statisticSeries(1, 'activePowerW')!.id;
     const keys = [...dbs.history.statsHourly.getKeys({})] as number[];
     assert.deepEqual(keys.map(keyDay), [hourlyBlockDay(DAY0) - HOURLY_BLOCK_DAYS, hourlyBlockDay(DAY0)]);
@@ -153,5 +153,52 @@ test('a format 2 store (one-day hourly buckets, power at 1 W) is migrated to for
     assert.equal(reopened.statistics(1, 'activePowerW', FIRST * DAY, (FIRST + 13) * DAY).length, 12 * 24 + 96);
     reopened.close();
     await again.close();
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('a format 3 store is migrated to format 4: every sealed bucket sealed again (range layout), same values, fewer bytes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ews-migrate4-'));
+  const B0 = hourlyBlockDay(DAY0);
+  let load = 9000;
+  const day = emptyStatDay(15, 1, 1, true), block = emptyStatDay(60, 1, HOURLY_BLOCK_DAYS, true);
+  for (const d of [day, block]) {
+    for (let i = 0; i < d.avg.length; i++) {
+      const next = load + ((i * 7919) % 2000) - 1000;
+      setStat(d, i, (load + next) / 2, Math.min(load, next) - ((i * 31) % 300), Math.max(load, next) + ((i * 17) % 300));
+      load = next;
+    }
+  }
+  const old = [sealStat(block, true), sealStat(day, true)];
+  try {
+    let id = 0;
+    {
+      const dbs = openDatabases(dir);
+      const h = dbs.history;
+      const registry = new SeriesRegistry(h.meta);
+      h.root.transactionSync(() => {
+        id = registry.ensure({ name: statSeriesName(1, 'activePowerW'), kind: 'statistic', scope: 'device:1', key: 'activePowerW', unit: 'W', quantum: 1 }).id;
+        h.meta.putSync('latestSlotMs', (B0 + HOURLY_BLOCK_DAYS + 2) * DAY);
+        h.meta.putSync(STAT_FORMAT_KEY, 3);
+      });
+      h.statsRoot.transactionSync(() => {
+        h.statsHourly.putSync(bucketKey(B0, id), old[0]);
+        h.stats.putSync(bucketKey(B0 + HOURLY_BLOCK_DAYS, id), old[1]);
+      });
+      await dbs.close();
+    }
+    const dbs = openDatabases(dir);
+    const store = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: 15 * MIN });
+    assert.deepEqual(store.migration, { from: 3, to: STAT_FORMAT, buckets: 2 });
+    const now = [dbs.history.statsHourly.getBinary(bucketKey(B0, id))!, dbs.history.stats.getBinary(bucketKey(B0 + HOURLY_BLOCK_DAYS, id))!];
+    now.forEach((bytes, j) => {
+      assert.equal(bytes[3] & 64, 64, 'range layout');
+      assert.ok(bytes.length < old[j].length, `${bytes.length} < ${old[j].length} bytes`);
+      const a = decodeStat(bytes), b = decodeStat(old[j]);
+      assert.equal(a.quantum, b.quantum);
+      for (const k of ['avg', 'min', 'max'] as const) assert.deepEqual([...a[k]], [...b[k]], k);
+    });
+    assert.equal(store.statistics(1, 'activePowerW', B0 * DAY, (B0 + HOURLY_BLOCK_DAYS + 1) * DAY).length, HOURLY_BLOCK_DAYS * 24 + 96);
+    store.close();
+    await dbs.close();
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });

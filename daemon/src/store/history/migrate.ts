@@ -12,6 +12,10 @@
  * the bucket's peak (stat-bucket's `sealQuantum`). The one-day hourly buckets are merged into
  * blocks and the sealed buckets of power and current sealed again.
  *
+ * Format 4: sealed buckets may use the range layout (stat-bucket: max − min, then where the
+ * average sits in it; the average's Rice parameter from the slot before's range), about 8 % smaller
+ * on power and current. Every sealed bucket is sealed again (same quantum, same values).
+ *
  * Each pass works in batches: a batch is committed in the statistics file before its cursor moves
  * in the main one, so an interruption resumes where it stopped, and converting a batch twice
  * gives the same buckets.
@@ -24,7 +28,7 @@ import { bucketKey, dayOf, HOURLY_BLOCK_DAYS, hourlyBlockDay, keyDay, keySeries 
 import { mergeHourly } from './hourly-block';
 
 export const STAT_FORMAT_KEY = 'history:statFormat';
-export const STAT_FORMAT = 3;
+export const STAT_FORMAT = 4;
 const CURSOR = 'history:statMigration:';
 const BATCH = 2000;
 
@@ -76,13 +80,13 @@ export function migrateHistory(dbs: HistoryDatabases, registry: SeriesRegistry, 
       }
     });
   }
-  // format 2 and 3: every bucket at its series' quantum (1 → 2), past days sealed, power and current
-  // at their bucket-relative quantum (2 → 3)
+  // format 2, 3 and 4: every bucket at its series' quantum (1 → 2), past days sealed, power and
+  // current at their bucket-relative quantum (2 → 3), every sealed bucket in the format 4 layouts
   for (const [name, db] of [['stats', dbs.stats], ['statsHourly', dbs.statsHourly]] as const) {
-    if (from >= 2 && name === 'statsHourly') continue; // the blocks pass below seals them
+    if (from === 2 && name === 'statsHourly') continue; // the blocks pass below seals them
     buckets += pass(dbs, name, db, (batch) => {
       for (const { key, bytes } of batch) {
-        if (from >= 2 && (!isSealed(bytes) || !relative(key))) continue;
+        if (from >= 2 && !isSealed(bytes)) continue;
         const q = registry.byId(keySeries(key))?.quantum;
         const day = decodeStat(bytes);
         const d = withUnit(key, q === undefined ? day : requantize(day, Math.max(q, day.quantum)));
@@ -91,7 +95,7 @@ export function migrateHistory(dbs: HistoryDatabases, registry: SeriesRegistry, 
     }, (start) => ({ start }));
   }
   // format 3: one-day hourly buckets into weekly blocks, a week of every series per batch
-  const first = [...dbs.statsHourly.getKeys({ limit: 1 })][0] as number | undefined;
+  const first = from < 3 ? [...dbs.statsHourly.getKeys({ limit: 1 })][0] as number | undefined : undefined;
   if (first !== undefined) {
     pass(dbs, 'hourlyBlocks', dbs.statsHourly, (batch) => {
       const groups = new Map<number, Array<{ key: number; bytes: Uint8Array }>>();

@@ -34,26 +34,33 @@
  *  1  u8   rate (minutes per slot)
  *  2  u8   days covered (1, or the hourly block's length)
  *  3  u8   bits: 1 dense, 2 spread (some min or max differs from the average), 4 EMA predictor,
- *           8 load-dependent, 16 and 32: avg − min, max − avg against a moving mean
+ *           8 load-dependent, 16 and 32: avg − min, max − avg against a moving mean,
+ *           64 the range layout (format 4): 16 the range against a moving mean, 32 the average's
+ *           Rice parameter from the slot before's range
  *  4  u8   quantum: 115 + k → 10^(k − 12), 140 + k → 2 × 10^(k − 12), 165 + k → 5 × 10^(k − 12)
  *           (k = 0…24), or 0xFF followed by f64
  *     varint first present slot, varint n, [bitmap when not dense]
  *     zigzag varint first average; u8 starting Rice parameter of the averages (and, with spread,
- *     of avg − min and of max − avg)
+ *     of avg − min and of max − avg; in the range layout of the range)
  *     bit stream, per present slot: the average's residual (zigzag; none for the first)
  *     against the previous average or a moving mean (whichever is shorter for this bucket),
- *     then, with spread, avg − min and max − avg (each as is, or as its zigzag residual against a
- *     moving mean, whichever is shorter for this bucket)
+ *     then, with spread, either
+ *     - avg − min and max − avg (each as is, or as its zigzag residual against a moving mean), or
+ *     - (range layout) the range max − min (as is or against a moving mean), then the average's
+ *       position in it: zigzag(avg − min − ⌈range / 2⌉) in a Rice code whose parameter follows
+ *       from the range (`posK`); with bit 32 the average's residual is coded with the Rice
+ *       parameter of the slot before's range (`ctxK`) instead of the adaptive one,
+ *     whichever of these is shortest for this bucket.
  *
  * A quantity that moves a little between slots and is read once per slot takes about a byte.
  */
 import { ByteReader, ByteWriter } from './varint';
-import { BitReader, BitWriter, RiceState, riceK0, unzigzag, zigzag } from './bits';
+import { BitReader, BitWriter, RiceState, riceK0, riceRead, riceWrite, unzigzag, zigzag } from './bits';
 import { HistoryError } from './errors';
 
 export const STAT_MAGIC = 0x5a;
 export const SEALED_MAGIC = 0x5b;
-const S_DENSE = 1, S_SPREAD = 2, S_EMA = 4, S_RELATIVE = 8, S_LO_EMA = 16, S_HI_EMA = 32;
+const S_DENSE = 1, S_SPREAD = 2, S_EMA = 4, S_RELATIVE = 8, S_LO_EMA = 16, S_HI_EMA = 32, S_RANGE = 64;
 const BIT_DENSE = 4, BIT_RELATIVE = 8;
 const MAX_Q = 2 ** 50;
 
@@ -310,11 +317,48 @@ function packStream(res: Float64Array, lo: Float64Array, hi: Float64Array, sprea
   return w.finish();
 }
 
+/** Rice parameter of the avg's position in a range of `r` quanta (static: the position is about uniform around the middle). */
+function posK(r: number): number {
+  let k = 0;
+  while (2 ** (k + 1) * POS_DIV <= r) k++;
+  return k;
+}
+const POS_DIV = 8;
+
+/**
+ * Rice parameter of an average's residual after a slot of range `r` (range layout, S_HI_EMA):
+ * a slot that moved widely inside is followed by a wide step of its average.
+ */
+const ctxK = (r: number): number => riceK0(r);
+
+/** Position of the average in its slot's range, as a zigzag offset from the middle. */
+const posOf = (lo: number, r: number): number => zigzag(lo - Math.floor((r + 1) / 2));
+
+/**
+ * The range layout's stream: per slot the average's residual, then (with spread) the range
+ * max − min (as is, or its zigzag residual against a moving mean) and the average's position in it.
+ */
+function packRange(res: Float64Array, rng: Float64Array, rawR: Float64Array, lo: Float64Array, spread: boolean, ka: number, kr: number, ctx: boolean): Uint8Array {
+  const n = lo.length;
+  const w = new BitWriter(n * (spread ? 6 : 2) + 16);
+  const sa = new RiceState(ka), sr = new RiceState(kr);
+  for (let k = 0; k < n; k++) {
+    if (k > 0 && ctx) riceWrite(w, res[k - 1], ctxK(rawR[k - 1]));
+    else if (k > 0) sa.write(w, res[k - 1]);
+    if (!spread) continue;
+    sr.write(w, rng[k]);
+    const kp = posK(rawR[k]), z = posOf(lo[k], rawR[k]), p = 2 ** kp, q = Math.floor(z / p);
+    w.unary(q); w.bits(z - q * p, kp);
+  }
+  return w.finish();
+}
+
 /**
  * Encodes a bucket (one day, or a block of days) in the sealed, bit-packed layout, at
- * `sealQuantum` (a load-dependent quantity may get coarser).
+ * `sealQuantum` (a load-dependent quantity may get coarser). `format3`: without the range layout,
+ * as format 3 wrote it (for the migration's tests).
  */
-export function sealStat(input: StatDay): Uint8Array {
+export function sealStat(input: StatDay, format3 = false): Uint8Array {
   const day = requantize(input, sealQuantum(input));
   const slots = day.avg.length;
   const days = Math.round((slots * day.rateMin) / 1440);
@@ -329,7 +373,9 @@ export function sealStat(input: StatDay): Uint8Array {
     lo[k] = day.avg[i] - day.min[i]; hi[k] = day.max[i] - day.avg[i];
     if (lo[k] !== 0 || hi[k] !== 0) spread = true;
   }
-  let ema = false, stream: Uint8Array = new Uint8Array(0), ka = 0, loEma = false, hiEma = false;
+  const rawLo = lo, rawR = new Float64Array(n);
+  for (let k = 0; k < n; k++) rawR[k] = lo[k] + hi[k];
+  let ema = false, stream: Uint8Array = new Uint8Array(0), ka = 0, loEma = false, hiEma = false, range = false, kr = 0;
   if (spread) {
     const le = spreadStream(lo, true), he = spreadStream(hi, true);
     loEma = streamBytes(le) < streamBytes(lo); hiEma = streamBytes(he) < streamBytes(hi);
@@ -344,11 +390,22 @@ export function sealStat(input: StatDay): Uint8Array {
     const be = packStream(re, lo, hi, spread, ke, kl, kh);
     ema = be.length < bd.length;
     stream = ema ? be : bd; ka = ema ? ke : kd;
+    if (spread && !format3) {
+      // the range layout: max − min, then where the average sits in it
+      const rr = spreadStream(rawR, true);
+      const rEma = streamBytes(rr) < streamBytes(rawR);
+      const rng = rEma ? rr : rawR;
+      const krr = riceK0(mean(rng));
+      for (const ctx of [false, true]) {
+        const br = packRange(ema ? re : rd, rng, rawR, rawLo, spread, ka, krr, ctx);
+        if (br.length < stream.length) { stream = br; range = true; kr = krr; loEma = rEma; hiEma = ctx; }
+      }
+    }
   }
   const w = new ByteWriter(64 + stream.length);
   const code = QUANTUM_CODES.get(day.quantum) ?? 0xff;
   w.u8(SEALED_MAGIC); w.u8(day.rateMin); w.u8(days);
-  w.u8((dense ? S_DENSE : 0) | (spread ? S_SPREAD : 0) | (ema ? S_EMA : 0) | (day.relative ? S_RELATIVE : 0) | (loEma ? S_LO_EMA : 0) | (hiEma ? S_HI_EMA : 0));
+  w.u8((dense ? S_DENSE : 0) | (spread ? S_SPREAD : 0) | (ema ? S_EMA : 0) | (day.relative ? S_RELATIVE : 0) | (loEma ? S_LO_EMA : 0) | (hiEma ? S_HI_EMA : 0) | (range ? S_RANGE : 0));
   w.u8(code);
   if (code === 0xff) w.f64(day.quantum);
   w.varint(n > 0 ? present[0] : 0);
@@ -363,7 +420,8 @@ export function sealStat(input: StatDay): Uint8Array {
   if (n > 0) {
     w.zigzag(day.avg[present[0]]);
     w.u8(ka);
-    if (spread) { w.u8(kl); w.u8(kh); }
+    if (spread && range) w.u8(kr);
+    else if (spread) { w.u8(kl); w.u8(kh); }
   }
   const out = new Uint8Array(w.len + stream.length);
   out.set(w.bytes()); out.set(stream, w.len);
@@ -389,6 +447,7 @@ function unsealStat(bytes: Uint8Array): StatDay {
   let pred = r.zigzag();
   const spread = (bits & S_SPREAD) !== 0, ema = (bits & S_EMA) !== 0;
   const sa = new RiceState(r.u8());
+  if (bits & S_RANGE) return unsealRange(bytes, r, day, present, pred, ema, spread, sa, (bits & S_LO_EMA) !== 0, (bits & S_HI_EMA) !== 0);
   const sl = new RiceState(spread ? r.u8() : 0), sh = new RiceState(spread ? r.u8() : 0);
   const br = new BitReader(bytes, r.pos);
   const loEma = (bits & S_LO_EMA) !== 0, hiEma = (bits & S_HI_EMA) !== 0;
@@ -404,6 +463,27 @@ function unsealStat(bytes: Uint8Array): StatDay {
     if (hiEma) { h = ph + unzigzag(h); ph = emaNext(ph, h); }
     day.min[i] = a - l;
     day.max[i] = a + h;
+  }
+  return day;
+}
+
+function unsealRange(bytes: Uint8Array, r: ByteReader, day: StatDay, present: number[], pred: number, ema: boolean, spread: boolean, sa: RiceState, rEma: boolean, ctx: boolean): StatDay {
+  const sr = new RiceState(spread ? r.u8() : 0);
+  const br = new BitReader(bytes, r.pos);
+  let pr = 0, prevR = 0;
+  for (let k = 0; k < present.length; k++) {
+    const i = present[k];
+    let a = pred;
+    if (k > 0) { a = pred + unzigzag(ctx ? riceRead(br, ctxK(prevR)) : sa.read(br)); pred = ema ? emaNext(pred, a) : a; }
+    day.avg[i] = a;
+    if (!spread) { day.min[i] = a; day.max[i] = a; continue; }
+    let rg = sr.read(br);
+    if (rEma) { rg = pr + unzigzag(rg); pr = emaNext(pr, rg); }
+    const kp = posK(rg), q = br.unary(), z = q * 2 ** kp + br.bits(kp);
+    const l = unzigzag(z) + Math.floor((rg + 1) / 2);
+    day.min[i] = a - l;
+    day.max[i] = a - l + rg;
+    prevR = rg;
   }
   return day;
 }
