@@ -40,7 +40,7 @@ export function workerJobs(opts: { dataDir: string; historyDir: string; log: Log
    * Starts the worker with `argv` (and node `flags`); answers its `ok` line, or rejects with its
    * error (or how it ended).
    */
-  const start = (argv: string[], onProgress: (percent: number) => void, flags: readonly string[] = []): { child: ChildProcess; done: Promise<Reply> } => {
+  const start = (argv: string[], onProgress: (percent: number) => void, flags: readonly string[]): { child: ChildProcess; done: Promise<Reply> } => {
     const { file, args } = workerCommand();
     const child = spawn(process.execPath, [...flags, ...args, file, ...argv], {
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'], ...(flags.length ? { env: { ...process.env, ...DAEMON_ENV } } : {}),
@@ -68,7 +68,9 @@ export function workerJobs(opts: { dataDir: string; historyDir: string; log: Log
   };
   const run: HistoryWorker = async (job, onProgress) => {
     try {
-      const m = await start([job, opts.dataDir, opts.historyDir], onProgress).done;
+      // the daemon's V8 and malloc settings too: a rebuild or a month replay of 255 devices reads
+      // as much as an export, and the worker counts against the unit's MemoryMax with the daemon
+      const m = await start([job, opts.dataDir, opts.historyDir], onProgress, DAEMON_NODE_FLAGS).done;
       return { files: Number(m.files ?? 0), bytes: Number(m.bytes ?? 0), ms: Number(m.ms ?? 0) } satisfies RebuildResult;
     } catch (err) {
       throw new Error(`the history worker failed: ${(err as Error).message}`, { cause: err });
