@@ -21,16 +21,23 @@ const MIN = 60_000, DAY = 86_400_000;
 const DAY0 = Date.UTC(2026, 2, 1) / DAY;
 const volts = (d: number, i: number) => Math.round((229 + ((d * 97 + i * 31) % 400) / 100) * 100) / 100;
 
+/** A store as older code left it: one statistic series of device 1 and the latest slot (and format). */
+function oldSeries(h: ReturnType<typeof openDatabases>['history'], key: string, unit: string, quantum: number, latestSlotMs: number, format?: number): number {
+  const registry = new SeriesRegistry(h.meta);
+  let id = 0;
+  h.root.transactionSync(() => {
+    id = registry.ensure({ name: statSeriesName(1, key), kind: 'statistic', scope: 'device:1', key, unit, quantum }).id;
+    h.meta.putSync('latestSlotMs', latestSlotMs);
+    if (format !== undefined) h.meta.putSync(STAT_FORMAT_KEY, format);
+  });
+  return id;
+}
+
 /** Writes what the code before format 2 wrote: series at quantum 0.01 V, open-layout buckets. */
 function writeOldStore(dir: string): void {
   const dbs = openDatabases(dir);
   const h = dbs.history;
-  const registry = new SeriesRegistry(h.meta);
-  let id = 0;
-  h.root.transactionSync(() => {
-    id = registry.ensure({ name: statSeriesName(1, 'voltageL1V'), kind: 'statistic', scope: 'device:1', key: 'voltageL1V', unit: 'V', quantum: 0.01 }).id;
-    h.meta.putSync('latestSlotMs', (DAY0 + 3) * DAY + 10 * 15 * MIN);
-  });
+  const id = oldSeries(h, 'voltageL1V', 'V', 0.01, (DAY0 + 3) * DAY + 10 * 15 * MIN);
   h.statsRoot.transactionSync(() => {
     for (let d = 0; d < 4; d++) {
       const day = emptyStatDay(15, 0.01);
@@ -108,13 +115,7 @@ test('a format 2 store (one-day hourly buckets, power at 1 W) is migrated: weekl
     {
       const dbs = openDatabases(dir);
       const h = dbs.history;
-      const registry = new SeriesRegistry(h.meta);
-      let id = 0;
-      h.root.transactionSync(() => {
-        id = registry.ensure({ name: statSeriesName(1, 'activePowerW'), kind: 'statistic', scope: 'device:1', key: 'activePowerW', unit: 'W', quantum: 1 }).id;
-        h.meta.putSync('latestSlotMs', (FIRST + 14) * DAY);
-        h.meta.putSync(STAT_FORMAT_KEY, 2);
-      });
+      const id = oldSeries(h, 'activePowerW', 'W', 1, (FIRST + 14) * DAY, 2);
       h.statsRoot.transactionSync(() => {
         for (let d = 0; d < 12; d++) {
           const day = emptyStatDay(60, 1);
@@ -174,12 +175,7 @@ test('a format 3 store is migrated to format 4: every sealed bucket sealed again
     {
       const dbs = openDatabases(dir);
       const h = dbs.history;
-      const registry = new SeriesRegistry(h.meta);
-      h.root.transactionSync(() => {
-        id = registry.ensure({ name: statSeriesName(1, 'activePowerW'), kind: 'statistic', scope: 'device:1', key: 'activePowerW', unit: 'W', quantum: 1 }).id;
-        h.meta.putSync('latestSlotMs', (B0 + HOURLY_BLOCK_DAYS + 2) * DAY);
-        h.meta.putSync(STAT_FORMAT_KEY, 3);
-      });
+      id = oldSeries(h, 'activePowerW', 'W', 1, (B0 + HOURLY_BLOCK_DAYS + 2) * DAY, 3);
       h.statsRoot.transactionSync(() => {
         h.statsHourly.putSync(bucketKey(B0, id), old[0]);
         h.stats.putSync(bucketKey(B0 + HOURLY_BLOCK_DAYS, id), old[1]);
