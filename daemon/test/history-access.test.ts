@@ -196,8 +196,10 @@ test('WebDAV (curl PROPFIND/GET): listing and files read-only; wrong password, w
 });
 
 test('HIST-5: data download with progress; reportdata.zip totals equal the API', async () => {
-  const today = new Date().toISOString().slice(0, 10);
-  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  // dates in the box's zone, as the export counts them (UTC dates missed the data after 23:00 UTC)
+  const localDate = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: rig.daemon.config.time().timezone }).format(ms);
+  const today = localDate(Date.now());
+  const yesterday = localDate(Date.now() - 86_400_000);
   const bad = await rig.api<{ fields: Record<string, string[]> }>('/api/exports', { method: 'POST', body: JSON.stringify({ kind: 'data', scopes: ['device:99'], from: today, to: today }) });
   assert.equal(bad.status, 404);
   const start = await rig.api<{ id: string; percent: number; done: boolean }>('/api/exports', {

@@ -170,6 +170,9 @@ test('serial path over a socat pty pair; killing socat unplugs, a new pair at th
     master.events.on('close', () => { closed = true; });
     await pair.close();
     await until(() => closed, 5000); // the master's port reports the unplug (slow on a loaded machine)
+    // So does the simulator's: until it has, its old port still counts as open, and the request
+    // below would go to a dead pty (the fresh-clone CI failed so once).
+    await until(() => !server.isOpen(), 5000);
     await master.close();
     pair = await createPtyPair(links);
     await until(() => server.isOpen(), 5000);
