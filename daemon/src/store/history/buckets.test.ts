@@ -108,6 +108,35 @@ test('statistics round-trip at the register resolution, appends included', () =>
   assert.ok(w.len < 96 * 6, `${w.len} bytes for a day of avg/min/max`);
 });
 
+test('appends after gaps (a stopped daemon, a silent device) give the bytes a full encode gives', () => {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let run = 0; run < 50; run++) {
+    const d = emptyStatDay(15, 1, 1, run % 2 === 1);
+    const w = new ByteWriter(8);
+    const empty = encodeStat(d); w.ensure(empty.length); w.buf.set(empty); w.len = empty.length;
+    let slot = Math.floor(rnd() * 10);
+    while (slot < 96) {
+      const avg = Math.round(rnd() * 2000 - 500), min = avg - Math.floor(rnd() * 50), max = avg + Math.floor(rnd() * 50);
+      assert.ok(appendStat(w, slot, 1, avg, min, max), `run ${run} slot ${slot}`);
+      setStat(d, slot, avg, min, max);
+      assert.deepEqual([...w.bytes()], [...encodeStat(d)], `run ${run} after slot ${slot}`);
+      slot += rnd() < 0.8 ? 1 : 2 + Math.floor(rnd() * 20);
+    }
+    // not after the last slot, another quantum, a slot past the day: the slow path
+    const last = d.avg.findLastIndex((a) => !Number.isNaN(a));
+    const before = [...w.bytes()];
+    assert.equal(appendStat(w, last, 1, 1, 1, 1), false);
+    if (last > 0) assert.equal(appendStat(w, last - 1, 1, 1, 1, 1), false);
+    assert.equal(appendStat(w, 95, 0.1, 1, 1, 1) && last < 95, false);
+    assert.equal(appendStat(w, 96, 1, 1, 1, 1), false);
+    assert.deepEqual([...w.bytes()], before, 'a refused append changes nothing');
+    const back = decodeStat(w.bytes());
+    const same = (x: number, y: number) => x === y || (Number.isNaN(x) && Number.isNaN(y));
+    d.avg.forEach((a, i) => assert.ok(same(back.avg[i], a) && same(back.min[i], d.min[i]) && same(back.max[i], d.max[i]), `run ${run} slot ${i}`));
+  }
+});
+
 test('thinning to hourly: mean of averages, min of minima, max of maxima', () => {
   const d = emptyStatDay(15, 1);
   for (let i = 0; i < 8; i++) setStat(d, i, 10 + i, 5 + i, 20 + i);

@@ -215,17 +215,45 @@ export function decodeStat(bytes: Uint8Array): StatDay {
   return day;
 }
 
-/** Appends the next slot of a dense day in place; false when the slow path is needed. */
+const OPEN_HEADER = 23;
+
+/**
+ * Appends a slot after the last present one, in place; false when the slow path is needed (the
+ * slot is not after the last one, another quantum, values that cannot be represented). After a
+ * gap (the daemon was stopped, a device did not answer) a dense day gets its bitmap inserted, so
+ * the first tick after a gap does not decode and re-encode every bucket it touches.
+ */
 export function appendStat(w: ByteWriter, slot: number, quantum: number, avg: number, min: number, max: number): boolean {
   const b = w.buf;
-  if (b[0] !== STAT_MAGIC || !(b[2] & BIT_DENSE)) return false;
+  if (b[0] !== STAT_MAGIC || w.len < OPEN_HEADER) return false;
+  const slots = 1440 / b[1];
   const first = w.view.getUint16(3, true);
   const n = w.view.getUint16(5, true);
-  if (n === 0 || slot !== first + n || slot >= 1440 / b[1] || w.view.getFloat64(7, true) !== quantum) return false;
+  if (!Number.isInteger(slot) || slot < 0 || slot >= slots || w.view.getFloat64(7, true) !== quantum) return false;
   const a = Math.round(avg / quantum);
   const lo = Math.min(a, Math.round(min / quantum));
   const hi = Math.max(a, Math.round(max / quantum));
   if (!Number.isFinite(a + lo + hi) || Math.abs(a) > MAX_Q || a - lo > MAX_Q || hi - a > MAX_Q) return false;
+  const mapBytes = Math.ceil(slots / 8);
+  if (b[2] & BIT_DENSE) {
+    if (n === 0) w.view.setUint16(3, slot, true);
+    else if (slot < first + n) return false;
+    else if (slot > first + n) {
+      // a gap: the day becomes sparse, its bitmap goes in after the header
+      w.ensure(mapBytes);
+      const m = w.buf;
+      m.copyWithin(OPEN_HEADER + mapBytes, OPEN_HEADER, w.len);
+      m.fill(0, OPEN_HEADER, OPEN_HEADER + mapBytes);
+      for (let i = first; i < first + n; i++) m[OPEN_HEADER + (i >> 3)] |= 1 << (i & 7);
+      m[OPEN_HEADER + (slot >> 3)] |= 1 << (slot & 7);
+      m[2] &= ~BIT_DENSE;
+      w.len += mapBytes;
+    }
+  } else {
+    if (w.len < OPEN_HEADER + mapBytes) return false;
+    for (let i = slots - 1; i >= slot; i--) if (b[OPEN_HEADER + (i >> 3)] & (1 << (i & 7))) return false;
+    b[OPEN_HEADER + (slot >> 3)] |= 1 << (slot & 7);
+  }
   w.zigzag(a - w.view.getFloat64(15, true));
   w.varint(a - lo);
   w.varint(hi - a);
