@@ -72,7 +72,8 @@ test('a technician commissions an empty box: gateway, test, scan, structure, My 
     // The other default users keep their codes for now: "Later".
     await page.click(tid('change-codes-later'));
     await page.waitForSelector('#home-page');
-    assert.ok(await page.$('#default-codes-warning'), 'the warning stays while default codes remain');
+    await page.waitForSelector('#default-codes-warning', { timeout: 10_000 })
+      .catch(() => assert.fail('the warning stays while default codes remain'));
 
     // System configuration → Gateways and devices: only Local on an empty box.
     await page.click('a[data-page=systemConfig]');

@@ -45,7 +45,9 @@ test('login with PIN and PUK, panel board, live measures, logout', { timeout: 15
   await withPage(env, { as: null }, async ({ page }) => {
     // AUTH-4: a fresh browser gives the PIN, is asked the PUK, then lands on the home page.
     assert.equal(await login(page, PIN, PUK), 'puk', 'a new browser must be asked the PUK');
-    assert.ok(await page.$('#default-codes-warning'), 'warning while the default codes are in use');
+    // the banner follows the session's state, which the home page loads after landing
+    await page.waitForSelector('#default-codes-warning', { timeout: 10_000 })
+      .catch(() => assert.fail('warning while the default codes are in use'));
     const tile = await page.$('a[data-page=myPanelBoard]');
     assert.ok(tile, 'My panel board tile');
 
