@@ -62,6 +62,8 @@ export const STAT_MAGIC = 0x5a;
 export const SEALED_MAGIC = 0x5b;
 const S_DENSE = 1, S_SPREAD = 2, S_EMA = 4, S_RELATIVE = 8, S_LO_EMA = 16, S_HI_EMA = 32, S_RANGE = 64;
 const BIT_DENSE = 4, BIT_RELATIVE = 8;
+/** Bytes of the open layout's header (its bitmap, when not dense, follows). */
+const OPEN_HEADER = 23;
 const MAX_Q = 2 ** 50;
 
 /**
@@ -139,15 +141,20 @@ export function sealQuantum(day: StatDay): number {
   return q > 2.5 * day.quantum ? q : day.quantum;
 }
 
-/** Quantizes one slot; false if the values cannot be represented (non-finite, huge). */
-export function setStat(day: StatDay, slot: number, avg: number, min: number, max: number): boolean {
-  const q = day.quantum;
+/** One slot in quanta [avg, min, max]; undefined if it cannot be represented (non-finite, huge). */
+function quantize(q: number, avg: number, min: number, max: number): [number, number, number] | undefined {
   const a = Math.round(avg / q);
-  if (!Number.isFinite(a) || Math.abs(a) > MAX_Q) return false;
   const lo = Math.min(a, Math.round(min / q));
   const hi = Math.max(a, Math.round(max / q));
-  if (!Number.isFinite(lo) || !Number.isFinite(hi) || a - lo > MAX_Q || hi - a > MAX_Q) return false;
-  day.avg[slot] = a; day.min[slot] = lo; day.max[slot] = hi;
+  if (!Number.isFinite(a + lo + hi) || Math.abs(a) > MAX_Q || a - lo > MAX_Q || hi - a > MAX_Q) return undefined;
+  return [a, lo, hi];
+}
+
+/** Quantizes one slot; false if the values cannot be represented (non-finite, huge). */
+export function setStat(day: StatDay, slot: number, avg: number, min: number, max: number): boolean {
+  const v = quantize(day.quantum, avg, min, max);
+  if (!v) return false;
+  [day.avg[slot], day.min[slot], day.max[slot]] = v;
   return true;
 }
 
@@ -189,7 +196,7 @@ export function encodeStat(day: StatDay, w = new ByteWriter(256)): Uint8Array {
 export function decodeStat(bytes: Uint8Array): StatDay {
   if (bytes[0] === SEALED_MAGIC) return unsealStat(bytes);
   const r = new ByteReader(bytes);
-  if (bytes.length < 23 || r.u8() !== STAT_MAGIC) throw new HistoryError('bad-bucket', 'not a statistics bucket');
+  if (bytes.length < OPEN_HEADER || r.u8() !== STAT_MAGIC) throw new HistoryError('bad-bucket', 'not a statistics bucket');
   const rateMin = r.u8();
   const bits = r.u8();
   const first = r.u16();
@@ -215,8 +222,6 @@ export function decodeStat(bytes: Uint8Array): StatDay {
   return day;
 }
 
-const OPEN_HEADER = 23;
-
 /**
  * Appends a slot after the last present one, in place; false when the slow path is needed (the
  * slot is not after the last one, another quantum, values that cannot be represented). After a
@@ -230,10 +235,9 @@ export function appendStat(w: ByteWriter, slot: number, quantum: number, avg: nu
   const first = w.view.getUint16(3, true);
   const n = w.view.getUint16(5, true);
   if (!Number.isInteger(slot) || slot < 0 || slot >= slots || w.view.getFloat64(7, true) !== quantum) return false;
-  const a = Math.round(avg / quantum);
-  const lo = Math.min(a, Math.round(min / quantum));
-  const hi = Math.max(a, Math.round(max / quantum));
-  if (!Number.isFinite(a + lo + hi) || Math.abs(a) > MAX_Q || a - lo > MAX_Q || hi - a > MAX_Q) return false;
+  const v = quantize(quantum, avg, min, max);
+  if (!v) return false;
+  const [a, lo, hi] = v;
   const mapBytes = Math.ceil(slots / 8);
   if (b[2] & BIT_DENSE) {
     if (n === 0) w.view.setUint16(3, slot, true);
@@ -251,7 +255,9 @@ export function appendStat(w: ByteWriter, slot: number, quantum: number, avg: nu
     }
   } else {
     if (w.len < OPEN_HEADER + mapBytes) return false;
-    for (let i = slots - 1; i >= slot; i--) if (b[OPEN_HEADER + (i >> 3)] & (1 << (i & 7))) return false;
+    // no present slot at or after this one: the bits from `slot` up, a byte at a time
+    if (b[OPEN_HEADER + (slot >> 3)] & (0xff << (slot & 7))) return false;
+    for (let k = (slot >> 3) + 1; k < mapBytes; k++) if (b[OPEN_HEADER + k]) return false;
     b[OPEN_HEADER + (slot >> 3)] |= 1 << (slot & 7);
   }
   w.zigzag(a - w.view.getFloat64(15, true));
