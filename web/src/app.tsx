@@ -82,7 +82,13 @@ export function App() {
   }
   if (!allowed(r, user)) return <HomePage />;
   switch (r.name) {
-    case 'login':
+    case 'login': {
+      // Landing after a login (`sessionModel.landingPage()`), shown here at once so no other page shows
+      // first. AUTH-5: an administrator still on the factory codes is led to change them (or "later").
+      const codes = sessionModel.landingPage() === 'changeCodes';
+      location.replace(codes ? '#/change-codes' : '#/');
+      return codes ? <Admin render={(m) => <m.ChangeCodesPage />} /> : <HomePage />;
+    }
     case 'notFound':
       location.replace('#/');
       return <HomePage />;

@@ -45,11 +45,8 @@ export function LoginPage() {
     if (!isPin(pin.value)) { formatError.value = t('login.pinFormat'); return; }
     if (needPuk.value && !isPuk(puk.value)) { formatError.value = t('login.pukFormat'); return; }
     const ok = await sessionModel.login(pin.value, needPuk.value ? puk.value : undefined);
-    if (ok) {
-      pin.value = ''; puk.value = '';
-      // AUTH-5: an administrator still on factory codes is led to change them (or choose "later").
-      location.hash = sessionModel.session.value?.mustChangeCodes ? '#/change-codes' : '#/';
-    }
+    // The route stays #/login: the app shows the landing page (home, or the codes page, AUTH-5).
+    if (ok) { pin.value = ''; puk.value = ''; }
     else if (sessionModel.needPuk.value) setTimeout(() => document.getElementById('login-puk')?.focus(), 0);
   }
 

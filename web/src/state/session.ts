@@ -21,13 +21,21 @@ const SessionModel = createModel(() => {
   const busy = signal(false);
   const problem = signal<LoginProblem | null>(null);
   const user = computed(() => session.value?.user ?? null);
+  /**
+   * Where a login lands (the app shows it while the route is still #/login): the codes page for
+   * an administrator still on the factory codes (AUTH-5), else home. Set before the session, so
+   * no other page shows first; a session found by `check` (a reload) lands home.
+   */
+  let landing: 'home' | 'changeCodes' = 'home';
 
   return {
     session, checked, needPuk, busy, problem, user,
+    landingPage(): 'home' | 'changeCodes' { return landing; },
 
     /** Asks the daemon whether this browser already has a session. */
     async check(): Promise<void> {
       try {
+        landing = 'home';
         session.value = await api.getSession();
       } catch (e) {
         // 401: no session. Unreachable: stay on the login page, which says so when used.
@@ -41,7 +49,9 @@ const SessionModel = createModel(() => {
       busy.value = true;
       problem.value = null;
       try {
-        session.value = await api.login(puk === undefined ? { pin } : { pin, puk });
+        const s = await api.login(puk === undefined ? { pin } : { pin, puk });
+        landing = s.mustChangeCodes ? 'changeCodes' : 'home';
+        session.value = s;
         needPuk.value = false;
         return true;
       } catch (e) {
