@@ -8,7 +8,6 @@ import { createServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { serve } from '@hono/node-server';
 import { loadCatalog, type Catalog } from './catalog/index';
 import { openDatabases, HistoryStore, type Databases } from './store/index';
 import { ConfigStore, type Seed } from './config/index';
@@ -18,7 +17,7 @@ import { Poller, type PollDevice } from './poll/index';
 import { Commands } from './commands/index';
 import { EqMonitor } from './eq/index';
 import { Links } from './links/index';
-import { createApi, HTTP_SERVER_OPTIONS, applyServerLimits } from './api/index';
+import { createApi, HTTP_SERVER_OPTIONS, applyServerLimits, serve, type HttpBindings } from './api/index';
 import { createSystem, applyPendingSwap, cleanScratch, SystemService, TlsStore, HttpsService, Updater, type SystemAdapter, type RestoreLimits } from './system/index';
 import { join } from 'node:path';
 import { Scanner } from './scan/index';
@@ -390,14 +389,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   if (httpsPort !== null) {
     const pair = await https.start();
     httpsServer = serve({
-      fetch: app.fetch, port: httpsPort, hostname: host, createServer: createHttpsServer,
-      serverOptions: { ...HTTP_SERVER_OPTIONS, key: pair.keyPem, cert: pair.certPem },
+      fetch: app.fetch, port: httpsPort, hostname: host, createServer: createHttpsServer as unknown as typeof createServer,
+      serverOptions: { ...HTTP_SERVER_OPTIONS, key: pair.keyPem, cert: pair.certPem } as typeof HTTP_SERVER_OPTIONS,
     }) as unknown as HttpsServer;
     httpsPort = await listening(httpsServer as unknown as import('node:http').Server);
     httpsUrl = `https://${urlHost}:${httpsPort}`;
   }
   // HTTP redirects to HTTPS unless the administrator keeps it open (the health probe always answers).
-  const httpFetch = (req: Request, env: unknown) => {
+  const httpFetch = (req: Request, env: HttpBindings) => {
     if (httpsPort === null || https.keepHttpOpen()) return app.fetch(req, env as never);
     const u = new URL(req.url);
     if (u.pathname === '/api/health') return app.fetch(req, env as never);

@@ -20,7 +20,7 @@ export { Costs, TariffSchedule, tariffBars } from './costs/index';
 export { systemClock, sleep, setTimeoutAt, type Clock, type Timer } from './util/clock';
 export { createLogger, silentLogger, type Logger } from './util/log';
 export { Emitter } from './util/events';
-export { createApi, openApiDocument, consumptionApi, type ApiDeps } from './api/index';
+export { createApi, openApiDocument, consumptionApi, serve, type ApiDeps } from './api/index';
 export { Greenup, GreenupError, evaluate, initialControllerState, type PriceSource, type GreenupOptions } from './greenup/index';
 export { startDaemon, rebuildHistoryFolder, type Daemon, type DaemonOptions } from './daemon';
 export { HistoryFolder, type RebuildResult } from './files/index';

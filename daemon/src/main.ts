@@ -7,6 +7,8 @@
  * EWS_HISTORY_DIR (the history folder, `<data>/history`), EWS_FTP_PORT (instead of the configured
  * FTP port; 0 = a free one).
  */
+// First: the light Fetch API classes, before any module touches Node's (util/fetch-globals).
+import './util/fetch-globals';
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';

@@ -378,21 +378,20 @@ function filesBytes(dir: string): number {
 
 /**
  * The same queries over HTTP: the daemon's real consumption routes (query validation, JSON
- * encoding) served by @hono/node-server on loopback, fetched one at a time.
+ * encoding) served by the daemon's own node:http adapter on loopback, fetched one at a time.
  */
 async function httpServer(b: BenchStore): Promise<{ url: string; close(): Promise<void> }> {
-  const { serve } = await import('@hono/node-server');
-  const { consumptionApi, silentLogger } = await import('@ews/daemon');
+  const { createServer } = await import('node:http');
+  const { consumptionApi, silentLogger, serve } = await import('@ews/daemon');
   const config = {
     csv: () => ({ decimalSeparator: ',', fieldSeparator: ';', folderPasswordSet: false, sampleRateMin: 15, defaultLanguage: 'en' }),
     loads: () => [], groups: () => [], device: () => undefined,
   };
   const app = consumptionApi({ energy: b.energy, log: silentLogger, config, costs: undefined } as unknown as Parameters<typeof consumptionApi>[0]);
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-      resolve({ url: `http://127.0.0.1:${info.port}`, close: () => new Promise((r) => server.close(() => r())) });
-    });
-  });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', createServer, serverOptions: {} });
+  await new Promise<void>((resolve, reject) => { server.once('listening', () => resolve()); server.once('error', reject); });
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 async function timeHttp(url: string, qs: BenchQuery[], runs: number): Promise<{ p50Ms: number; p95Ms: number }> {

@@ -6,8 +6,6 @@
  * the SPA served at /.
  */
 import { Hono, type Context } from 'hono';
-import type { HttpBindings } from '@hono/node-server';
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { getCookie } from 'hono/cookie';
 import { commandLabelKey, registerLabel, resolveRegisters, type ModelDef } from '@ews/shared';
 import type { ApiDeps, Env } from './context';
@@ -37,11 +35,12 @@ import { reportHandlers } from './reports';
 import { deviceProbeHandlers } from './device-probe';
 import { openApiDocument } from './openapi';
 import { staticFiles } from './static';
+import { alreadySent, type HttpBindings } from './http/index';
 import { compressAnswers } from './http/index';
 
 export type { ApiDeps } from './context';
 export { openApiDocument } from './openapi';
-export { HTTP_SERVER_OPTIONS, applyServerLimits } from './http/index';
+export { HTTP_SERVER_OPTIONS, applyServerLimits, serve, installFetchClasses, type HttpBindings } from './http/index';
 
 export function createApi(deps: ApiDeps) {
   const app = new Hono<Env>();
@@ -121,7 +120,7 @@ function mountWebDav(app: Hono<Env>, deps: ApiDeps): void {
     const { incoming, outgoing } = c.env as unknown as HttpBindings;
     if (Number(incoming.headers['content-length'] ?? 0) > 64 * 1024) throw new ApiError(413, 'too-large', 'the WebDAV share is read-only');
     dav.handle(incoming, outgoing);
-    return RESPONSE_ALREADY_SENT;
+    return alreadySent();
   };
   app.all(WEBDAV_PATH, serve);
   app.all(`${WEBDAV_PATH}/*`, serve);

@@ -5,22 +5,18 @@
  */
 import type { Context } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { SessionResponse, SessionUser } from '@ews/shared';
 import { AuthError, LoginLimiter, SESSION_TTL_MS } from '../auth/index';
 import type { ApiDeps } from './context';
 import type { Handlers } from './contract';
 import { ApiError } from './errors';
+import { remoteAddress } from './http/index';
 
 export const SESSION_COOKIE = 'ews_session';
 export const TRUST_COOKIE = 'ews_trust';
 
 export function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
+  return remoteAddress(c.env) ?? 'unknown';
 }
 
 type SessionRoutes = 'POST /api/session' | 'GET /api/session' | 'DELETE /api/session' | 'POST /api/session/lock';

@@ -13,8 +13,8 @@
  * Refusals answer 413 `{error, code: "too-large", limitBytes}` (or 503 `{code: "busy"}` with
  * `Retry-After`), whatever the route made of the failed read (a validator would say 400), with
  * `Connection: close`: the upload is aborted, the rest of the body never read (`abortUpload`).
- * A route that never reads its body never holds a slot; @hono/node-server discards that body
- * (≤ 64 MB, ≤ 500 ms, then it closes the connection).
+ * A route that never reads its body never holds a slot; the server (`node-server.ts`) discards
+ * that body for at most `UNREAD_BODY_LINGER_MS`, then closes the connection.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { IncomingMessage } from 'node:http';
@@ -93,9 +93,8 @@ function tooLarge(limitBytes: number): BodyRefused {
 type Pull = () => Promise<Uint8Array | undefined>;
 
 /**
- * Reads Node's IncomingMessage one chunk per read (paused in between), never through
- * @hono/node-server's `Readable.toWeb` body: that one keeps its 'data' listener and queue
- * after a refusal, and queues whatever arrives while the server discards the rest (64 MB).
+ * Reads Node's IncomingMessage one chunk per read (paused in between), and detaches at once on a
+ * refusal (nothing keeps reading or queueing what arrives after it).
  */
 function pullFromIncoming(incoming: IncomingMessage): { pull: Pull; detach(): void } {
   let waiting: { resolve(v: Uint8Array | undefined): void; reject(e: unknown): void } | undefined;
@@ -175,8 +174,8 @@ function install(c: Context, limitBytes: number, slots: Semaphore, waitMs: numbe
     },
     cancel() { stop(); },
   }, { highWaterMark: 0 });
-  // A new request from the URL and headers: building it from c.req.raw would make
-  // @hono/node-server start its own body stream.
+  // A new request from the URL and headers: building it from c.req.raw would hand it the
+  // request's own body stream as well.
   c.req.raw = new Request(c.req.url, { method: c.req.method, headers: c.req.raw.headers, body: counted, duplex: 'half' } as RequestInit);
   states.set(c, state);
   return state;
@@ -184,8 +183,8 @@ function install(c: Context, limitBytes: number, slots: Semaphore, waitMs: numbe
 
 /**
  * Aborts the rest of a refused upload without losing the answer: the socket stops reading at
- * once (nothing resumes it: neither Node's dump of unread bodies nor @hono/node-server's
- * drain), so the rest of the body stays in the kernel's buffers and the client's writes stall;
+ * once (nothing resumes it: neither Node's dump of unread bodies nor the server's discard of
+ * them), so the rest of the body stays in the kernel's buffers and the client's writes stall;
  * after the answer (`Connection: close`) the socket half-closes and is destroyed `LINGER_MS`
  * later. Destroying it at once would reset the connection under the client's upload, and the
  * client would lose the answer (a lingering close, as Apache and nginx do, minus the reading).
