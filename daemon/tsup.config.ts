@@ -12,7 +12,7 @@ export default defineConfig({
   // one module instead of ~150 ES modules saves ~6 MB of resident memory (module records, their
   // source strings and bytecode; `pnpm bench:memory`). Native packages (lmdb, serialport) stay
   // external, and so do the libraries loaded on first use (mqtt, nodemailer, pdfkit…).
-  noExternal: ['@ews/shared', /^zod(\/|$)/, /^hono(\/|$)/, /^@hono\/node-server(\/|$)/],
+  noExternal: ['@ews/shared', /^zod(\/|$)/, /^hono(\/|$)/],
   // V8 keeps each module's source in memory: without comments and indentation (names are kept,
   // the source maps give lines back), and in ASCII (\u escapes), since one character outside
   // Latin-1 (an arrow in a message) makes V8 store the whole source at two bytes per character.

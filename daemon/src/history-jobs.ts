@@ -11,10 +11,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import type { HistoryWorker, RebuildResult } from './files/index';
 import type { ExportRunner } from './reports/index';
-import { DAEMON_ENV, DAEMON_NODE_FLAGS } from './runtime';
+import { DAEMON_ENV, WORKER_NODE_FLAGS } from './runtime';
 import type { Logger } from './util/log';
 
 function workerCommand(): { file: string; args: string[] } {
@@ -36,6 +35,17 @@ type Reply = { percent?: number; ok?: boolean; error?: string } & Record<string,
 
 export function workerJobs(opts: { dataDir: string; historyDir: string; log: Logger }): WorkerJobs {
   const running = new Set<ChildProcess>();
+  /** Calls `onLine` for each line of `stream` (node:readline is a module more in the daemon's memory for this alone). */
+  const onLines = (stream: NodeJS.ReadableStream, onLine: (line: string) => void): void => {
+    let rest = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) onLine(line);
+    });
+    stream.on('end', () => { if (rest) onLine(rest); rest = ''; });
+  };
   /**
    * Starts the worker with `argv` (and node `flags`); answers its `ok` line, or rejects with its
    * error (or how it ended).
@@ -49,7 +59,7 @@ export function workerJobs(opts: { dataDir: string; historyDir: string; log: Log
     const done = new Promise<Reply>((resolve, reject) => {
       let result: Reply | undefined;
       let error: string | undefined;
-      createInterface({ input: child.stdout! }).on('line', (line) => {
+      onLines(child.stdout!, (line) => {
         let m: Reply;
         try { m = JSON.parse(line) as Reply; } catch { return; }
         if (typeof m.percent === 'number') onProgress(m.percent);
@@ -70,7 +80,7 @@ export function workerJobs(opts: { dataDir: string; historyDir: string; log: Log
     try {
       // the daemon's V8 and malloc settings too: a rebuild or a month replay of 255 devices reads
       // as much as an export, and the worker counts against the unit's MemoryMax with the daemon
-      const m = await start([job, opts.dataDir, opts.historyDir], onProgress, DAEMON_NODE_FLAGS).done;
+      const m = await start([job, opts.dataDir, opts.historyDir], onProgress, WORKER_NODE_FLAGS).done;
       return { files: Number(m.files ?? 0), bytes: Number(m.bytes ?? 0), ms: Number(m.ms ?? 0) } satisfies RebuildResult;
     } catch (err) {
       throw new Error(`the history worker failed: ${(err as Error).message}`, { cause: err });
@@ -79,7 +89,7 @@ export function workerJobs(opts: { dataDir: string; historyDir: string; log: Log
   const exportZip: ExportRunner = (req, path, onProgress) => {
     // the daemon's own V8 and malloc settings: left to its defaults, V8 lets the heap of garbage
     // grow to ~400 MB over a 255-device year before collecting it (~55 MB with them; bench:export)
-    const { child, done } = start(['export', opts.dataDir, path, JSON.stringify(req)], onProgress, DAEMON_NODE_FLAGS);
+    const { child, done } = start(['export', opts.dataDir, path, JSON.stringify(req)], onProgress, WORKER_NODE_FLAGS);
     return {
       done: done.then((m) => ({ bytes: Number(m.bytes ?? 0), files: Number(m.files ?? 0) })),
       cancel: () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); },

@@ -1,5 +1,5 @@
 /**
- * @module api/http/fetch-classes
+ * @module util/fetch-classes
  * Light `Headers`, `Request` and `Response` for the daemon process: the parts of the Fetch API
  * that Hono and the routes use, on plain strings and bytes, with Node's web streams for bodies.
  *
@@ -187,7 +187,8 @@ abstract class LightBody {
     if (this.bodyUsed) throw new TypeError('Body is unusable: the body has already been read');
     this.used = true;
     const h = this.held;
-    if (this.stream === null) {
+    // Not streamed yet, or only through a stream of our own over the held data that nobody read.
+    if (this.stream === null || (!this.stream.locked && heldOfStream.has(this.stream))) {
       if (h === null) return new Uint8Array(0);
       if (typeof h === 'string') return encoder.encode(h);
       if (h instanceof Uint8Array) return h;
@@ -201,7 +202,7 @@ abstract class LightBody {
   }
   async bytes(): Promise<Uint8Array> { return new Uint8Array(await this.arrayBuffer()); }
   async text(): Promise<string> {
-    if (!this.stream && typeof this.held === 'string' && !this.bodyUsed) { this.used = true; return this.held; }
+    if (typeof this.held === 'string' && !this.bodyUsed && (!this.stream || heldOfStream.has(this.stream))) { this.used = true; return this.held; }
     return decoder.decode(await this.consume());
   }
   async json(): Promise<unknown> { return JSON.parse(await this.text()); }

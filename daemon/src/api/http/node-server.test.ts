@@ -139,6 +139,10 @@ test('Request and Response bodies: read once, clone, rebuilt from another', asyn
   assert.equal(copy.headers.get('x-a'), '1');
   assert.deepEqual(copy.heldData(), new Uint8Array([104, 105]), 'a body handed on unread keeps its bytes');
   assert.equal(await copy.text(), 'hi');
+  const asked = new LightResponse('abc');
+  assert.ok(asked.body, 'a body stream is there to be asked for');
+  assert.equal(await asked.text(), 'abc', 'asking for the stream alone does not use the body');
+  assert.equal(asked.bodyUsed, true);
   const streamed = new LightResponse(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('s')); c.close(); } }));
   const twin = streamed.clone();
   assert.equal(await streamed.text(), 's');
