@@ -51,13 +51,23 @@ before(async () => {
       { gatewayId: 'local', family: 'energyCounter', model: 'F21DM63', address: 2, name: 'B', loadId: 'heating' },
     ],
   });
+  // The simulated meters count energy in real time (device A ~1.4 kW: 1 Wh in ~2.5 s, at 1 Wh
+  // resolution): five ticks a second apart, more (up to ten) until A's counter has moved 2 Wh,
+  // so that the files' sums below cannot be 0 by bad luck of timing.
   const slotMs = 15 * 60_000;
-  const base = Math.floor(Date.now() / slotMs) * slotMs - 4 * slotMs;
-  for (let i = 0; i < 5; i++) {
-    await new Promise((r) => setTimeout(r, 1000)); // the simulated meters count energy in real time
+  const MAX_TICKS = 10;
+  const base = Math.floor(Date.now() / slotMs) * slotMs - (MAX_TICKS - 1) * slotMs;
+  const energyOfA = (tick: Awaited<ReturnType<typeof rig.daemon.poller.runTick>>) => Number(tick.readings.find((r) => r.deviceId === 1)?.values?.activeEnergyImportWh?.value);
+  let firstWh: number | undefined;
+  let movedWh = 0;
+  for (let i = 0; i < MAX_TICKS && (i < 5 || movedWh < 2); i++) {
+    await new Promise((r) => setTimeout(r, 1000));
     const tick = await rig.daemon.poller.runTick(base + i * slotMs);
     assert.ok(tick.readings.every((r) => r.ok));
+    firstWh ??= energyOfA(tick);
+    movedWh = energyOfA(tick) - firstWh;
   }
+  assert.ok(movedWh >= 2, `device A's counter moved ${movedWh} Wh over the ticks`);
   await rig.daemon.historyFolder.idle();
   const ftp = rig.daemon.ftp()?.status();
   assert.ok(ftp?.listening, `FTP listens: ${JSON.stringify(ftp)}`);
