@@ -6,6 +6,8 @@
  * except "Test", which answers at once). The Bot API's base URL is a setting.
  */
 import type { Database } from 'lmdb';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import {
   telegramSettingsInputSchema, type TelegramPerson, type TelegramSettingsInput, type TelegramSettingsView, type TelegramTestResult,
 } from '@ews/shared';
@@ -196,12 +198,8 @@ export class Telegram {
   private async call<T>(method: string, body: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
     // The URL holds the token: it is never logged nor put in an error.
     const url = `${this.settingsCache.apiUrl}/bot${this.settingsCache.token}/${method}`;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const res = await fetch(url, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    const text = await res.text();
+    const res = await postJson(url, JSON.stringify(body), timeoutMs, signal);
+    const text = res.text;
     let answer: BotAnswer<T>;
     try { answer = JSON.parse(text) as BotAnswer<T>; } catch { throw new Error(`Bot API ${method}: HTTP ${res.status}, not JSON`); }
     if (!answer.ok) throw new Error(answer.description ? `${answer.error_code ?? res.status} ${answer.description}` : `Bot API ${method}: HTTP ${res.status}`);
@@ -210,11 +208,53 @@ export class Telegram {
 
   /** An error's text with the token scrubbed out, whatever produced it. */
   errorText(err: unknown): string {
-    const e = err as { message?: string; cause?: { message?: string; code?: string } };
+    const e = err as { message?: string };
     let text = e?.message ?? String(err);
-    if (e?.cause?.message && text === 'fetch failed') text = `fetch failed: ${e.cause.message}`;
     if ((err as { name?: string })?.name === 'TimeoutError') text = 'the Bot API did not answer in time';
     const token = this.settingsCache.token;
     return token ? text.split(token).join('[token]') : text;
   }
+}
+
+/** The Bot API's answers are small; a larger one is refused rather than held. */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * POSTs a JSON body and reads the answer, with node:http(s): the daemon does not use Node's
+ * `fetch`, which needs undici (6–10 MB more resident memory) and WebAssembly (its HTTP parser),
+ * which the daemon runs without (`--lite-mode`, daemon/src/runtime.ts).
+ * Rejects with a `TimeoutError` after `timeoutMs` in all, or with the signal's reason.
+ */
+function postJson(url: string, body: string, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    let u: URL;
+    try { u = new URL(url); } catch { reject(new Error('the Bot API URL is not a URL')); return; }
+    const send = u.protocol === 'https:' ? httpsRequest : u.protocol === 'http:' ? httpRequest : undefined;
+    if (!send) { reject(new Error(`the Bot API URL must be http or https, not ${u.protocol}`)); return; }
+    let settled = false;
+    const finish = (err: Error | null, answer?: { status: number; text: string }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (err) { req.destroy(); reject(err); } else resolve(answer!);
+    };
+    const onAbort = () => finish(signal!.reason instanceof Error ? signal!.reason : new Error('aborted'));
+    const req = send(u, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_ANSWER_BYTES) finish(new Error('the Bot API answer is too large'));
+        else chunks.push(c);
+      });
+      res.on('end', () => finish(null, { status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', (err) => finish(err));
+    });
+    const timer = setTimeout(() => finish(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), timeoutMs);
+    if (signal?.aborted) { onAbort(); return; }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    req.on('error', (err) => finish(err));
+    req.end(body);
+  });
 }
