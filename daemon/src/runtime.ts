@@ -16,7 +16,10 @@
  *   snapshot of the browsing benchmark). Measured with `pnpm bench:memory`: heap in use −3.4 MB
  *   and max RSS −3 MB on run a, the same request latencies.
  * - `--lite-mode` (the daemon only): V8 without its optimizing compiler; functions stay in
- *   bytecode, whose type feedback is allocated only for functions that run often. The compiler's
+ *   bytecode, whose type feedback is allocated only for functions that run often. It implies
+ *   `--jitless`: regular expressions are interpreted and there is **no WebAssembly**, so no
+ *   Node `fetch` either (undici parses HTTP in WebAssembly): the daemon's outgoing HTTP uses
+ *   node:http(s) (alarms/telegram.ts), and a library that needs WebAssembly must run in a worker. The compiler's
  *   own machine code is never paged in and no optimized code is kept: `pnpm bench:memory` run a
  *   77.0 MB max against 84.5 without it (node executable pages 35.8 MB against 39.6, anonymous
  *   29.0 against 32.2), for request latencies p50/p95 15/37 ms against 9/30. The daemon answers
