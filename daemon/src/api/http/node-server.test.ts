@@ -2,7 +2,7 @@
  * The daemon's HTTP adapter (api/http/node-server) and light Fetch classes (util/fetch-classes),
  * as the daemon's process runs them: installed as the globals, a Hono app served on node:http,
  * called with node:http (not fetch, which would load undici). The last test checks that Node's
- * undici was never loaded: the point of both modules.
+ * undici stays unloaded: the point of both modules.
  */
 import '../../util/fetch-globals';
 import { test, after } from 'node:test';
@@ -152,7 +152,7 @@ test('Request and Response bodies: read once, clone, rebuilt from another', asyn
   assert.ok(new Response('x') instanceof LightResponse, 'installed as the global Response');
 });
 
-test("Node's undici was never loaded", () => {
+test("Node's undici stays unloaded", () => {
   const loaded = (process as unknown as { moduleLoadList: string[] }).moduleLoadList.filter((m) => m.includes('undici'));
   assert.deepEqual(loaded, []);
 });
