@@ -157,7 +157,7 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> 
 /** The body part shared by Request and Response. */
 abstract class LightBody {
   protected held: Held;
-  private stream: ReadableStream<Uint8Array> | null = null;
+  protected stream: ReadableStream<Uint8Array> | null = null;
   private used = false;
   abstract readonly headers: LightHeaders;
 
@@ -181,6 +181,16 @@ abstract class LightBody {
     if (h === null) return null;
     if (typeof h === 'string' || h instanceof Uint8Array) return h;
     return undefined;
+  }
+
+  /** The body for a clone: the held string or bytes, or one branch of the stream (this keeps the other). */
+  protected bodyForClone(): string | Uint8Array | ReadableStream<Uint8Array> | null {
+    const data = this.heldData();
+    if (data !== undefined || !this.body) return data ?? null;
+    const [mine, theirs] = this.body.tee();
+    this.held = mine;
+    this.stream = mine;
+    return theirs;
   }
 
   private async consume(): Promise<Uint8Array> {
@@ -268,14 +278,7 @@ export class LightRequest extends LightBody {
 
   clone(): LightRequest {
     if (this.bodyUsed) throw new TypeError('Request.clone: the body has already been read');
-    const data = this.heldData();
-    if (data === undefined && this.body) {
-      const [a, b] = this.body.tee();
-      (this as unknown as { held: Held }).held = a;
-      (this as unknown as { stream: ReadableStream<Uint8Array> | null }).stream = a;
-      return new LightRequest(this.url, { method: this.method, headers: this.headers, body: b, signal: this.signal, duplex: 'half' });
-    }
-    return new LightRequest(this.url, { method: this.method, headers: this.headers, body: data, signal: this.signal });
+    return new LightRequest(this.url, { method: this.method, headers: this.headers, body: this.bodyForClone(), signal: this.signal, duplex: 'half' });
   }
   get [Symbol.toStringTag](): string { return 'Request'; }
 }
@@ -311,15 +314,7 @@ export class LightResponse extends LightBody {
 
   clone(): LightResponse {
     if (this.bodyUsed) throw new TypeError('Response.clone: the body has already been read');
-    const data = this.heldData();
-    const init = { status: this.status, statusText: this.statusText, headers: this.headers };
-    if (data === undefined && this.body) {
-      const [a, b] = this.body.tee();
-      (this as unknown as { held: Held }).held = a;
-      (this as unknown as { stream: ReadableStream<Uint8Array> | null }).stream = a;
-      return new LightResponse(b, init);
-    }
-    return new LightResponse(data, init);
+    return new LightResponse(this.bodyForClone(), { status: this.status, statusText: this.statusText, headers: this.headers });
   }
 
   static json(data: unknown, init: LightResponseInit = {}): LightResponse {
