@@ -171,8 +171,8 @@ test('sealed statistics round-trip exactly: dense, sparse, spread, negative, hug
     load = next;
   });
   make('ranges of 0, 1 and 2 quanta', 15, 1, (d, i) => { const r = i % 3; setStat(d, i, 100 + (i % 5), 100 + (i % 5) - (i % 2) * Math.min(r, 1), 100 + (i % 5) + r - (i % 2) * Math.min(r, 1)); });
-  for (const [name, d] of cases.flatMap(([n, d]) => [[n, d], [`${n} (format 3)`, d, true]] as Array<[string, StatDay, boolean?]>).map(([n, d, f3]) => [n, d, f3] as const)) {
-    const sealed = sealStat(d, name.endsWith('(format 3)'));
+  for (const [name, d, format] of cases.flatMap(([n, d]) => ([5, 4, 3] as const).map((f) => [`${n} (format ${f})`, d, f] as const))) {
+    const sealed = sealStat(d, format);
     assert.ok(isSealed(sealed), name);
     const back = decodeStat(sealed);
     assert.equal(back.rateMin, d.rateMin, name);
@@ -181,29 +181,72 @@ test('sealed statistics round-trip exactly: dense, sparse, spread, negative, hug
     for (const k of ['avg', 'min', 'max'] as const) assert.deepEqual([...back[k]], [...d[k]], `${name}: ${k}`);
   }
   const level = cases.find(([name]) => name.startsWith('spread around a level'))![1];
-  assert.equal(sealStat(level, true)[3] & 48, 48, 'min and max against their moving mean');
+  assert.equal(sealStat(level, 3)[3] & 48, 48, 'min and max against their moving mean');
   const moving = cases.find(([name]) => name.startsWith('a load moving'))![1];
-  assert.equal(sealStat(moving)[3] & 64, 64, 'range layout');
-  assert.ok(sealStat(moving).length < sealStat(moving, true).length, `${sealStat(moving).length} vs ${sealStat(moving, true).length} bytes`);
+  assert.equal(sealStat(moving, 4)[3] & 64, 64, 'range layout');
+  assert.equal(sealStat(moving)[1] & 64, 64, 'range layout (format 5)');
+  assert.ok(sealStat(moving, 4).length < sealStat(moving, 3).length, `${sealStat(moving, 4).length} vs ${sealStat(moving, 3).length} bytes`);
+  assert.ok(sealStat(moving).length <= sealStat(moving, 4).length - 3, 'the compact header: rate and days in one byte, no first slot and count, parameters as nibbles');
   const [, read] = cases[0];
   assert.ok(sealStat(read).length < 96 * 1.2, `${sealStat(read).length} bytes for a day of 0.1 V read once per slot`);
 });
 
-test('a load-dependent quantity is sealed at 0.1 % of the bucket\'s peak (1-2-5 steps), within half a quantum, and sealing again keeps it', () => {
+test('format 4: a load-dependent quantity is sealed at 0.1 % of the bucket\'s peak (1-2-5 steps), within half a quantum, and sealing again keeps it', () => {
   const week = emptyStatDay(60, 1, 7, true);
   for (let i = 0; i < week.avg.length; i++) { const a = 15_000 + 5000 * Math.sin(i / 4); setStat(week, i, a, a - 800 * ((i * 37) % 11) / 10, a + 900 * ((i * 53) % 7) / 6); }
-  const back = decodeStat(sealStat(week));
+  const back = decodeStat(sealStat(week, 4));
   assert.equal(back.quantum, 20, 'peak ≈ 20.9 kW');
   assert.equal(back.relative, true);
   assert.equal(back.avg.length, 7 * 24);
   for (const k of ['avg', 'min', 'max'] as const) week[k].forEach((v, i) => assert.ok(Math.abs(back[k][i] * 20 - v) <= 10, `${k} ${i}`));
-  assert.deepEqual(sealStat(back), sealStat(decodeStat(sealStat(back))), 'stable');
+  assert.deepEqual(sealStat(back, 4), sealStat(decodeStat(sealStat(back, 4)), 4), 'stable');
   // small loads keep their quantum (1 W up to a 2.5 kW peak); other units are never coarsened
   const small = emptyStatDay(15, 1, 1, true);
   setStat(small, 3, 2400, 2300, 2490);
-  assert.equal(decodeStat(sealStat(small)).quantum, 1);
+  assert.equal(decodeStat(sealStat(small, 4)).quantum, 1);
   const volts = emptyStatDay(15, 0.1);
   setStat(volts, 3, 230, 228, 233);
+  assert.equal(decodeStat(sealStat(volts, 4)).quantum, 0.1);
+});
+
+test('format 5: a load-dependent quantity is companded: within 0.35 % of each reading above the knee and ±0.5 % from 10 % of the peak, never worse than half the old step near zero, tidy digits, stable, smaller', () => {
+  let seed = 11;
+  const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  // a week of an office meter with PV behind it: imports at night, exports at midday (crossing zero)
+  const week = emptyStatDay(60, 1, 7, true);
+  for (let i = 0; i < week.avg.length; i++) {
+    const h = i % 24, load = (h >= 7 && h < 18 ? 11_000 : 2500) * (1 + 0.12 * (rnd() - 0.5)), pv = h >= 10 && h < 15 ? 14_000 * (0.6 + 0.4 * rnd()) : 0;
+    const a = load - pv;
+    setStat(week, i, a, a - 1500 * rnd(), a + 1500 * rnd());
+  }
+  const sealed = sealStat(week);
+  assert.equal(sealed[1] & 128, 128, 'companded');
+  const back = decodeStat(sealed);
+  assert.equal(back.relative, true);
+  let peak = 0;
+  week.avg.forEach((_, i) => { peak = Math.max(peak, Math.abs(week.min[i]), Math.abs(week.max[i])); });
+  for (const k of ['avg', 'min', 'max'] as const) {
+    week[k].forEach((v, i) => {
+      const got = back[k][i] * back.quantum, err = Math.abs(got - v), abs = Math.abs(v);
+      if (abs >= 0.1 * peak) assert.ok(err <= 0.005 * abs, `${k} ${i}: ${got} for ${v} (${((100 * err) / abs).toFixed(3)} %)`);
+      if (abs >= 0.5 * peak) assert.ok(err <= 0.0036 * abs, `${k} ${i}: ${got} for ${v} above the knee`);
+      assert.ok(err <= Math.max(0.0005 * peak, 0.0051 * abs), `${k} ${i}: ${got} for ${v} near zero`);
+      // no digit finer than a hundredth of the value's own step (0.7 % of it above the knee)
+      const pow = 10 ** Math.floor(Math.log10(0.00007 * abs));
+      if (abs >= 0.5 * peak) assert.ok(Math.abs(got / pow - Math.round(got / pow)) < 1e-6, `${k} ${i}: ${got} in steps of ${pow}`);
+    });
+  }
+  back.avg.forEach((a, i) => assert.ok(back.min[i] <= a && a <= back.max[i], `order at ${i}`));
+  assert.deepEqual([...sealStat(back)], [...sealed], 'sealing the decoded bucket again gives the same bytes');
+  assert.ok(sealed.length < 0.9 * sealStat(week, 4).length, `${sealed.length} vs ${sealStat(week, 4).length} bytes (format 4)`);
+  // a load too small for the grid to coarsen anything stays linear; other units are never companded
+  const small = emptyStatDay(15, 1, 1, true);
+  setStat(small, 3, 120, 100, 130);
+  assert.equal(sealStat(small)[1] & 128, 0);
+  assert.equal(decodeStat(sealStat(small)).avg[3], 120);
+  const volts = emptyStatDay(15, 0.1);
+  setStat(volts, 3, 230, 228, 233);
+  assert.equal(sealStat(volts)[1] & 128, 0);
   assert.equal(decodeStat(sealStat(volts)).quantum, 0.1);
 });
 

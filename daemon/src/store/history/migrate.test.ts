@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabases } from '../db';
 import { SeriesRegistry, statSeriesName } from './series';
-import { decodeStat, emptyStatDay, encodeStat, isSealed, sealStat, setStat, statDays, STAT_MAGIC } from './stat-bucket';
+import { decodeStat, emptyStatDay, encodeStat, isSealed, sealStat, setStat, statDays, SEALED5_MAGIC, STAT_MAGIC } from './stat-bucket';
 import { bucketKey, hourlyBlockDay, HOURLY_BLOCK_DAYS, keyDay } from './keys';
 import { STAT_FORMAT, STAT_FORMAT_KEY } from './migrate';
 import { HistoryStore } from './store';
@@ -99,8 +99,14 @@ test('past days are sealed by the retention rings once the day is over', async (
     assert.ok(isSealed(dbs.history.stats.getBinary(bucketKey(DAY0, id))!));
     assert.ok(isSealed(dbs.history.stats.getBinary(bucketKey(DAY0 + 1, id))!));
     assert.equal(dbs.history.stats.getBinary(bucketKey(DAY0 + 2, id))![0], STAT_MAGIC);
+    // power is companded once its day is sealed (within 0.35 % of each reading here), the open day exact
     const got = store.statistics(1, 'p', DAY0 * DAY, (DAY0 + 3) * DAY).map((x) => x.avg);
-    assert.deepEqual(got, Array.from({ length: 96 * 2 + 3 }, (_, k) => 1000 + ((k * 37) % 200)));
+    assert.equal(got.length, 96 * 2 + 3);
+    got.forEach((a, k) => {
+      const want = 1000 + ((k * 37) % 200);
+      if (k >= 96 * 2) assert.equal(a, want);
+      else assert.ok(Math.abs(a - want) <= 0.0035 * want + 0.5, `slot ${k}: ${a} for ${want}`);
+    });
     store.close();
     await dbs.close();
   } finally { rmSync(dir, { recursive: true, force: true }); }
@@ -108,7 +114,7 @@ test('past days are sealed by the retention rings once the day is over', async (
 
 const watts = (d: number, h: number) => 18_000 + 1500 * Math.sin((d * 24 + h) / 5) + ((d * 13 + h * 7) % 11);
 
-test('a format 2 store (one-day hourly buckets, power at 1 W) is migrated: weekly blocks, power at 0.1 % of its peak', async () => {
+test('a format 2 store (one-day hourly buckets, power at 1 W) is migrated: weekly blocks, power companded', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ews-migrate3-'));
   const FIRST = hourlyBlockDay(DAY0) - 5; // 12 days over two blocks
   try {
@@ -135,16 +141,19 @@ test('a format 2 store (one-day hourly buckets, power at 1 W) is migrated: weekl
     const keys = [...dbs.history.statsHourly.getKeys({})] as number[];
     assert.deepEqual(keys.map(keyDay), [hourlyBlockDay(DAY0) - HOURLY_BLOCK_DAYS, hourlyBlockDay(DAY0)]);
     for (const k of keys) assert.equal(statDays(decodeStat(dbs.history.statsHourly.getBinary(k)!)), HOURLY_BLOCK_DAYS);
-    // 0.1 % of the peak as a 1-2-5 step: the day at 15 min peaks at ≈ 19.9 kW (10 W), the hourly blocks ≈ 20.7 kW (20 W)
-    assert.equal(decodeStat(dbs.history.stats.getBinary(bucketKey(FIRST + 12, id))!).quantum, 10);
-    for (const k of keys) assert.equal(decodeStat(dbs.history.statsHourly.getBinary(k)!).quantum, 20);
+    // companded with a step at zero of 0.07 % of the peak as a 1-2-5 step: the day at 15 min peaks
+    // at ≈ 19.9 kW (10 W), the hourly blocks ≈ 20.7 kW (10 W); decoded in tenths of it
+    assert.equal(dbs.history.stats.getBinary(bucketKey(FIRST + 12, id))![1] & 128, 128, 'companded');
+    assert.equal(decodeStat(dbs.history.stats.getBinary(bucketKey(FIRST + 12, id))!).compandStep, 10);
+    for (const k of keys) assert.equal(decodeStat(dbs.history.statsHourly.getBinary(k)!).compandStep, 10);
     const slots = store.statistics(1, 'activePowerW', FIRST * DAY, (FIRST + 13) * DAY);
     assert.equal(slots.length, 12 * 24 + 96);
+    const near = (got: number, want: number) => Math.abs(got - want) <= 0.0036 * Math.abs(want) + 0.5;
     for (const x of slots) {
       const d = Math.floor(x.slotMs / DAY) - FIRST, h = (x.slotMs % DAY) / (60 * MIN);
       const w = Math.round(watts(d, h));
-      assert.ok(Math.abs(x.avg - w) <= 10 && Math.abs(x.min - (w - (d < 12 ? 900 : 300))) <= 10 && Math.abs(x.max - (w + (d < 12 ? 1200 : 400))) <= 10, `day ${d} hour ${h}: ${JSON.stringify(x)}`);
-      assert.equal(x.avg % (d < 12 ? 20 : 10), 0);
+      assert.ok(near(x.avg, w) && near(x.min, w - (d < 12 ? 900 : 300)) && near(x.max, w + (d < 12 ? 1200 : 400)), `day ${d} hour ${h}: ${JSON.stringify(x)}`);
+      assert.equal(x.avg % 1, 0, 'no digit finer than a hundredth of the step (≈ 120 W at 17 kW)');
     }
     store.close();
     await dbs.close();
@@ -157,44 +166,53 @@ test('a format 2 store (one-day hourly buckets, power at 1 W) is migrated: weekl
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
-test('a format 3 store is migrated to format 4: every sealed bucket sealed again (range layout), same values, fewer bytes', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ews-migrate4-'));
-  const B0 = hourlyBlockDay(DAY0);
-  let load = 9000;
-  const day = emptyStatDay(15, 1, 1, true), block = emptyStatDay(60, 1, HOURLY_BLOCK_DAYS, true);
-  for (const d of [day, block]) {
-    for (let i = 0; i < d.avg.length; i++) {
-      const next = load + ((i * 7919) % 2000) - 1000;
-      setStat(d, i, (load + next) / 2, Math.min(load, next) - ((i * 31) % 300), Math.max(load, next) + ((i * 17) % 300));
-      load = next;
+for (const from of [3, 4] as const) {
+  test(`a format ${from} store is migrated to format 5: every sealed bucket sealed again (compact header, range layout), voltage the same values, power companded within 0.36 % of each reading, fewer bytes`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), `ews-migrate${from}-`));
+    const B0 = hourlyBlockDay(DAY0);
+    let load = 9000;
+    const day = emptyStatDay(15, 1, 1, true), block = emptyStatDay(60, 1, HOURLY_BLOCK_DAYS, true), vday = emptyStatDay(15, 0.1);
+    for (const d of [day, block]) {
+      for (let i = 0; i < d.avg.length; i++) {
+        const next = load + ((i * 7919) % 2000) - 1000;
+        setStat(d, i, (load + next) / 2, Math.min(load, next) - ((i * 31) % 300), Math.max(load, next) + ((i * 17) % 300));
+        load = next;
+      }
     }
-  }
-  const old = [sealStat(block, true), sealStat(day, true)];
-  try {
-    let id = 0;
-    {
+    for (let i = 0; i < 96; i++) setStat(vday, i, volts(1, i), volts(1, i) - 1.3, volts(1, i) + 0.8);
+    const old = [sealStat(block, from), sealStat(day, from), sealStat(vday, from)];
+    try {
+      let id = 0, vid = 0;
+      {
+        const dbs = openDatabases(dir);
+        const h = dbs.history;
+        id = oldSeries(h, 'activePowerW', 'W', 1, (B0 + HOURLY_BLOCK_DAYS + 2) * DAY, from);
+        vid = new SeriesRegistry(h.meta).ensure({ name: statSeriesName(1, 'voltageL1V'), kind: 'statistic', scope: 'device:1', key: 'voltageL1V', unit: 'V', quantum: 0.1 }).id;
+        h.statsRoot.transactionSync(() => {
+          h.statsHourly.putSync(bucketKey(B0, id), old[0]);
+          h.stats.putSync(bucketKey(B0 + HOURLY_BLOCK_DAYS, id), old[1]);
+          h.stats.putSync(bucketKey(B0 + HOURLY_BLOCK_DAYS, vid), old[2]);
+        });
+        await dbs.close();
+      }
       const dbs = openDatabases(dir);
-      const h = dbs.history;
-      id = oldSeries(h, 'activePowerW', 'W', 1, (B0 + HOURLY_BLOCK_DAYS + 2) * DAY, 3);
-      h.statsRoot.transactionSync(() => {
-        h.statsHourly.putSync(bucketKey(B0, id), old[0]);
-        h.stats.putSync(bucketKey(B0 + HOURLY_BLOCK_DAYS, id), old[1]);
+      const store = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: 15 * MIN });
+      assert.deepEqual(store.migration, { from, to: STAT_FORMAT, buckets: 3 });
+      const now = [dbs.history.statsHourly.getBinary(bucketKey(B0, id))!, dbs.history.stats.getBinary(bucketKey(B0 + HOURLY_BLOCK_DAYS, id))!, dbs.history.stats.getBinary(bucketKey(B0 + HOURLY_BLOCK_DAYS, vid))!];
+      now.forEach((bytes, j) => {
+        assert.equal(bytes[0], SEALED5_MAGIC, 'compact header');
+        if (j < 2) assert.equal(bytes[1] & 64, 64, 'range layout');
+        assert.equal(bytes[1] & 128, j < 2 ? 128 : 0, 'power companded, voltage not');
+        assert.ok(bytes.length < old[j].length, `${bytes.length} < ${old[j].length} bytes`);
+        const a = decodeStat(bytes), b = decodeStat(old[j]);
+        for (const k of ['avg', 'min', 'max'] as const) {
+          if (j === 2) assert.deepEqual([...a[k]], [...b[k]], k);
+          else b[k].forEach((v, i) => { const want = v * b.quantum, got = a[k][i] * a.quantum; assert.ok(Math.abs(got - want) <= 0.0036 * Math.abs(want), `${k} ${i}: ${got} for ${want}`); });
+        }
       });
+      assert.equal(store.statistics(1, 'activePowerW', B0 * DAY, (B0 + HOURLY_BLOCK_DAYS + 1) * DAY).length, HOURLY_BLOCK_DAYS * 24 + 96);
+      store.close();
       await dbs.close();
-    }
-    const dbs = openDatabases(dir);
-    const store = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: 15 * MIN });
-    assert.deepEqual(store.migration, { from: 3, to: STAT_FORMAT, buckets: 2 });
-    const now = [dbs.history.statsHourly.getBinary(bucketKey(B0, id))!, dbs.history.stats.getBinary(bucketKey(B0 + HOURLY_BLOCK_DAYS, id))!];
-    now.forEach((bytes, j) => {
-      assert.equal(bytes[3] & 64, 64, 'range layout');
-      assert.ok(bytes.length < old[j].length, `${bytes.length} < ${old[j].length} bytes`);
-      const a = decodeStat(bytes), b = decodeStat(old[j]);
-      assert.equal(a.quantum, b.quantum);
-      for (const k of ['avg', 'min', 'max'] as const) assert.deepEqual([...a[k]], [...b[k]], k);
-    });
-    assert.equal(store.statistics(1, 'activePowerW', B0 * DAY, (B0 + HOURLY_BLOCK_DAYS + 1) * DAY).length, HOURLY_BLOCK_DAYS * 24 + 96);
-    store.close();
-    await dbs.close();
-  } finally { rmSync(dir, { recursive: true, force: true }); }
-});
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+}

@@ -16,6 +16,11 @@
  * average sits in it; the average's Rice parameter from the slot before's range), about 8 % smaller
  * on power and current. Every sealed bucket is sealed again (same quantum, same values).
  *
+ * Format 5: a load-dependent quantity's sealed buckets are companded (stat-bucket: a step that
+ * follows the reading, 0.7 % of it above the knee), and every sealed bucket has the compact header.
+ * Every sealed bucket is sealed again (voltage, frequency… same values; power and current within
+ * half their new step).
+ *
  * Each pass works in batches: a batch is committed in the statistics file before its cursor moves
  * in the main one, so an interruption resumes where it stopped, and converting a batch twice
  * gives the same buckets.
@@ -28,7 +33,7 @@ import { bucketKey, dayOf, HOURLY_BLOCK_DAYS, hourlyBlockDay, keyDay, keySeries 
 import { mergeHourly } from './hourly-block';
 
 export const STAT_FORMAT_KEY = 'history:statFormat';
-export const STAT_FORMAT = 4;
+export const STAT_FORMAT = 5;
 const CURSOR = 'history:statMigration:';
 const BATCH = 2000;
 
@@ -80,8 +85,9 @@ export function migrateHistory(dbs: HistoryDatabases, registry: SeriesRegistry, 
       }
     });
   }
-  // format 2, 3 and 4: every bucket at its series' quantum (1 → 2), past days sealed, power and
+  // format 2 to 5: every bucket at its series' quantum (1 → 2), past days sealed, power and
   // current at their bucket-relative quantum (2 → 3), every sealed bucket in the format 4 layouts
+  // (3 → 4), power and current companded and the compact header (4 → 5)
   for (const [name, db] of [['stats', dbs.stats], ['statsHourly', dbs.statsHourly]] as const) {
     if (from === 2 && name === 'statsHourly') continue; // the blocks pass below seals them
     buckets += pass(dbs, name, db, (batch) => {

@@ -28,7 +28,7 @@
  *  [bitmap, 1 bit per slot]     when not dense
  *   per present slot: zigzag varint (avg − previous avg), varint (avg − min), varint (max − avg)
  *
- * Sealed layout:
+ * Sealed layout (format 3 and 4; format 5 below):
  *
  *  0  u8   magic 0x5B
  *  1  u8   rate (minutes per slot)
@@ -36,9 +36,9 @@
  *  3  u8   bits: 1 dense, 2 spread (some min or max differs from the average), 4 EMA predictor,
  *           8 load-dependent, 16 and 32: avg − min, max − avg against a moving mean,
  *           64 the range layout (format 4): 16 the range against a moving mean, 32 the average's
- *           Rice parameter from the slot before's range
+ *           Rice parameter from the slot before's range, 128 companded (format 5, below)
  *  4  u8   quantum: 115 + k → 10^(k − 12), 140 + k → 2 × 10^(k − 12), 165 + k → 5 × 10^(k − 12)
- *           (k = 0…24), or 0xFF followed by f64
+ *           (k = 0…24), or 0xFF followed by f64; companded: the step at zero
  *     varint first present slot, varint n, [bitmap when not dense]
  *     zigzag varint first average; u8 starting Rice parameter of the averages (and, with spread,
  *     of avg − min and of max − avg; in the range layout of the range)
@@ -52,6 +52,30 @@
  *       parameter of the slot before's range (`ctxK`) instead of the adaptive one,
  *     whichever of these is shortest for this bucket.
  *
+ * Sealed layout, format 5 (0x5C): the same bit stream after a compact header:
+ *
+ *  0  u8   magic 0x5C
+ *  1  u8   bits, as above
+ *  2  u8   shape: days covered in bits 0–2 (0: a u8 follows), 8 every slot present (no first
+ *           slot, n or bitmap), 16 the Rice parameters as nibbles, bits 5–7 the rate
+ *           (1, 5, 10, 15, 20, 30, 60 min; 0: a u8 follows)
+ *     [u8 days] [u8 rate], u8 quantum [f64], then as above from "varint first present slot" (those
+ *     two varints only when not every slot is present), the Rice parameters two to a byte when
+ *     they all fit in 4 bits
+ *
+ * Companded (format 5, bit 128). A load-dependent quantity is sealed on a grid whose step follows
+ * the reading, as its meter's accuracy does: the stored integers are k = round(asinh(x / c) / δ)
+ * (`COMPAND_STEP` δ = 0.7 %, c = the step at zero / δ), so a reading x is kept to a step of
+ * δ·√(x² + c²): 0.7 % of the reading well above c, at most 1 % of it at c, and an absolute
+ * step near zero (through zero for an exporting meter). The step at zero is `COMPAND_KNEE` δ·c
+ * (0.07 % of the bucket's peak, a 1-2-5 step; never finer than the series' quantum), so every
+ * reading from 10 % of the bucket's peak up is kept within half the class-1 limit (±0.5 %), and
+ * readings below it to half that absolute step, finer than the linear 0.1 % of the peak of format
+ * 3 and 4 (`sealQuantum`). asinh is monotonic, so min ≤ avg ≤ max stays true, and the integers go
+ * through the same predictors and Rice codes as the linear layout's quanta. Decoded, a bucket's
+ * values are given in tenths of its step at zero (`quantum`), rounded: sealing a decoded bucket
+ * again on its own grid (`compandStep`) gives the same bucket.
+ *
  * A quantity that moves a little between slots and is read once per slot takes about a byte.
  */
 import { ByteReader, ByteWriter } from './varint';
@@ -60,7 +84,13 @@ import { HistoryError } from './errors';
 
 export const STAT_MAGIC = 0x5a;
 export const SEALED_MAGIC = 0x5b;
-const S_DENSE = 1, S_SPREAD = 2, S_EMA = 4, S_RELATIVE = 8, S_LO_EMA = 16, S_HI_EMA = 32, S_RANGE = 64;
+/** The sealed layout's compact header (format 5). */
+export const SEALED5_MAGIC = 0x5c;
+/** Format 5's shape byte: days (0: a u8 follows), every slot present, Rice parameters as nibbles, rate code. */
+const SH_DAYS = 7, SH_FULL = 8, SH_NIBBLES = 16;
+/** Rates (minutes) a shape byte names by index 1–7 (0: a u8 rate follows). */
+const RATE_CODES = [0, 1, 5, 10, 15, 20, 30, 60];
+const S_DENSE = 1, S_SPREAD = 2, S_EMA = 4, S_RELATIVE = 8, S_LO_EMA = 16, S_HI_EMA = 32, S_RANGE = 64, S_COMPAND = 128;
 const BIT_DENSE = 4, BIT_RELATIVE = 8;
 /** Bytes of the open layout's header (its bitmap, when not dense, follows). */
 const OPEN_HEADER = 23;
@@ -106,6 +136,8 @@ export interface StatDay {
   max: Float64Array;
   /** A load-dependent quantity (`RELATIVE_UNITS`): sealed at a quantum relative to its peak. */
   relative?: boolean;
+  /** Decoded from a companded bucket: its step at zero (sealing again keeps its grid). */
+  compandStep?: number;
 }
 
 export function emptyStatDay(rateMin: number, quantum: number, days = 1, relative = false): StatDay {
@@ -131,14 +163,81 @@ function step125(x: number): number {
  */
 export function sealQuantum(day: StatDay): number {
   if (!day.relative) return day.quantum;
+  const peak = peakQuanta(day);
+  if (!(peak > 0)) return day.quantum;
+  const q = step125(RELATIVE_RESOLUTION * peak * day.quantum);
+  return q > 2.5 * day.quantum ? q : day.quantum;
+}
+
+/** The largest |min| or |max| of a bucket, in quanta (0 when it has no slot). */
+function peakQuanta(day: StatDay): number {
   let peak = 0;
   for (let i = 0; i < day.avg.length; i++) {
     if (Number.isNaN(day.avg[i])) continue;
     peak = Math.max(peak, Math.abs(day.min[i]), Math.abs(day.max[i]));
   }
-  if (!(peak > 0)) return day.quantum;
-  const q = step125(RELATIVE_RESOLUTION * peak * day.quantum);
-  return q > 2.5 * day.quantum ? q : day.quantum;
+  return peak;
+}
+
+/** δ: a companded bucket keeps a reading well above its knee to this share of itself. */
+export const COMPAND_STEP = 0.007;
+/** The knee c as a share of the bucket's peak: from 10 % of the peak up, the step is ≤ δ·√2 ≈ 1 % of the reading. */
+export const COMPAND_KNEE = 0.1;
+/** Decoded, a companded bucket's values are in this fraction of its step at zero. */
+const COMPAND_DECODE = 10;
+/** …and each is rounded to a power of ten within this fraction of its own step. */
+const COMPAND_DIGITS = 100;
+
+/**
+ * The step at zero a load-dependent bucket is companded with (format 5): the one it was decoded
+ * from, else δ × `COMPAND_KNEE` of its peak (a 1-2-5 step), never finer than its quantum;
+ * undefined when companding gains nothing (not load-dependent, empty, a knee above the peak).
+ */
+function compandStepOf(day: StatDay): number | undefined {
+  if (!day.relative) return undefined;
+  if (day.compandStep) return day.compandStep;
+  const peak = peakQuanta(day) * day.quantum;
+  if (!(peak > 0)) return undefined;
+  const step = Math.max(step125(COMPAND_STEP * COMPAND_KNEE * peak), day.quantum);
+  return step / COMPAND_STEP < peak ? step : undefined;
+}
+
+/** The bucket on the companded grid of step at zero `step`: integers k = round(asinh(x / c) / δ). */
+function compand(day: StatDay, step: number): StatDay {
+  const c = step / COMPAND_STEP, q = day.quantum;
+  const out = emptyStatDay(day.rateMin, step, statDays(day), true);
+  const k = (v: number) => Math.round(Math.asinh((v * q) / c) / COMPAND_STEP);
+  for (let i = 0; i < day.avg.length; i++) {
+    if (Number.isNaN(day.avg[i])) continue;
+    out.avg[i] = k(day.avg[i]); out.min[i] = k(day.min[i]); out.max[i] = k(day.max[i]);
+  }
+  return out;
+}
+
+/**
+ * Back from the companded grid (`day.quantum` is its step at zero), in tenths of that step: each
+ * value rounded to the largest power of ten within a hundredth of its own step (16 760 W, not
+ * 16 763.4 W, where the step is 117 W), so it shows no digits far finer than it is kept to.
+ * Off by at most 0.505 of its step, a value sealed again falls on the same integer.
+ */
+function expand(day: StatDay): StatDay {
+  const step = day.quantum, c = step / COMPAND_STEP;
+  const quantum = Number((step / COMPAND_DECODE).toPrecision(12));
+  const tidy = QUANTUM_CODES.has(quantum);
+  const x = (k: number) => {
+    const v = c * Math.sinh(k * COMPAND_STEP);
+    let p = 1;
+    if (tidy) {
+      const pow = 10 ** Math.floor(Math.log10((COMPAND_STEP * Math.hypot(v, c)) / COMPAND_DIGITS));
+      if (pow > quantum) p = Math.round(pow / quantum);
+    }
+    return Math.round(v / quantum / p) * p;
+  };
+  for (let i = 0; i < day.avg.length; i++) {
+    if (Number.isNaN(day.avg[i])) continue;
+    day.avg[i] = x(day.avg[i]); day.min[i] = x(day.min[i]); day.max[i] = x(day.max[i]);
+  }
+  return { ...day, quantum, compandStep: step };
 }
 
 /** One slot in quanta [avg, min, max]; undefined if it cannot be represented (non-finite, huge). */
@@ -194,7 +293,7 @@ export function encodeStat(day: StatDay, w = new ByteWriter(256)): Uint8Array {
 
 /** Decodes a bucket of either layout. */
 export function decodeStat(bytes: Uint8Array): StatDay {
-  if (bytes[0] === SEALED_MAGIC) return unsealStat(bytes);
+  if (isSealed(bytes)) return unsealStat(bytes);
   const r = new ByteReader(bytes);
   if (bytes.length < OPEN_HEADER || r.u8() !== STAT_MAGIC) throw new HistoryError('bad-bucket', 'not a statistics bucket');
   const rateMin = r.u8();
@@ -387,13 +486,18 @@ function packRange(res: Float64Array, rng: Float64Array, rawR: Float64Array, lo:
   return w.finish();
 }
 
+/** The sealed layouts a format writes: 3 without the range layout, 4 linear, 5 companded. */
+export type SealFormat = 3 | 4 | 5;
+
 /**
- * Encodes a bucket (one day, or a block of days) in the sealed, bit-packed layout, at
- * `sealQuantum` (a load-dependent quantity may get coarser). `format3`: without the range layout,
- * as format 3 wrote it (for the migration's tests).
+ * Encodes a bucket (one day, or a block of days) in the sealed, bit-packed layout: a
+ * load-dependent quantity companded (format 5), else at `sealQuantum`. `format` 3 or 4: as those
+ * formats wrote it (for the migration's tests).
  */
-export function sealStat(input: StatDay, format3 = false): Uint8Array {
-  const day = requantize(input, sealQuantum(input));
+export function sealStat(input: StatDay, format: SealFormat = 5): Uint8Array {
+  const step = format >= 5 ? compandStepOf(input) : undefined;
+  const day = step !== undefined ? compand(input, step) : requantize(input, sealQuantum(input));
+  const format3 = format === 3;
   const slots = day.avg.length;
   const days = Math.round((slots * day.rateMin) / 1440);
   const present: number[] = [];
@@ -438,12 +542,20 @@ export function sealStat(input: StatDay, format3 = false): Uint8Array {
   }
   const w = new ByteWriter(64 + stream.length);
   const code = QUANTUM_CODES.get(day.quantum) ?? 0xff;
-  w.u8(SEALED_MAGIC); w.u8(day.rateMin); w.u8(days);
-  w.u8((dense ? S_DENSE : 0) | (spread ? S_SPREAD : 0) | (ema ? S_EMA : 0) | (day.relative ? S_RELATIVE : 0) | (loEma ? S_LO_EMA : 0) | (hiEma ? S_HI_EMA : 0) | (range ? S_RANGE : 0));
+  const bits = (dense ? S_DENSE : 0) | (spread ? S_SPREAD : 0) | (ema ? S_EMA : 0) | (day.relative ? S_RELATIVE : 0) | (loEma ? S_LO_EMA : 0) | (hiEma ? S_HI_EMA : 0) | (range ? S_RANGE : 0) | (step !== undefined ? S_COMPAND : 0);
+  const params = n === 0 ? [] : spread && range ? [ka, kr] : spread ? [ka, kl, kh] : [ka];
+  const full = dense && n === slots;
+  const nibbles = params.every((k) => k < 16);
+  const rateCode = RATE_CODES.indexOf(day.rateMin);
+  if (format >= 5) {
+    w.u8(SEALED5_MAGIC); w.u8(bits);
+    w.u8((days < 8 ? days : 0) | (full ? SH_FULL : 0) | (nibbles ? SH_NIBBLES : 0) | ((rateCode > 0 ? rateCode : 0) << 5));
+    if (days >= 8) w.u8(days);
+    if (rateCode <= 0) w.u8(day.rateMin);
+  } else { w.u8(SEALED_MAGIC); w.u8(day.rateMin); w.u8(days); w.u8(bits); }
   w.u8(code);
   if (code === 0xff) w.f64(day.quantum);
-  w.varint(n > 0 ? present[0] : 0);
-  w.varint(n);
+  if (format < 5 || !full) { w.varint(n > 0 ? present[0] : 0); w.varint(n); }
   if (!dense) {
     const bytes = Math.ceil(slots / 8);
     w.ensure(bytes);
@@ -451,38 +563,70 @@ export function sealStat(input: StatDay, format3 = false): Uint8Array {
     for (const i of present) w.buf[w.len + (i >> 3)] |= 1 << (i & 7);
     w.len += bytes;
   }
-  if (n > 0) {
-    w.zigzag(day.avg[present[0]]);
-    w.u8(ka);
-    if (spread && range) w.u8(kr);
-    else if (spread) { w.u8(kl); w.u8(kh); }
-  }
+  if (n > 0) w.zigzag(day.avg[present[0]]);
+  if (format >= 5 && nibbles) for (let j = 0; j < params.length; j += 2) w.u8(params[j] | ((params[j + 1] ?? 0) << 4));
+  else for (const k of params) w.u8(k);
   const out = new Uint8Array(w.len + stream.length);
   out.set(w.bytes()); out.set(stream, w.len);
   return out;
 }
 
 function unsealStat(bytes: Uint8Array): StatDay {
+  const day = unsealQuanta(bytes);
+  const bits = bytes[0] === SEALED5_MAGIC ? bytes[1] : bytes[3];
+  return bits & S_COMPAND ? expand(day) : day;
+}
+
+interface SealedHeader { day: StatDay; bits: number; present: number[]; r: ByteReader; nibbles: boolean }
+
+/** Reads a sealed bucket's header (either magic) up to its first average. */
+function sealedHeader(bytes: Uint8Array): SealedHeader {
   const r = new ByteReader(bytes);
-  if (bytes.length < 7 || r.u8() !== SEALED_MAGIC) throw new HistoryError('bad-bucket', 'not a sealed statistics bucket');
-  const rateMin = r.u8(), days = r.u8(), bits = r.u8(), code = r.u8();
+  const magic = r.u8();
+  if (bytes.length < 4 || (magic !== SEALED_MAGIC && magic !== SEALED5_MAGIC)) throw new HistoryError('bad-bucket', 'not a sealed statistics bucket');
+  let rateMin: number, days: number, bits: number, full = false, nibbles = false;
+  if (magic === SEALED5_MAGIC) {
+    bits = r.u8();
+    const shape = r.u8();
+    days = shape & SH_DAYS || r.u8();
+    full = (shape & SH_FULL) !== 0; nibbles = (shape & SH_NIBBLES) !== 0;
+    rateMin = RATE_CODES[shape >> 5] || r.u8();
+  } else { rateMin = r.u8(); days = r.u8(); bits = r.u8(); }
+  const code = r.u8();
   const quantum = code === 0xff ? r.f64() : CODE_QUANTA.get(code) ?? NaN;
-  if (!(quantum > 0)) throw new HistoryError('bad-bucket', 'statistics bucket with a bad quantum');
-  const first = r.varint(), n = r.varint();
+  if (!(quantum > 0) || !(rateMin > 0) || !(days > 0)) throw new HistoryError('bad-bucket', 'statistics bucket with a bad quantum or shape');
   const day = emptyStatDay(rateMin, quantum, days, (bits & S_RELATIVE) !== 0);
   const slots = day.avg.length;
+  const first = full ? 0 : r.varint(), n = full ? slots : r.varint();
   const present: number[] = [];
   if (bits & S_DENSE) for (let k = 0; k < n; k++) present.push(first + k);
   else {
     for (let i = 0; i < slots; i++) if (bytes[r.pos + (i >> 3)] & (1 << (i & 7))) present.push(i);
     r.pos += Math.ceil(slots / 8);
   }
+  return { day, bits, present, r, nibbles };
+}
+
+/** The starting Rice parameters that follow the first average (`count` of them). */
+function readParams(h: SealedHeader, count: number): number[] {
+  const out: number[] = [];
+  if (!h.nibbles) { for (let j = 0; j < count; j++) out.push(h.r.u8()); return out; }
+  for (let j = 0; j < count; j += 2) { const b = h.r.u8(); out.push(b & 15); if (j + 1 < count) out.push(b >> 4); }
+  return out;
+}
+
+/** A sealed bucket's integers as stored (a companded one's still on its grid). */
+function unsealQuanta(bytes: Uint8Array): StatDay {
+  const h = sealedHeader(bytes);
+  const { day, bits, present, r } = h;
+  const n = present.length;
   if (n === 0) return day;
   let pred = r.zigzag();
   const spread = (bits & S_SPREAD) !== 0, ema = (bits & S_EMA) !== 0;
-  const sa = new RiceState(r.u8());
-  if (bits & S_RANGE) return unsealRange(bytes, r, day, present, pred, ema, spread, sa, (bits & S_LO_EMA) !== 0, (bits & S_HI_EMA) !== 0);
-  const sl = new RiceState(spread ? r.u8() : 0), sh = new RiceState(spread ? r.u8() : 0);
+  const ks = readParams(h, spread ? (bits & S_RANGE ? 2 : 3) : 1);
+  const sa = new RiceState(ks[0]);
+  if (bits & S_RANGE) return unsealRange(bytes, r, day, present, pred, ema, spread, sa, ks[1] ?? 0, (bits & S_LO_EMA) !== 0, (bits & S_HI_EMA) !== 0);
+  const sl = new RiceState(ks[1] ?? 0), sh = new RiceState(ks[2] ?? 0);
   const br = new BitReader(bytes, r.pos);
   const loEma = (bits & S_LO_EMA) !== 0, hiEma = (bits & S_HI_EMA) !== 0;
   let pl = 0, ph = 0;
@@ -501,8 +645,8 @@ function unsealStat(bytes: Uint8Array): StatDay {
   return day;
 }
 
-function unsealRange(bytes: Uint8Array, r: ByteReader, day: StatDay, present: number[], pred: number, ema: boolean, spread: boolean, sa: RiceState, rEma: boolean, ctx: boolean): StatDay {
-  const sr = new RiceState(spread ? r.u8() : 0);
+function unsealRange(bytes: Uint8Array, r: ByteReader, day: StatDay, present: number[], pred: number, ema: boolean, spread: boolean, sa: RiceState, kr: number, rEma: boolean, ctx: boolean): StatDay {
+  const sr = new RiceState(kr);
   const br = new BitReader(bytes, r.pos);
   let pr = 0, prevR = 0;
   for (let k = 0; k < present.length; k++) {
@@ -525,15 +669,11 @@ function unsealRange(bytes: Uint8Array, r: ByteReader, day: StatDay, present: nu
 /** Number of present slots of a bucket of either layout. */
 export function statSlotCount(bytes: Uint8Array): number {
   if (bytes[0] === STAT_MAGIC) return bytes[5] | (bytes[6] << 8);
-  const r = new ByteReader(bytes);
-  r.pos = 5;
-  if (bytes[4] === 0xff) r.pos += 8;
-  r.varint();
-  return r.varint();
+  return sealedHeader(bytes).present.length;
 }
 
-/** Is this bucket in the sealed layout? */
-export const isSealed = (bytes: Uint8Array): boolean => bytes[0] === SEALED_MAGIC;
+/** Is this bucket in a sealed layout? */
+export const isSealed = (bytes: Uint8Array): boolean => bytes[0] === SEALED_MAGIC || bytes[0] === SEALED5_MAGIC;
 
 /** Requantizes a bucket to a coarser (or equal) quantum. */
 export function requantize(day: StatDay, quantum: number): StatDay {
