@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ByteWriter } from './varint';
 import { appendCounter, counterAtOrBefore, decodeCounter, emptyCounterDay, encodeCounter, regridCounter, FLAG } from './counter-bucket';
-import { appendStat, decodeStat, emptyStatDay, encodeStat, isSealed, sealStat, setStat, statQuantum, statSlotCount, thinToHourly, type StatDay } from './stat-bucket';
+import { appendStat, decodeStat, emptyStatDay, encodeStat, gridValue, isSealed, readStat, sealStat, setStat, statQuantum, statSlotCount, thinToHourly, type StatDay } from './stat-bucket';
 
 let seed = 7;
 const rnd = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
@@ -209,7 +209,7 @@ test('format 4: a load-dependent quantity is sealed at 0.1 % of the bucket\'s pe
   assert.equal(decodeStat(sealStat(volts, 4)).quantum, 0.1);
 });
 
-test('format 5: a load-dependent quantity is companded: within 0.35 % of each reading above the knee and ±0.5 % from 10 % of the peak, never worse than half the old step near zero, tidy digits, stable, smaller', () => {
+test('format 5: a load-dependent quantity is companded: within 0.355 % of each reading plus its quantum, at its quantum, tidy digits, stable, smaller; an open day reads as it will be sealed', () => {
   let seed = 11;
   const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
   // a week of an office meter with PV behind it: imports at night, exports at midday (crossing zero)
@@ -223,31 +223,52 @@ test('format 5: a load-dependent quantity is companded: within 0.35 % of each re
   assert.equal(sealed[1] & 128, 128, 'companded');
   const back = decodeStat(sealed);
   assert.equal(back.relative, true);
-  let peak = 0;
-  week.avg.forEach((_, i) => { peak = Math.max(peak, Math.abs(week.min[i]), Math.abs(week.max[i])); });
+  assert.equal(back.compandStep, 1, 'on the grid of the series\' quantum');
   for (const k of ['avg', 'min', 'max'] as const) {
     week[k].forEach((v, i) => {
       const got = back[k][i] * back.quantum, err = Math.abs(got - v), abs = Math.abs(v);
-      if (abs >= 0.1 * peak) assert.ok(err <= 0.005 * abs, `${k} ${i}: ${got} for ${v} (${((100 * err) / abs).toFixed(3)} %)`);
-      if (abs >= 0.5 * peak) assert.ok(err <= 0.0036 * abs, `${k} ${i}: ${got} for ${v} above the knee`);
-      assert.ok(err <= Math.max(0.0005 * peak, 0.0051 * abs), `${k} ${i}: ${got} for ${v} near zero`);
-      // no digit finer than a hundredth of the value's own step (0.7 % of it above the knee)
-      const pow = 10 ** Math.floor(Math.log10(0.00007 * abs));
-      if (abs >= 0.5 * peak) assert.ok(Math.abs(got / pow - Math.round(got / pow)) < 1e-6, `${k} ${i}: ${got} in steps of ${pow}`);
+      assert.ok(err <= 0.00355 * abs + 1.01, `${k} ${i}: ${got} for ${v} (${((100 * err) / abs).toFixed(3)} %)`);
+      // no digit finer than its quantum (1 W) or a hundredth of the value's own step (0.7 % of it above 143 W)
+      const pow = Math.max(1, 10 ** Math.floor(Math.log10(0.00007 * abs)));
+      assert.ok(Math.abs(got / pow - Math.round(got / pow)) < 1e-6, `${k} ${i}: ${got} in steps of ${pow}`);
     });
   }
   back.avg.forEach((a, i) => assert.ok(back.min[i] <= a && a <= back.max[i], `order at ${i}`));
   assert.deepEqual([...sealStat(back)], [...sealed], 'sealing the decoded bucket again gives the same bytes');
-  assert.ok(sealed.length < 0.9 * sealStat(week, 4).length, `${sealed.length} vs ${sealStat(week, 4).length} bytes (format 4)`);
-  // a load too small for the grid to coarsen anything stays linear; other units are never companded
+  assert.ok(sealed.length < sealStat(week, 4).length, `${sealed.length} vs ${sealStat(week, 4).length} bytes (format 4)`);
+  // a small load is on the same grid (its step about its quantum); other units are never companded
   const small = emptyStatDay(15, 1, 1, true);
   setStat(small, 3, 120, 100, 130);
-  assert.equal(sealStat(small)[1] & 128, 0);
-  assert.equal(decodeStat(sealStat(small)).avg[3], 120);
+  assert.equal(sealStat(small)[1] & 128, 128);
+  assert.ok(Math.abs(decodeStat(sealStat(small)).avg[3] * decodeStat(sealStat(small)).quantum - 120) <= 0.0035 * 120 + 1);
   const volts = emptyStatDay(15, 0.1);
   setStat(volts, 3, 230, 228, 233);
   assert.equal(sealStat(volts)[1] & 128, 0);
   assert.equal(decodeStat(sealStat(volts)).quantum, 0.1);
+  // an open day reads on the grid it will be sealed on: the values do not change when it is sealed
+  const open = emptyStatDay(15, 1, 1, true);
+  for (let i = 0; i < 96; i++) { const a = 8000 + 3000 * Math.sin(i / 9) + 97 * rnd(); setStat(open, i, a, a - 400 * rnd(), a + 400 * rnd()); }
+  const before = readStat(encodeStat(open)), after = readStat(sealStat(open));
+  assert.equal(before.quantum, after.quantum);
+  for (const k of ['avg', 'min', 'max'] as const) assert.deepEqual([...before[k]], [...after[k]], k);
+  // thinned to hourly, an hour's min and max stay what the day showed
+  const hourly = decodeStat(sealStat(thinToHourly(after)));
+  for (let h = 0; h < 24; h++) {
+    assert.equal(hourly.min[h] * hourly.quantum, Math.min(...after.min.slice(h * 4, h * 4 + 4)) * after.quantum);
+    assert.equal(hourly.max[h] * hourly.quantum, Math.max(...after.max.slice(h * 4, h * 4 + 4)) * after.quantum);
+  }
+});
+
+test('format 5: a value on its grid stays there (values from −50 kW to 50 kW at 1 W, 0.01 A, 5 W, 0.25 W)', () => {
+  for (const q of [1, 0.01, 5, 0.25]) {
+    for (let i = -20000; i <= 20000; i++) {
+      const x = Math.sign(i) * (Math.abs(i) / 20000) ** 3 * 50_000 * q;
+      const g = gridValue(x, q), again = gridValue(g, q);
+      assert.equal(again, g, `q ${q}: ${x} → ${g} → ${again}`);
+      assert.ok(Math.abs(g - x) <= 0.00355 * Math.abs(x) + 1.01 * q, `q ${q}: ${x} → ${g}`);
+      assert.ok(Math.abs(g / q - Math.round(g / q)) < 1e-6, `q ${q}: ${g} is not a multiple of the quantum`);
+    }
+  }
 });
 
 test('the stored resolution is the unit\'s, or the register\'s when coarser', () => {

@@ -2,10 +2,10 @@
  * @module store/history/hourly-block
  * Weekly blocks of hourly statistics (`HOURLY_BLOCK_DAYS` days of 24 slots in one bucket): a day
  * thinned to hourly joins its block here, at the finer of the two quanta (sealing the block then
- * picks its quantum, see stat-bucket's `sealQuantum`).
+ * picks its quantum or, for power and current, keeps their companded grid: see stat-bucket).
  */
 import { HOURLY_BLOCK_DAYS } from './keys';
-import { emptyStatDay, requantize, statDays, thinToHourly, type StatDay } from './stat-bucket';
+import { emptyStatDay, requantize, sameGrid, statDays, thinToHourly, type StatDay } from './stat-bucket';
 
 /**
  * The block `block` (undefined: none yet; a one-day bucket of a store written before the blocks
@@ -16,7 +16,8 @@ export function mergeHourly(block: StatDay | undefined, hourlyDay: StatDay, offs
   const day = thinToHourly(hourlyDay);
   const prev = block ? thinToHourly1(block) : undefined;
   const quantum = prev ? Math.min(prev.quantum, day.quantum) : day.quantum;
-  const out = emptyStatDay(60, quantum, HOURLY_BLOCK_DAYS, Boolean(day.relative || prev?.relative));
+  // a companded block stays on its grid (the days joining it are on the same, their series')
+  const out = sameGrid(prev?.compandStep !== undefined ? prev : day, emptyStatDay(60, quantum, HOURLY_BLOCK_DAYS, Boolean(day.relative || prev?.relative)));
   if (prev) copyInto(out, requantize(prev, quantum), 0);
   copyInto(out, requantize(day, quantum), offset * 24);
   return out;

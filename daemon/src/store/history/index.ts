@@ -10,6 +10,6 @@ export { counterUnit, type IngestRegister, type RegistersOf, type ScopesOf, type
 export type { SeriesInfo } from './series';
 export type { CounterSlot, StatSlot } from './read';
 export { DEFAULT_RETENTION, type Retention } from './retention';
-export { statSlotCount, statQuantum, UNIT_RESOLUTION } from './stat-bucket';
+export { statSlotCount, statQuantum, gridValue, RELATIVE_UNITS, UNIT_RESOLUTION } from './stat-bucket';
 export { STAT_FORMAT, type MigrationReport } from './migrate';
 export { TUNING as CORRECTION_TUNING } from './correction';

@@ -5,7 +5,7 @@
  * register and flags, and statistics (sample-rate buckets where kept, hourly ones before).
  */
 import { counterAtOrBefore, decodeCounter, offsetAt, type CounterDay } from './counter-bucket';
-import { decodeStat, statDays, type StatDay } from './stat-bucket';
+import { readStat, statDays, type StatDay } from './stat-bucket';
 import type { CounterState } from './correction';
 import type { BucketDb } from './buckets';
 import { DAY_MS, MINUTE_MS, bucketKey, dayOf, hourlyBlockDay } from './keys';
@@ -75,18 +75,18 @@ export function statSlots(stats: BucketDb, hourly: BucketDb, id: number, fromMs:
   for (let day = dayOf(fromMs); day * DAY_MS < toMs; day++) {
     const own = stats.getBinary(bucketKey(day, id));
     let d: StatDay | undefined, offset = 0;
-    if (own) d = decodeStat(own);
+    if (own) d = readStat(own);
     else {
       const day0 = hourlyBlockDay(day);
       if (block?.day0 !== day0) {
         const bytes = hourly.getBinary(bucketKey(day0, id));
-        block = { day0, d: bytes ? decodeStat(bytes) : undefined };
+        block = { day0, d: bytes ? readStat(bytes) : undefined };
       }
       if (block.d && day - day0 < statDays(block.d)) { d = block.d; offset = day - day0; }
       else {
         // a bucket of one day (stores written before the weekly blocks, until migrated)
         const bytes = day === day0 ? undefined : hourly.getBinary(bucketKey(day, id));
-        if (bytes) d = decodeStat(bytes);
+        if (bytes) d = readStat(bytes);
       }
     }
     if (!d) continue;

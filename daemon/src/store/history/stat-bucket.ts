@@ -64,17 +64,19 @@
  *     they all fit in 4 bits
  *
  * Companded (format 5, bit 128). A load-dependent quantity is sealed on a grid whose step follows
- * the reading, as its meter's accuracy does: the stored integers are k = round(asinh(x / c) / δ)
- * (`COMPAND_STEP` δ = 0.7 %, c = the step at zero / δ), so a reading x is kept to a step of
- * δ·√(x² + c²): 0.7 % of the reading well above c, at most 1 % of it at c, and an absolute
- * step near zero (through zero for an exporting meter). The step at zero is `COMPAND_KNEE` δ·c
- * (0.07 % of the bucket's peak, a 1-2-5 step; never finer than the series' quantum), so every
- * reading from 10 % of the bucket's peak up is kept within half the class-1 limit (±0.5 %), and
- * readings below it to half that absolute step, finer than the linear 0.1 % of the peak of format
- * 3 and 4 (`sealQuantum`). asinh is monotonic, so min ≤ avg ≤ max stays true, and the integers go
- * through the same predictors and Rice codes as the linear layout's quanta. Decoded, a bucket's
- * values are given in tenths of its step at zero (`quantum`), rounded: sealing a decoded bucket
- * again on its own grid (`compandStep`) gives the same bucket.
+ * the reading, as its meter's accuracy does (class 1: ±1 % of the reading): the stored integers are
+ * k = round(asinh(x / c) / δ) (`COMPAND_STEP` δ = 0.7 %, c = q / δ, q the bucket's quantum: the
+ * series' 1 W, 0.01 A…), so a reading x is kept to a step of √((δx)² + q²): 0.7 % of the reading
+ * above c (143 W for 1 W), q near zero (through zero for an exporting meter). The rounding error is
+ * at most 0.355 % of the reading plus q (half a step, then the decoded value's rounding). The
+ * grid depends on the series alone, not on the bucket's values: an open day is read on the grid it
+ * will be sealed on (`readStat`), so what the API and the history files show does not change when the day is
+ * sealed, and thinning to hourly keeps each hour's min and max as they were. asinh is monotonic, so
+ * min ≤ avg ≤ max stays true, and the integers go through the same predictors and Rice codes as
+ * the linear layout's quanta. Decoded, a bucket's values are in q, each rounded to q or to a
+ * power of ten within a hundredth of its own step (16 760 W, not 16 763.4 W, where the step is
+ * 117 W); sealing a decoded bucket again (`compandStep`) gives the same bucket. Format 3 and 4
+ * stored these quantities linearly at 0.1 % of the bucket's peak (`sealQuantum`).
  *
  * A quantity that moves a little between slots and is read once per slot takes about a byte.
  */
@@ -179,34 +181,25 @@ function peakQuanta(day: StatDay): number {
   return peak;
 }
 
-/** δ: a companded bucket keeps a reading well above its knee to this share of itself. */
+/** δ: a companded bucket keeps a reading above its knee (q / δ) to this share of itself. */
 export const COMPAND_STEP = 0.007;
-/** The knee c as a share of the bucket's peak: from 10 % of the peak up, the step is ≤ δ·√2 ≈ 1 % of the reading. */
-export const COMPAND_KNEE = 0.1;
-/** Decoded, a companded bucket's values are in this fraction of its step at zero. */
-const COMPAND_DECODE = 10;
-/** …and each is rounded to a power of ten within this fraction of its own step. */
+/** Decoded, each value is rounded to q or to a power of ten within this fraction of its own step. */
 const COMPAND_DIGITS = 100;
 
 /**
  * The step at zero a load-dependent bucket is companded with (format 5): the one it was decoded
- * from, else δ × `COMPAND_KNEE` of its peak (a 1-2-5 step), never finer than its quantum;
- * undefined when companding gains nothing (not load-dependent, empty, a knee above the peak).
+ * from, else its quantum (the series'); undefined for other quantities.
  */
 function compandStepOf(day: StatDay): number | undefined {
   if (!day.relative) return undefined;
-  if (day.compandStep) return day.compandStep;
-  const peak = peakQuanta(day) * day.quantum;
-  if (!(peak > 0)) return undefined;
-  const step = Math.max(step125(COMPAND_STEP * COMPAND_KNEE * peak), day.quantum);
-  return step / COMPAND_STEP < peak ? step : undefined;
+  return day.compandStep ?? day.quantum;
 }
 
 /** The bucket on the companded grid of step at zero `step`: integers k = round(asinh(x / c) / δ). */
 function compand(day: StatDay, step: number): StatDay {
-  const c = step / COMPAND_STEP, q = day.quantum;
+  const q = day.quantum;
   const out = emptyStatDay(day.rateMin, step, statDays(day), true);
-  const k = (v: number) => Math.round(Math.asinh((v * q) / c) / COMPAND_STEP);
+  const k = (v: number) => gridK(v * q, step);
   for (let i = 0; i < day.avg.length; i++) {
     if (Number.isNaN(day.avg[i])) continue;
     out.avg[i] = k(day.avg[i]); out.min[i] = k(day.min[i]); out.max[i] = k(day.max[i]);
@@ -215,30 +208,42 @@ function compand(day: StatDay, step: number): StatDay {
 }
 
 /**
- * Back from the companded grid (`day.quantum` is its step at zero), in tenths of that step: each
- * value rounded to the largest power of ten within a hundredth of its own step (16 760 W, not
- * 16 763.4 W, where the step is 117 W), so it shows no digits far finer than it is kept to.
- * Off by at most 0.505 of its step, a value sealed again falls on the same integer.
+ * Back from the companded grid (`day.quantum` is its step at zero q), in q: each value rounded to
+ * q, or to the largest power of ten within a hundredth of its own step when that is coarser
+ * (16 760 W, not 16 763.4 W, where the step is 117 W). Less than half a step from the grid point it
+ * came from (rounding to q moves a point by at most q / 2, and the step is more than q away from
+ * zero, where the points are whole multiples of q), a value sealed again falls on the same integer.
  */
 function expand(day: StatDay): StatDay {
-  const step = day.quantum, c = step / COMPAND_STEP;
-  const quantum = Number((step / COMPAND_DECODE).toPrecision(12));
-  const tidy = QUANTUM_CODES.has(quantum);
-  const x = (k: number) => {
-    const v = c * Math.sinh(k * COMPAND_STEP);
-    let p = 1;
-    if (tidy) {
-      const pow = 10 ** Math.floor(Math.log10((COMPAND_STEP * Math.hypot(v, c)) / COMPAND_DIGITS));
-      if (pow > quantum) p = Math.round(pow / quantum);
-    }
-    return Math.round(v / quantum / p) * p;
-  };
+  const q = day.quantum;
   for (let i = 0; i < day.avg.length; i++) {
     if (Number.isNaN(day.avg[i])) continue;
-    day.avg[i] = x(day.avg[i]); day.min[i] = x(day.min[i]); day.max[i] = x(day.max[i]);
+    day.avg[i] = gridQuanta(day.avg[i], q); day.min[i] = gridQuanta(day.min[i], q); day.max[i] = gridQuanta(day.max[i], q);
   }
-  return { ...day, quantum, compandStep: step };
+  return { ...day, compandStep: q };
 }
+
+/** Grid point `k` of step at zero `q`, in q, rounded as `expand` says. */
+function gridQuanta(k: number, q: number): number {
+  const c = q / COMPAND_STEP, v = c * Math.sinh(k * COMPAND_STEP);
+  let p = 1;
+  if (QUANTUM_CODES.has(q)) {
+    const pow = 10 ** Math.floor(Math.log10((COMPAND_STEP * Math.hypot(v, c)) / COMPAND_DIGITS));
+    if (pow > q) p = Math.round(pow / q);
+  }
+  return Math.round(v / q / p) * p;
+}
+
+/**
+ * The value a reading `value` of a load-dependent series of quantum `quantum` shows once stored
+ * (`readStat`, the API, the history files): its point on the series' companded grid.
+ */
+export function gridValue(value: number, quantum: number): number {
+  return gridQuanta(gridK(value, quantum), quantum) * quantum;
+}
+
+/** The grid point of a value (real units) on the grid of step at zero `step`. */
+const gridK = (value: number, step: number): number => Math.round(Math.asinh(value / (step / COMPAND_STEP)) / COMPAND_STEP);
 
 /** One slot in quanta [avg, min, max]; undefined if it cannot be represented (non-finite, huge). */
 function quantize(q: number, avg: number, min: number, max: number): [number, number, number] | undefined {
@@ -367,10 +372,25 @@ export function appendStat(w: ByteWriter, slot: number, quantum: number, avg: nu
   return true;
 }
 
+/** `out` sealed on `day`'s companded grid, if it has one. */
+export function sameGrid(day: StatDay, out: StatDay): StatDay {
+  if (day.compandStep !== undefined) out.compandStep = day.compandStep;
+  return out;
+}
+
+/**
+ * A stored bucket as readers see it: an open day of a load-dependent quantity on the companded
+ * grid it will be sealed on (the same values before and after its day is sealed).
+ */
+export function readStat(bytes: Uint8Array): StatDay {
+  const day = decodeStat(bytes);
+  return isSealed(bytes) || !day.relative ? day : expand(compand(day, day.quantum));
+}
+
 /** Re-grids to a finer rate (a divisor of the day's own). */
 export function regridStat(day: StatDay, rateMin: number): StatDay {
   const f = day.rateMin / rateMin;
-  const out = emptyStatDay(rateMin, day.quantum, 1, day.relative);
+  const out = sameGrid(day, emptyStatDay(rateMin, day.quantum, 1, day.relative));
   day.avg.forEach((a, i) => { out.avg[i * f] = a; out.min[i * f] = day.min[i]; out.max[i * f] = day.max[i]; });
   return out;
 }
@@ -379,7 +399,7 @@ export function regridStat(day: StatDay, rateMin: number): StatDay {
 export function thinToHourly(day: StatDay): StatDay {
   if (day.rateMin >= 60) return day;
   const per = 60 / day.rateMin;
-  const out = emptyStatDay(60, day.quantum, 1, day.relative);
+  const out = sameGrid(day, emptyStatDay(60, day.quantum, 1, day.relative));
   for (let h = 0; h < 24; h++) {
     let sum = 0, count = 0, lo = Infinity, hi = -Infinity;
     for (let i = h * per; i < (h + 1) * per; i++) {
@@ -678,7 +698,7 @@ export const isSealed = (bytes: Uint8Array): boolean => bytes[0] === SEALED_MAGI
 /** Requantizes a bucket to a coarser (or equal) quantum. */
 export function requantize(day: StatDay, quantum: number): StatDay {
   if (day.quantum === quantum) return day;
-  const out = emptyStatDay(day.rateMin, quantum, statDays(day), day.relative);
+  const out = sameGrid(day, emptyStatDay(day.rateMin, quantum, statDays(day), day.relative));
   day.avg.forEach((a, i) => {
     if (!Number.isNaN(a)) setStat(out, i, a * day.quantum, day.min[i] * day.quantum, day.max[i] * day.quantum);
   });
