@@ -165,7 +165,9 @@ test('a format 2 store (one-day hourly buckets, power at 1 W) is migrated: weekl
 });
 
 for (const from of [3, 4] as const) {
-  test(`a format ${from} store is migrated to format 5: every sealed bucket sealed again (compact header, range layout), voltage the same values, power companded within 0.355 % of each reading plus its quantum, fewer bytes`, async () => {
+  test(from === 3
+    ? 'a format 3 store is migrated to format 5: every sealed bucket sealed again (compact header, range layout), voltage the same values, power companded within 0.355 % of each reading plus its quantum, fewer bytes'
+    : 'a format 4 store opens as format 5 without rewriting a bucket: its sealed buckets read as they were, new days are sealed in format 5', async () => {
     const dir = mkdtempSync(join(tmpdir(), `ews-migrate${from}-`));
     const B0 = hourlyBlockDay(DAY0);
     let load = 9000;
@@ -195,8 +197,22 @@ for (const from of [3, 4] as const) {
       }
       const dbs = openDatabases(dir);
       const store = new HistoryStore({ dbs: dbs.history, sampleIntervalMs: 15 * MIN });
-      assert.deepEqual(store.migration, { from, to: STAT_FORMAT, buckets: 3 });
+      assert.deepEqual(store.migration, { from, to: STAT_FORMAT, buckets: from === 3 ? 3 : 0 });
       const now = [dbs.history.statsHourly.getBinary(bucketKey(B0, id))!, dbs.history.stats.getBinary(bucketKey(B0 + HOURLY_BLOCK_DAYS, id))!, dbs.history.stats.getBinary(bucketKey(B0 + HOURLY_BLOCK_DAYS, vid))!];
+      if (from === 4) {
+        now.forEach((bytes, j) => assert.deepEqual([...bytes], [...old[j]], 'not rewritten'));
+        // a day sealed from now on is in format 5
+        const regs: IngestRegister[] = [{ key: 'activePowerW', type: 's32', scale: 1, unit: 'W', statistic: true }];
+        const next = (B0 + HOURLY_BLOCK_DAYS + 2) * DAY;
+        for (let k = 0; k < 96 + 2; k++) store.ingest({ slotMs: next + k * 15 * MIN, readings: [{ deviceId: 1, ok: true, values: { activePowerW: { value: 9000 + 13 * k } } }] }, () => regs);
+        const sealed = dbs.history.stats.getBinary(bucketKey(B0 + HOURLY_BLOCK_DAYS + 2, id))!;
+        assert.equal(sealed[0], SEALED5_MAGIC);
+        assert.equal(sealed[1] & 128, 128, 'companded');
+        assert.equal(store.statistics(1, 'activePowerW', B0 * DAY, (B0 + HOURLY_BLOCK_DAYS + 1) * DAY).length, HOURLY_BLOCK_DAYS * 24 + 96);
+        store.close();
+        await dbs.close();
+        return;
+      }
       now.forEach((bytes, j) => {
         assert.equal(bytes[0], SEALED5_MAGIC, 'compact header');
         if (j < 2) assert.equal(bytes[1] & 64, 64, 'range layout');

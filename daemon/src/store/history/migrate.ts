@@ -17,9 +17,13 @@
  * on power and current. Every sealed bucket is sealed again (same quantum, same values).
  *
  * Format 5: a load-dependent quantity's sealed buckets are companded (stat-bucket: a step that
- * follows the reading, 0.7 % of it above the knee), and every sealed bucket has the compact header.
- * Every sealed bucket is sealed again (voltage, frequency… same values; power and current within
- * half their new step).
+ * follows the reading, 0.7 % of it above the knee), and sealed buckets have a compact header.
+ * Buckets sealed in format 3 or 4 are read as they are and not sealed again: rewriting a sealed
+ * bucket in place gives no page back (LMDB merges a page only when it falls below a quarter full:
+ * measured on a 16-meter, 10-year store, 110 688 buckets rewritten in 147 s left the statistics
+ * pages at 33.1 MB against 31.6 before), and would hold the daemon's start for minutes on a big
+ * store. Days sealed from now on take the new format; a store older than format 4 is sealed again
+ * by the passes below anyway, and so gets it.
  *
  * Each pass works in batches: a batch is committed in the statistics file before its cursor moves
  * in the main one, so an interruption resumes where it stopped, and converting a batch twice
@@ -85,10 +89,10 @@ export function migrateHistory(dbs: HistoryDatabases, registry: SeriesRegistry, 
       }
     });
   }
-  // format 2 to 5: every bucket at its series' quantum (1 → 2), past days sealed, power and
-  // current at their bucket-relative quantum (2 → 3), every sealed bucket in the format 4 layouts
-  // (3 → 4), power and current companded and the compact header (4 → 5)
-  for (const [name, db] of [['stats', dbs.stats], ['statsHourly', dbs.statsHourly]] as const) {
+  // format 2 to 4 (and so 5): every bucket at its series' quantum (1 → 2), past days sealed, power
+  // and current at their bucket-relative quantum (2 → 3), every sealed bucket in the format 4
+  // layouts (3 → 4): in format 5, companded and with the compact header. Nothing to rewrite from 4.
+  for (const [name, db] of from >= 4 ? [] : [['stats', dbs.stats], ['statsHourly', dbs.statsHourly]] as const) {
     if (from === 2 && name === 'statsHourly') continue; // the blocks pass below seals them
     buckets += pass(dbs, name, db, (batch) => {
       for (const { key, bytes } of batch) {
