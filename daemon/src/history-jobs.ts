@@ -78,8 +78,9 @@ export function workerJobs(opts: { dataDir: string; historyDir: string; log: Log
   };
   const run: HistoryWorker = async (job, onProgress) => {
     try {
-      // the daemon's V8 and malloc settings too: a rebuild or a month replay of 255 devices reads
-      // as much as an export, and the worker counts against the unit's MemoryMax with the daemon
+      // the daemon's heap limits and malloc settings (with the optimizing compiler: WORKER_NODE_FLAGS):
+      // a rebuild or a month replay of 255 devices reads as much as an export, and the worker
+      // counts against the unit's MemoryMax with the daemon
       const m = await start([job, opts.dataDir, opts.historyDir], onProgress, WORKER_NODE_FLAGS).done;
       return { files: Number(m.files ?? 0), bytes: Number(m.bytes ?? 0), ms: Number(m.ms ?? 0) } satisfies RebuildResult;
     } catch (err) {
@@ -87,8 +88,9 @@ export function workerJobs(opts: { dataDir: string; historyDir: string; log: Log
     }
   };
   const exportZip: ExportRunner = (req, path, onProgress) => {
-    // the daemon's own V8 and malloc settings: left to its defaults, V8 lets the heap of garbage
-    // grow to ~400 MB over a 255-device year before collecting it (~55 MB with them; bench:export)
+    // the daemon's heap limits and malloc settings (WORKER_NODE_FLAGS): left to its defaults, V8
+    // lets the heap of garbage grow to ~400 MB over a 255-device year before collecting it (~55 MB
+    // with them; bench:export)
     const { child, done } = start(['export', opts.dataDir, path, JSON.stringify(req)], onProgress, WORKER_NODE_FLAGS);
     return {
       done: done.then((m) => ({ bytes: Number(m.bytes ?? 0), files: Number(m.files ?? 0) })),

@@ -165,20 +165,14 @@ function step125(x: number): number {
  */
 export function sealQuantum(day: StatDay): number {
   if (!day.relative) return day.quantum;
-  const peak = peakQuanta(day);
-  if (!(peak > 0)) return day.quantum;
-  const q = step125(RELATIVE_RESOLUTION * peak * day.quantum);
-  return q > 2.5 * day.quantum ? q : day.quantum;
-}
-
-/** The largest |min| or |max| of a bucket, in quanta (0 when it has no slot). */
-function peakQuanta(day: StatDay): number {
   let peak = 0;
   for (let i = 0; i < day.avg.length; i++) {
     if (Number.isNaN(day.avg[i])) continue;
     peak = Math.max(peak, Math.abs(day.min[i]), Math.abs(day.max[i]));
   }
-  return peak;
+  if (!(peak > 0)) return day.quantum;
+  const q = step125(RELATIVE_RESOLUTION * peak * day.quantum);
+  return q > 2.5 * day.quantum ? q : day.quantum;
 }
 
 /** δ: a companded bucket keeps a reading above its knee (q / δ) to this share of itself. */
